@@ -1,0 +1,164 @@
+// The heap model: what every analysis command reads, whatever produced it.
+//
+// Today a tracker snapshot fills it (format/snapshot_reader); later a core-file heap
+// walker, a live-process walker and the Windows text importers fill the same structs,
+// each with the fields it knows (unknown numbers stay 0, unknown ids stay 0).
+// The analysis never asks where a HeapModel came from, only what `capabilities` says it
+// holds, so a new source of blocks needs no change in the analysis.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "format/records.h"
+
+namespace leakdbg {
+
+using fmt::ApiKind;
+using fmt::Trigger;
+
+std::string_view api_name(ApiKind kind);          // "malloc", "new[]", "mmap", ...
+std::string_view trigger_name(Trigger trigger);   // "interval", "request", "exit", ...
+
+struct Segment {
+  uint64_t start = 0, end = 0, file_offset = 0;
+  uint32_t prot = 0;
+};
+
+struct Module {
+  std::string path;
+  std::string build_id;  // raw bytes; empty if the module has none
+  uint64_t load_bias = 0;
+  std::vector<Segment> segments;
+  bool unloaded = false;
+  bool is_executable = false;
+
+  bool contains(uint64_t address) const;
+};
+
+// A resolved frame. Sources that already hold symbols (imported WinDbg/UMDH text) fill
+// these directly; tracker snapshots hold only addresses until the symbolizer runs.
+struct SymbolicFrame {
+  uint64_t address = 0;
+  std::string module;    // file name of the module ("libplugin.so"), or the text's module
+  std::string function;  // demangled; empty if unknown
+  std::string file;      // source file; empty if unknown
+  uint32_t line = 0;
+  uint64_t offset = 0;   // address - function start (or - module base if no function)
+  bool inlined = false;  // expanded from inline information
+};
+
+struct Stack {
+  uint32_t id = 0;                  // >= 1
+  std::vector<uint64_t> frames;     // return addresses, innermost first
+  // Filled by sources that carry symbols instead of addresses (one entry per frame).
+  std::vector<SymbolicFrame> symbols;
+};
+
+struct Block {
+  uint64_t address = 0;
+  uint64_t size = 0;     // requested
+  uint64_t usable = 0;   // 0 if unknown
+  uint64_t alloc_tick = 0;
+  uint32_t stack_id = 0;
+  uint32_t thread_id = 0;
+  uint16_t arena = fmt::kArenaUnknown;
+  ApiKind api = ApiKind::kUnknown;
+  uint8_t flags = 0;     // fmt::BlockFlags
+  uint8_t content[16] = {};
+
+  bool mmapped_chunk() const { return flags & fmt::kBlockMmappedChunk; }
+  bool content_valid() const { return flags & fmt::kBlockContentValid; }
+};
+
+struct Region {
+  uint64_t address = 0, length = 0, alloc_tick = 0;
+  uint32_t stack_id = 0, thread_id = 0;
+  int32_t prot = 0, map_flags = 0;
+  ApiKind api = ApiKind::kMmap;
+  uint8_t flags = 0;  // fmt::RegionFlags
+
+  bool file_backed() const { return flags & fmt::kRegionFile; }
+};
+
+struct Arena {
+  uint32_t index = 0;
+  bool is_main = false;
+  uint64_t address = 0;
+  uint64_t system_current = 0, system_max = 0;
+  uint64_t aspace_total = 0, aspace_mprotect = 0;
+  uint64_t free_fast_count = 0, free_fast_bytes = 0;
+  uint64_t free_rest_count = 0, free_rest_bytes = 0;
+};
+
+struct Site {
+  uint32_t stack_id = 0;
+  uint64_t allocs = 0, frees = 0, bytes_allocated = 0, bytes_freed = 0;
+};
+
+struct Sample {
+  uint64_t monotonic_ns = 0, heap_bytes = 0, heap_blocks = 0, mmap_bytes = 0;
+  uint64_t rss_bytes = 0, private_bytes = 0;
+};
+
+struct ThreadInfo {
+  uint32_t tid = 0;
+  std::string name;
+  uint64_t stack_start = 0, stack_end = 0;
+};
+
+struct TrackerStats {
+  uint64_t total_allocs = 0, total_frees = 0, mismatched_frees = 0, unknown_frees = 0;
+  uint64_t truncated_stacks = 0, tracker_bytes = 0, dropped_events = 0;
+};
+
+// What a source could tell. Commands that need a missing capability say so in one line.
+struct Capabilities {
+  bool block_addresses = false;  // blocks have real addresses (not imported aggregates)
+  bool stacks_are_addresses = false;  // Stack::frames hold addresses to symbolize
+  bool contents = false;         // Block::content captured
+  bool arenas = false;
+  bool regions = false;          // mmap regions tracked
+  bool process_memory = false;   // /proc figures recorded
+  bool time_series = false;
+};
+
+struct HeapModel {
+  // Header.
+  std::string source_path;  // the file it was read from
+  std::string source_kind;  // "ldsnap", "umdh", "windbg-heap-stat", ...
+  uint32_t format_version = 0;
+  uint32_t pid = 0, ppid = 0;
+  uint64_t sequence = 0;
+  Trigger trigger = Trigger::kUnknown;
+  std::string label, executable, cwd;
+  std::vector<std::string> argv;
+  uint64_t start_realtime_ns = 0, snap_realtime_ns = 0, snap_monotonic_ns = 0;
+  uint64_t tick_ns = 0, current_tick = 0;
+  uint8_t allocator = 0, max_frames = 0;
+  Capabilities caps;
+
+  std::vector<Module> modules;
+  std::vector<Stack> stacks;        // sorted by id
+  std::vector<Block> blocks;        // sorted by address
+  std::vector<Region> regions;      // sorted by address
+  std::vector<Arena> arenas;        // index order
+  std::vector<Site> sites;
+  std::vector<Sample> samples;      // since the previous snapshot
+  std::vector<ThreadInfo> threads;
+  TrackerStats stats;
+  std::string proc_status, smaps, smaps_rollup;  // raw /proc text, empty if absent
+
+  const Stack* find_stack(uint32_t id) const;           // nullptr if unknown
+  const Block* find_block_containing(uint64_t address) const;  // interior pointers too
+  const Module* find_module(uint64_t address) const;
+  uint64_t heap_bytes() const;   // sum of requested sizes of blocks
+  uint64_t region_bytes() const; // anonymous tracked regions
+  double age_seconds(const Block& b) const;  // from alloc_tick, current_tick, tick_ns
+};
+
+}  // namespace leakdbg

@@ -1,0 +1,65 @@
+// Address -> function, file and line, for the modules recorded in a HeapModel.
+// Implemented with elfutils libdwfl in-process, cached per module and per address.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/heap_model.h"
+
+namespace leakdbg {
+
+struct SymbolizerOptions {
+  std::vector<std::string> debug_dirs;  // extra places for separate debug files
+  std::string sysroot;                  // prefix for module paths (binaries moved elsewhere)
+  bool warn = true;                     // one stderr line per module problem (build-id mismatch...)
+};
+
+// The nearest symbol at or below an address, for `ln` and type hints.
+struct NearestSymbol {
+  std::string module;    // module file name
+  std::string name;      // demangled
+  std::string raw_name;  // mangled, as in the symbol table
+  uint64_t start = 0;    // runtime address
+  uint64_t size = 0;
+  std::string file;      // source position of the address, if known
+  uint32_t line = 0;
+  std::vector<SymbolicFrame> inline_chain;  // inlined callers at the address, innermost first
+  std::optional<std::pair<std::string, uint64_t>> next;  // next symbol name and start
+};
+
+class Symbolizer {
+ public:
+  explicit Symbolizer(const HeapModel& model, SymbolizerOptions options = {});
+  ~Symbolizer();
+  Symbolizer(const Symbolizer&) = delete;
+  Symbolizer& operator=(const Symbolizer&) = delete;
+
+  // Frames for one stack address: inlined frames first (inlined = true), then the
+  // enclosing function. Return addresses are looked up at address - 1.
+  const std::vector<SymbolicFrame>& frames_at(uint64_t address, bool return_address = true);
+
+  // All frames of a stack, innermost first. Stacks that already carry symbols (imports)
+  // are returned as they are.
+  std::vector<SymbolicFrame> frames_of(const Stack& stack);
+  std::vector<SymbolicFrame> frames_of(uint32_t stack_id);  // empty for id 0 / unknown
+
+  std::optional<NearestSymbol> nearest_symbol(uint64_t address);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A runtime/allocator frame (operator new, malloc, std::string internals, libstdc++):
+// kept in stacks, folded in text output, skipped when naming "the" call site.
+bool is_runtime_frame(const SymbolicFrame& frame);
+
+// Type hint of a block from its first pointer-sized word (see issue text): vtable -> class
+// name, other symbol -> "module!symbol", text -> "printable \"...\"", else "".
+std::string type_hint(const Block& block, Symbolizer& symbolizer, const HeapModel& model);
+
+}  // namespace leakdbg

@@ -1,0 +1,26 @@
+// Stack capture for the tracker's hot path: return addresses of the current thread's
+// callers, innermost first. Allocation-free and lock-free once warm; never calls malloc
+// from the capture path (the tracker's recursion guard covers any cold-path allocation).
+#pragma once
+
+#include <cstdint>
+
+namespace leakdbg::unwind {
+
+enum class Mode {
+  kFast,       // cached CFA rules per return address, full unwind on a miss (default)
+  kLibunwind,  // unw_backtrace for every capture (reference and fallback)
+  kNone,       // no stacks: measures the rest of the tracker
+};
+
+void set_mode(Mode mode);
+Mode mode();
+
+// Fills out[0..max) with return addresses, skipping the `skip` innermost frames above the
+// caller of capture(). Returns the number written. Thread-safe.
+int capture(uintptr_t* out, int max, int skip);
+
+// Forget cached rules for code in [start, end): called after dlclose.
+void invalidate_range(uintptr_t start, uintptr_t end);
+
+}  // namespace leakdbg::unwind
