@@ -93,6 +93,15 @@ struct Arena {
   uint64_t aspace_total = 0, aspace_mprotect = 0;
   uint64_t free_fast_count = 0, free_fast_bytes = 0;
   uint64_t free_rest_count = 0, free_rest_bytes = 0;
+  // Figures only imported WinDbg `!heap -s` text carries (0 / empty from other sources).
+  // There aspace_total holds "Reserv", system_current "Commit", free_rest_bytes "Free",
+  // free_rest_count the free list length.
+  uint64_t heap_flags = 0;          // HEAP_* flags of the heap
+  uint64_t virtual_bytes = 0;       // "Virt (k)" column, in bytes
+  uint64_t uncommitted_ranges = 0;  // "UCR"
+  uint64_t virtual_blocks = 0;      // large blocks served outside the segments
+  uint64_t lock_contention = 0;
+  std::string front_end;            // "LFH" or empty
 };
 
 struct Site {

@@ -1,0 +1,289 @@
+// `leakdbg run [-o DIR] [--interval S] [--max-frames N] [--follow-exec] [--fork continue|stop]
+// [--report] -- PROGRAM ARGS...`: starts PROGRAM with the tracker preloaded, passes signals
+// on, and exits as the program did. The tracker does the recording; this side only prepares
+// the output directory and the environment of control_protocol.h.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+
+#include "cli/command.h"
+#include "tracker/control_protocol.h"
+#include "util/error.h"
+
+namespace leakdbg::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunArgs {
+  std::string output_dir;
+  double interval = 0;
+  unsigned max_frames = 0;  // 0: the tracker's default
+  bool follow_exec = false;
+  std::string fork_mode = "continue";
+  bool report = false;
+  std::vector<std::string> command;
+};
+
+constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+volatile sig_atomic_t g_child_pid = 0;
+
+// Signals sent to `leakdbg run` itself (kill, a supervisor) go on to the program. Signals
+// from the terminal (Ctrl-C: si_code SI_KERNEL) already reach the program, which shares our
+// process group, so forwarding them would deliver them twice.
+void forward_signal(int sig, siginfo_t* info, void*) {
+  if (info && info->si_code == SI_KERNEL) return;
+  if (g_child_pid > 0) kill(g_child_pid, sig);
+}
+
+fs::path self_exe() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error("cannot find the leakdbg executable: /proc/self/exe: " + ec.message());
+  return exe;
+}
+
+// LEAKDBG_TRACKER, else next to the executable as in the build tree (bin/ + lib/leakdbg/) and
+// in an install prefix (bin/ + lib<suffix>/leakdbg/).
+fs::path find_tracker() {
+  if (const char* env = std::getenv("LEAKDBG_TRACKER"); env && *env) {
+    if (!fs::is_regular_file(env))
+      throw Error(std::string("LEAKDBG_TRACKER=") + env + ": no such file");
+    return fs::absolute(env);
+  }
+  fs::path exe_dir = self_exe().parent_path();
+  const fs::path candidates[] = {exe_dir / ".." / "lib" / "leakdbg" / "libleakdbg.so",
+                                 exe_dir / ".." / LEAKDBG_TRACKER_SUBDIR / "libleakdbg.so"};
+  for (const fs::path& candidate : candidates)
+    if (fs::is_regular_file(candidate)) return fs::weakly_canonical(candidate);
+  throw Error("cannot find the tracker library libleakdbg.so (looked in " +
+              candidates[0].lexically_normal().string() + " and " +
+              candidates[1].lexically_normal().string() + "; set LEAKDBG_TRACKER)");
+}
+
+bool holds_snapshots(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() == control::kSnapshotExtension || name.rfind("fork-", 0) == 0)
+      return true;
+  }
+  return false;
+}
+
+// Creates the output directory (and its parents). An existing directory is used only if it
+// holds no snapshots, so that two runs' series never mix.
+void prepare_output_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) throw Error(dir.string() + ": exists and is not a directory");
+    if (holds_snapshots(dir))
+      throw Error(dir.string() + ": already holds snapshots; give another -o DIR or empty it");
+    return;
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(dir.string() + ": cannot create: " + ec.message());
+}
+
+size_t count_snapshots(const fs::path& dir, size_t& fork_series, size_t& fork_snapshots) {
+  size_t count = 0;
+  fork_series = fork_snapshots = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name.rfind("fork-", 0) == 0) ++fork_series;
+    if (!entry.is_regular_file() || entry.path().extension() != control::kSnapshotExtension ||
+        name[0] == '.')
+      continue;
+    if (entry.path().parent_path() == dir)
+      ++count;
+    else
+      ++fork_snapshots;
+  }
+  return count;
+}
+
+// Everything but the output directory, which the child sets once it exists.
+void set_tracker_environment(const RunArgs& args, const fs::path& tracker) {
+  // The tracker goes first: the first preloaded definition of malloc wins, and the tracker
+  // forwards to the next one (a preloaded jemalloc, say) itself.
+  std::string preload = tracker.string();
+  if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
+    preload += std::string(":") + existing;
+  setenv("LD_PRELOAD", preload.c_str(), 1);
+  if (args.interval > 0) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.9g", args.interval);  // "0.5", not "0.500000"
+    setenv(control::kEnvInterval, text, 1);
+  } else
+    unsetenv(control::kEnvInterval);
+  if (args.max_frames) setenv(control::kEnvMaxFrames, std::to_string(args.max_frames).c_str(), 1);
+  if (args.follow_exec)
+    setenv(control::kEnvFollowExec, "1", 1);
+  else
+    unsetenv(control::kEnvFollowExec);
+  setenv(control::kEnvFork, args.fork_mode.c_str(), 1);
+}
+
+int exit_status_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+// Runs `leakdbg analyze DIR` (this same executable) with the output going where ours goes.
+void run_report(const fs::path& dir) {
+  std::fflush(stdout);
+  std::string exe = self_exe().string();
+  pid_t pid = fork();
+  if (pid < 0) throw Error(std::string("cannot start the report: ") + std::strerror(errno));
+  if (pid == 0) {
+    unsetenv("LD_PRELOAD");
+    execl(exe.c_str(), exe.c_str(), "analyze", dir.c_str(), static_cast<char*>(nullptr));
+    std::fprintf(stderr, "leakdbg: cannot run %s analyze: %s\n", exe.c_str(), std::strerror(errno));
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// The child's side of the start-up handshake: wait for the output directory's path (sent
+// once the directory exists, since its default name holds the child's pid), then exec.
+[[noreturn]] void exec_program(const RunArgs& args, int go_fd, int error_fd) {
+  std::string dir;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(go_fd, buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) _exit(127);
+    dir.append(buf, static_cast<size_t>(n));
+  }
+  if (dir.empty()) _exit(127);  // the parent gave up before starting us
+  setenv(control::kEnvOutputDir, dir.c_str(), 1);
+  std::vector<char*> argv;
+  for (const std::string& arg : args.command) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  execvp(argv[0], argv.data());
+  int err = errno;
+  ssize_t ignored = write(error_fd, &err, sizeof err);
+  (void)ignored;
+  _exit(127);
+}
+
+int run_program(const RunArgs& args) {
+  if (args.command.empty())
+    throw Error("run: no program given (leakdbg run [options] -- PROGRAM ARGS...)");
+  fs::path tracker = find_tracker();
+  const std::string& program = args.command.front();
+  bool dir_given = !args.output_dir.empty();
+  fs::path dir = dir_given ? fs::absolute(args.output_dir).lexically_normal() : fs::path();
+  bool created = dir_given && !fs::exists(dir);
+  if (dir_given) prepare_output_dir(dir);
+  set_tracker_environment(args, tracker);
+
+  // `go` carries the output directory to the child; `exec_error` carries an exec failure
+  // back (close-on-exec, so EOF means the exec succeeded).
+  int go[2], exec_error[2];
+  if (pipe2(go, O_CLOEXEC) != 0 || pipe2(exec_error, O_CLOEXEC) != 0)
+    throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
+
+  sigset_t forwarded, previous;
+  sigemptyset(&forwarded);
+  for (int sig : kForwardedSignals) sigaddset(&forwarded, sig);
+  sigprocmask(SIG_BLOCK, &forwarded, &previous);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  pid_t child = fork();
+  if (child < 0) throw Error(std::string("cannot fork: ") + std::strerror(errno));
+  if (child == 0) {
+    close(go[1]);
+    close(exec_error[0]);
+    sigprocmask(SIG_SETMASK, &previous, nullptr);
+    exec_program(args, go[0], exec_error[1]);
+  }
+  close(go[0]);
+  close(exec_error[1]);
+  g_child_pid = child;
+  struct sigaction action {};
+  action.sa_sigaction = forward_signal;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  for (int sig : kForwardedSignals) sigaction(sig, &action, nullptr);
+  sigprocmask(SIG_SETMASK, &previous, nullptr);
+
+  if (!dir_given) {
+    dir = fs::current_path() /
+          ("leakdbg-" + fs::path(program).filename().string() + "-" + std::to_string(child));
+    created = !fs::exists(dir);
+    try {
+      prepare_output_dir(dir);
+    } catch (...) {
+      close(go[1]);  // the child sees EOF and leaves without running anything
+      waitpid(child, nullptr, 0);
+      throw;
+    }
+  }
+  std::string dir_text = dir.string();
+  ssize_t sent = write(go[1], dir_text.data(), dir_text.size());
+  (void)sent;  // a short write makes the child exit, which the wait below reports
+  close(go[1]);
+
+  int err = 0;
+  ssize_t got;
+  while ((got = read(exec_error[0], &err, sizeof err)) < 0 && errno == EINTR) {
+  }
+  close(exec_error[0]);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  g_child_pid = 0;
+  if (got == static_cast<ssize_t>(sizeof err)) {
+    std::error_code ec;
+    if (created) fs::remove(dir, ec);  // removes it only while still empty
+    std::fprintf(stderr, "leakdbg: cannot execute %s: %s\n", program.c_str(), std::strerror(err));
+    return 127;
+  }
+  size_t fork_series = 0, fork_snapshots = 0;
+  size_t count = count_snapshots(dir, fork_series, fork_snapshots);
+  if (fork_series)
+    std::fprintf(stderr, "leakdbg: %zu snapshots in %s (and %zu in %zu fork series)\n", count,
+                 dir_text.c_str(), fork_snapshots, fork_series);
+  else
+    std::fprintf(stderr, "leakdbg: %zu snapshots in %s\n", count, dir_text.c_str());
+  if (args.report && count > 0) run_report(dir);
+  return exit_status_of(status);
+}
+
+Action setup(CLI::App& sub) {
+  auto args = std::make_shared<RunArgs>();
+  sub.add_option(
+      "-o,--output", args->output_dir,
+      "Directory for the snapshots (default: leakdbg-PROGRAM-PID in the current directory)");
+  sub.add_option("--interval", args->interval,
+                 "Take a snapshot every S seconds (fractions allowed)")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--max-frames", args->max_frames, "Deepest call stack recorded (default 64)")
+      ->check(CLI::Range(1, 256));
+  sub.add_flag("--follow-exec", args->follow_exec,
+               "Keep tracking programs started by exec (each in its own series)");
+  sub.add_option("--fork", args->fork_mode,
+                 "A forked child: 'continue' (own series in DIR/fork-PID/) or 'stop' tracking")
+      ->check(CLI::IsMember({"continue", "stop"}));
+  sub.add_flag("--report", args->report, "Print `leakdbg analyze DIR` when the program ends");
+  sub.add_option("PROGRAM", args->command, "The program and its arguments (after --)")->required();
+  return [args]() { return run_program(*args); };
+}
+
+const Registration registration("run", "Run a program with the tracker, writing snapshots", setup,
+                                10);
+
+}  // namespace
+}  // namespace leakdbg::cli
