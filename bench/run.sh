@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Runs the tracker benchmarks of issue 2 and writes bench/RESULTS.md.
+#
+#   bench/run.sh [--build DIR] [--pairs N] [--blocks N] [--runs N] [--quick]
+#
+# One run measures, on the same binaries (built -O2 -fomit-frame-pointer by bench/):
+#   - alloc_bench (PAIRS malloc/free pairs, ~10 k live, 10-frame chain) with 1 and 2 threads:
+#     native, libleakdbg.so preloaded with each unwinder (fast, libunwind, none), heaptrack,
+#     valgrind memcheck. Wall time of the whole command, best of RUNS for native and leakdbg
+#     (the machine may be shared), one run for heaptrack and valgrind.
+#   - live_blocks_bench (2 M live blocks): RSS per live block above native, snapshot time,
+#     the longest allocation call that overlapped the snapshot.
+#   - capture_bench: ns per capture and per frame for each unwinder, and unw_backtrace.
+# Prints the tables and writes them, with the machine, date and commands, to RESULTS.md.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$here/../build
+pairs=10000000
+blocks=2000000
+runs=3
+while (($#)); do
+  case $1 in
+    --build) build=$2; shift 2 ;;
+    --pairs) pairs=$2; shift 2 ;;
+    --blocks) blocks=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --quick) pairs=1000000; blocks=200000; runs=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+build=$(cd "$build" && pwd)
+tracker=$build/lib/leakdbg/libleakdbg.so
+for f in "$build/bin/alloc_bench" "$build/bin/live_blocks_bench" "$build/bin/capture_bench" "$tracker"; do
+  [[ -e $f ]] || { echo "run.sh: missing $f (build the project first)" >&2; exit 1; }
+done
+for tool in heaptrack valgrind; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool not installed" >&2; exit 1; }
+done
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/leakdbg-bench.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+results=$here/RESULTS.md
+report=$scratch/report.md
+commands=$scratch/commands.txt
+
+# "WALL CPU" seconds (user + system, children included) of one run of "$@"; the program's
+# output goes to $scratch/last.out.
+measure() {
+  local TIMEFORMAT='%R %U %S' t
+  if ! t=$( { time "$@" >"$scratch/last.out" 2>"$scratch/last.err"; } 2>&1 ); then
+    echo "run.sh: failed: $*" >&2
+    cat "$scratch/last.err" >&2
+    return 1
+  fi
+  awk '{ printf "%.3f %.3f", $1, $2 + $3 }' <<<"$t"
+}
+
+# "WALL CPU": the least of each over $1 runs of the rest.
+best_of() {
+  local n=$1 best_wall="" best_cpu="" wall cpu
+  shift
+  for ((i = 0; i < n; i++)); do
+    read -r wall cpu <<<"$(measure "$@")"
+    best_wall=$(awk -v a="$best_wall" -v b="$wall" 'BEGIN { print (a == "" || b < a) ? b : a }')
+    best_cpu=$(awk -v a="$best_cpu" -v b="$cpu" 'BEGIN { print (a == "" || b < a) ? b : a }')
+  done
+  echo "$best_wall $best_cpu"
+}
+
+record() { printf '%s\n' "$*" >>"$commands"; }
+
+with_tracker() {  # with_tracker MODE command...: the program under libleakdbg.so
+  local mode=$1
+  shift
+  rm -rf "$scratch/snaps"
+  mkdir -p "$scratch/snaps"
+  env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" LEAKDBG_UNWINDER="$mode" "$@"
+}
+
+echo "== alloc_bench: $pairs malloc/free pairs" >&2
+declare -A wall cpu
+configs=(native leakdbg-fast leakdbg-libunwind leakdbg-none heaptrack valgrind-memcheck)
+for threads in 1 2; do
+  prog=("$build/bin/alloc_bench" "$threads" "$pairs")
+  for config in "${configs[@]}"; do
+    case $config in
+      native) cmd=("${prog[@]}"); n=$runs ;;
+      leakdbg-*) cmd=(with_tracker "${config#leakdbg-}" "${prog[@]}"); n=$runs ;;
+      heaptrack) cmd=(heaptrack -o "$scratch/heaptrack.alloc" "${prog[@]}"); n=1 ;;
+      valgrind-memcheck) cmd=(valgrind --tool=memcheck --quiet "${prog[@]}"); n=1 ;;
+    esac
+    read -r "wall[$config.$threads]" "cpu[$config.$threads]" <<<"$(best_of "$n" "${cmd[@]}")"
+    echo "   $config, $threads thread(s): wall ${wall[$config.$threads]} s, cpu ${cpu[$config.$threads]} s" >&2
+    case $config in
+      leakdbg-*) record "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_UNWINDER=${config#leakdbg-} ${prog[*]}" ;;
+      heaptrack) record "heaptrack -o DIR/heaptrack.alloc ${prog[*]}" ;;
+      *) [[ $config == native ]] && record "${prog[*]}" || record "${cmd[*]}" ;;
+    esac
+    rm -f "$scratch"/heaptrack.alloc*
+  done
+done
+
+echo "== live_blocks_bench: $blocks live blocks" >&2
+field() { tr ' ' '\n' <"$scratch/last.out" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+live=("$build/bin/live_blocks_bench" "$blocks")
+measure "${live[@]}" >/dev/null
+native_rss=$(field rss_bytes)
+record "${live[*]}"
+declare -A live_rss live_snap live_stall live_ok live_base
+for mode in fast libunwind none; do
+  measure with_tracker "$mode" "${live[@]}" >/dev/null
+  live_rss[$mode]=$(field rss_bytes)
+  live_snap[$mode]=$(field snapshot_seconds)
+  live_ok[$mode]=$(field snapshot_ok)
+  live_stall[$mode]=$(field max_stall_during_snapshot_ms)
+  live_base[$mode]=$(field max_stall_before_snapshot_ms)
+  record "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_UNWINDER=$mode ${live[*]}"
+  echo "   leakdbg-$mode: rss ${live_rss[$mode]} B, snapshot ${live_snap[$mode]} s" >&2
+done
+
+echo "== capture_bench" >&2
+capture_csv=$scratch/capture.csv
+"$build/bin/capture_bench" --benchmark_format=csv --benchmark_min_time=0.2 \
+  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true >"$capture_csv" 2>/dev/null
+record "$build/bin/capture_bench --benchmark_format=csv --benchmark_min_time=0.2 --benchmark_repetitions=5"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+verdict() { awk -v a="$1" -v b="$2" -v limit="$3" 'BEGIN { print (a / b <= limit) ? "met" : "missed" }'; }
+# CPU ns of one capture_bench row (fastest repetition).
+capture_ns() {
+  awk -F, -v want="$1" '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    { name = $col["name"]; gsub(/"/, "", name); sub(/\/repeats:[0-9]+_min$/, "", name)
+      if (name == want && $col["name"] ~ /_min"?$/) print $col["cpu_time"] + 0 }' "$capture_csv"
+}
+
+{
+  echo "# Tracker benchmarks"
+  echo
+  echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  echo
+  echo "## Machine"
+  echo
+  echo "- CPU: $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }'), $(nproc) cores available"
+  echo "- Memory: $(free -g | awk '/Mem:/ { print $2 }') GiB; kernel $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")"
+  echo "- Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs share the machine: times are best of $runs for native and leakdbg)"
+  echo "- heaptrack: $(heaptrack --version 2>&1 | head -1); valgrind: $(valgrind --version)"
+  echo
+  echo "## Summary"
+  echo
+  for threads in 1 2; do
+    echo "- alloc_bench, $threads thread(s): leakdbg (fast unwinder) $(ratio "${wall[leakdbg-fast.$threads]}" "${wall[native.$threads]}") native wall time, $(ratio "${cpu[leakdbg-fast.$threads]}" "${cpu[native.$threads]}") CPU time: 2.5x target $(verdict "${cpu[leakdbg-fast.$threads]}" "${cpu[native.$threads]}" 2.5) (CPU), $(verdict "${wall[leakdbg-fast.$threads]}" "${wall[native.$threads]}" 2.5) (wall); heaptrack $(ratio "${wall[heaptrack.$threads]}" "${wall[native.$threads]}"), valgrind memcheck $(ratio "${wall[valgrind-memcheck.$threads]}" "${wall[native.$threads]}") (wall)."
+  done
+  no_stack=$(capture_ns BM_AllocationPair/no_stack)
+  echo "- Unwinder cost per allocation of that workload (capture_bench, CPU): fast $(awk -v a="$(capture_ns BM_AllocationPair/fast)" -v b="$no_stack" 'BEGIN { printf "%.0f", a - b }') ns, libunwind $(awk -v a="$(capture_ns BM_AllocationPair/libunwind)" -v b="$no_stack" 'BEGIN { printf "%.0f", a - b }') ns."
+  echo "- One capture 50 frames deep (63 frames): fast $(capture_ns BM_Capture/fast/50) ns, unw_backtrace $(capture_ns BM_UnwBacktrace/50) ns."
+  echo
+  echo "## Allocation workload (alloc_bench, $pairs malloc/free pairs of 16-512 B, ~10 k live, 10-frame chain, -O2 -fomit-frame-pointer)"
+  echo
+  echo "Seconds for the whole command (program start to exit, exit snapshot included), and the"
+  echo "ratio to native: wall time, and CPU time (user + system of every process of the command)."
+  echo "CPU time is the steadier figure when other jobs share the machine. Target: leakdbg <= 2.5x."
+  echo
+  echo "| configuration | 1 thread wall | ratio | 1 thread CPU | ratio | 2 threads wall | ratio | 2 threads CPU | ratio |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for config in "${configs[@]}"; do
+    row="| $config"
+    for threads in 1 2; do
+      row+=" | ${wall[$config.$threads]} | $(ratio "${wall[$config.$threads]}" "${wall[native.$threads]}")"
+      row+=" | ${cpu[$config.$threads]} | $(ratio "${cpu[$config.$threads]}" "${cpu[native.$threads]}")"
+    done
+    echo "$row |"
+  done
+  echo
+  echo "## 2 M live blocks (live_blocks_bench, $blocks blocks of 16-64 B from 8 call sites)"
+  echo
+  echo "Targets: <= 48 B of RSS per live block above native, snapshot <= 1 s, allocation calls blocked <= 100 ms."
+  echo
+  echo "| configuration | RSS | RSS per block above native | snapshot written | snapshot time | longest malloc during snapshot | longest malloc before |"
+  echo "|---|---:|---:|---|---:|---:|---:|"
+  echo "| native | $native_rss B | - | - | - | - | - |"
+  for mode in fast libunwind none; do
+    per_block=$(awk -v t="${live_rss[$mode]}" -v n="$native_rss" -v b="$blocks" 'BEGIN { printf "%.1f B", (t - n) / b }')
+    ok=$([[ ${live_ok[$mode]} == 1 ]] && echo yes || echo NO)
+    echo "| leakdbg-$mode | ${live_rss[$mode]} B | $per_block | $ok | ${live_snap[$mode]} s | ${live_stall[$mode]} ms | ${live_base[$mode]} ms |"
+  done
+  echo
+  echo "## Unwinder (capture_bench: fastest of 5 repetitions, CPU time)"
+  echo
+  echo "Depth is the chain below the benchmark loop; frames counts every frame returned (the"
+  echo "benchmark's own callers included). AllocationPair is one malloc/free pair of the"
+  echo "workload above with one capture before each malloc: its cost over no_stack is the"
+  echo "unwinder's cost per allocation."
+  echo
+  echo "| benchmark | frames | ns per capture | ns per frame |"
+  echo "|---|---:|---:|---:|"
+  awk -F, '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    {
+      name = $col["name"]; gsub(/"/, "", name)
+      if (name !~ /_min$/) next
+      sub(/\/repeats:[0-9]+_min$/, "", name)
+      frames = $col["\"frames\""] + 0
+      cpu = $col["cpu_time"] + 0
+      per = (frames > 0 && name !~ /AllocationPair/) ? sprintf("%.2f", cpu / frames) : "-"
+      printf "| %s | %d | %.1f | %s |\n", name, frames, cpu, per
+    }' "$capture_csv"
+  echo
+  echo "## Commands"
+  echo
+  echo '```'
+  cat "$commands"
+  echo '```'
+} >"$report"
+
+cp "$report" "$results"
+cat "$report"
+echo "run.sh: wrote $results" >&2

@@ -1,0 +1,268 @@
+// The capture entry points: mode dispatch, the cached-rule walk, and the libunwind path.
+//
+// Hot path (every rule cached): three register reads, then per frame a compare with this
+// thread's hint for that depth (a probe of the shared rule cache when the stack changed),
+// two or three loads from the stack and the bounds checks. No locks, no stores outside `out`
+// and the thread's own hints, no malloc. A miss resolves the address from the module's .eh_frame
+// (dl_iterate_phdr takes the loader's lock; the first capture of a thread also calls
+// pthread_getattr_np, which allocates): the tracker holds its recursion guard around capture(), so
+// that is safe.
+#include <libunwind.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include "unwind/code_lookup.h"
+#include "unwind/eh_frame.h"
+#include "unwind/frame_rule.h"
+#include "unwind/rule_cache.h"
+#include "unwind/stack_bounds.h"
+#include "unwind/unwind_internal.h"
+
+namespace leakdbg::unwind {
+namespace {
+
+// 2^17 slots of 16 bytes: 2 MiB of address space, touched only where rules land. A large
+// C++ program has a few tens of thousands of distinct allocation return addresses.
+constinit RuleCache<17> g_cache;
+constinit std::atomic<Mode> g_mode{Mode::kFast};
+
+struct Counters {
+  std::atomic<uint64_t> misses{0}, uncached{0}, fallbacks{0}, stopped_on_doubt{0};
+};
+constinit Counters g_counters;
+
+// Per-thread hints: the (return address, rule) pairs of this thread's previous capture, by
+// depth. Successive allocations of a thread share most of their stack, so the pc loaded at
+// depth i usually equals at[i].pc; the branch on that compare is predicted, and the CPU
+// can compute the next CFA from at[i].rule without waiting for the cache lookup that
+// depends on the loaded pc. That takes the lookup off the per-frame critical path. A hint
+// is only ever used for the very pc it was resolved for.
+constexpr int kHintFrames = 64;
+struct StackHints {
+  uint64_t generation;  // g_generation when filled; older hints are dropped
+  bool in_use;          // a capture on this thread is walking (signal-handler re-entry)
+  struct {
+    uintptr_t pc;  // side by side with its rule: one cache line serves four depths
+    uint64_t rule;
+  } at[kHintFrames];
+};
+__attribute__((tls_model("initial-exec"))) thread_local StackHints t_hints{};
+// Bumped by invalidate_range: a hint may name code that has been unloaded since.
+constinit std::atomic<uint64_t> g_generation{0};
+
+// Addresses below this are never code; a return address there means a corrupt frame.
+constexpr uintptr_t kLowestCode = 4096;
+// unw_backtrace's output before skipping; the contract caps stacks at 256 frames.
+constexpr int kLibunwindBuffer = 300;
+
+// The packed rule for pc, read from its module's .eh_frame and cached.
+__attribute__((noinline, cold)) uint64_t resolve(uintptr_t pc) {
+  g_counters.misses.fetch_add(1, std::memory_order_relaxed);
+  // pc is a return address: the call that produced it is the instruction before, and for a
+  // call at a function's very end (noreturn callee) pc already belongs to the next function.
+  const uintptr_t call_site = pc - 1;
+  const CodeLocation where = locate_code(call_site);
+  if (!where.in_executable_segment)  // not cached: code may be mapped there later
+    return pack_rule(FrameRule{.kind = FrameRule::Kind::kUnknownCode});
+  const FrameRule rule =
+      where.has_eh_frame_hdr ? find_frame_rule(where.eh_frame, call_site) : FrameRule{};
+  const uint64_t packed = pack_rule(rule);
+  if (!g_cache.insert(pc, packed)) g_counters.uncached.fetch_add(1, std::memory_order_relaxed);
+  return packed;
+}
+
+inline uint64_t packed_rule_for(uintptr_t pc) {
+  uint64_t packed;
+  if (g_cache.find(pc, &packed)) [[likely]]
+    return packed;
+  return resolve(pc);
+}
+
+inline uintptr_t load_word(uintptr_t addr) {
+  uintptr_t value;
+  std::memcpy(&value, reinterpret_cast<const void*>(addr), sizeof value);
+  return value;
+}
+
+enum class WalkEnd { kComplete, kFallback, kDoubt };
+
+// Claims this thread's hints for one walk, or leaves `hints` null when a walk on this thread
+// is already under way (a signal handler interrupted it) or unloaded code made them stale.
+class HintClaim {
+ public:
+  HintClaim() {
+    StackHints& mine = t_hints;
+    if (mine.in_use) return;
+    mine.in_use = true;
+    const uint64_t generation = g_generation.load(std::memory_order_acquire);
+    if (mine.generation != generation) {
+      std::memset(mine.at, 0, sizeof mine.at);
+      mine.generation = generation;
+    }
+    hints = &mine;
+  }
+  ~HintClaim() {
+    if (hints != nullptr) hints->in_use = false;
+  }
+  HintClaim(const HintClaim&) = delete;
+  HintClaim& operator=(const HintClaim&) = delete;
+  StackHints* hints = nullptr;
+};
+
+template <bool kUseHints>
+inline uint64_t rule_at_depth(StackHints* hints, int depth, uintptr_t pc) {
+  if constexpr (kUseHints) {
+    if (depth < kHintFrames && hints->at[depth].pc == pc) [[likely]]
+      return hints->at[depth].rule;
+  }
+  const uint64_t rule = packed_rule_for(pc);
+  if constexpr (kUseHints) {
+    if (depth < kHintFrames && packed_kind(rule) != FrameRule::Kind::kUnknownCode) {
+      hints->at[depth].pc = pc;
+      hints->at[depth].rule = rule;
+    }
+  }
+  return rule;
+}
+
+// Walks from a point inside capture_with (pc, sp, fp as read there). Every address read is
+// checked against the thread's stack first; every frame's CFA must lie above the previous
+// one; a return address is reported only after its own rule shows it lies in loaded code.
+template <bool kUseHints>
+__attribute__((always_inline)) inline WalkEnd walk(StackHints* hints, uintptr_t pc, uintptr_t sp,
+                                                   uintptr_t fp, uintptr_t* out, int max, int skip,
+                                                   int* count) {
+  using Kind = FrameRule::Kind;
+  *count = 0;
+  const StackBounds& stack = current_stack_bounds();
+  // Not on this thread's stack: a signal handler on sigaltstack, a coroutine, or bounds
+  // unknown. libunwind copes with those.
+  if (!stack.contains(sp)) return WalkEnd::kFallback;
+  const uintptr_t stack_hi = stack.hi;
+  int n = 0;
+  int depth = 0;  // depth 0 is capture_with's own frame: stepped over, not reported
+  uint64_t rule = rule_at_depth<kUseHints>(hints, depth, pc);
+  for (;;) {
+    const Kind kind = packed_kind(rule);
+    if (kind != Kind::kCfaRsp && kind != Kind::kCfaRbp) [[unlikely]] {
+      *count = n;
+      if (kind == Kind::kEnd) return WalkEnd::kComplete;
+      return kind == Kind::kUnknownCode ? WalkEnd::kDoubt : WalkEnd::kFallback;
+    }
+    const uintptr_t cfa = (kind == Kind::kCfaRsp ? sp : fp) + packed_cfa_offset(rule);
+    if (cfa < sp + sizeof(uintptr_t) || cfa > stack_hi) [[unlikely]] {
+      *count = n;
+      return WalkEnd::kDoubt;
+    }
+    if (packed_rbp_saved(rule)) {
+      // Packing keeps saved-RBP slots below the CFA; the check keeps them above SP.
+      const uintptr_t slot = cfa + packed_rbp_offset(rule);
+      if (slot < sp) [[unlikely]] {
+        *count = n;
+        return WalkEnd::kDoubt;
+      }
+      fp = load_word(slot);
+    }
+    pc = load_word(cfa - sizeof(uintptr_t));
+    sp = cfa;
+    if (pc < kLowestCode) [[unlikely]] {
+      *count = n;
+      // A zero return address is how thread and process entry points end the chain.
+      return pc == 0 ? WalkEnd::kComplete : WalkEnd::kDoubt;
+    }
+    rule = rule_at_depth<kUseHints>(hints, ++depth, pc);
+    if (packed_kind(rule) == Kind::kUnknownCode) [[unlikely]] {
+      *count = n;
+      return WalkEnd::kDoubt;
+    }
+    if (skip > 0) {
+      --skip;
+    } else {
+      out[n++] = pc;
+      if (n == max) break;
+    }
+  }
+  *count = n;
+  return WalkEnd::kComplete;
+}
+
+// Inlined so that unw_backtrace's first entry is the return address into capture_with,
+// exactly the frame the fast walk also starts from.
+__attribute__((always_inline)) inline int capture_libunwind(uintptr_t* out, int max, int skip) {
+  void* frames[kLibunwindBuffer];
+  const int wanted = static_cast<int>(std::min<long>(kLibunwindBuffer, 1L + skip + max));
+  const int got = unw_backtrace(frames, wanted);
+  int n = 0;
+  for (int i = 1 + skip; i < got && n < max; ++i) out[n++] = reinterpret_cast<uintptr_t>(frames[i]);
+  return n;
+}
+
+}  // namespace
+
+__attribute__((noinline)) int capture_with(Mode mode, uintptr_t* out, int max, int skip) {
+  if (out == nullptr || max <= 0) return 0;
+  skip = std::max(skip, 0);
+  int n = 0;
+  switch (mode) {
+    case Mode::kNone:
+      break;
+    case Mode::kLibunwind:
+      n = capture_libunwind(out, max, skip);
+      break;
+    case Mode::kFast: {
+      uintptr_t pc, sp, fp;
+      // One asm statement, so no stack adjustment can fall between the three reads and the
+      // CFI row for pc describes exactly this sp.
+      __asm__ volatile("lea 0(%%rip), %0\n\tmov %%rsp, %1\n\tmov %%rbp, %2"
+                       : "=r"(pc), "=r"(sp), "=r"(fp));
+      HintClaim claim;
+      const WalkEnd end = claim.hints != nullptr
+                              ? walk<true>(claim.hints, pc, sp, fp, out, max, skip, &n)
+                              : walk<false>(nullptr, pc, sp, fp, out, max, skip, &n);
+      switch (end) {
+        case WalkEnd::kComplete:
+          break;
+        case WalkEnd::kDoubt:
+          g_counters.stopped_on_doubt.fetch_add(1, std::memory_order_relaxed);
+          break;
+        case WalkEnd::kFallback:
+          g_counters.fallbacks.fetch_add(1, std::memory_order_relaxed);
+          n = capture_libunwind(out, max, skip);
+          break;
+      }
+      break;
+    }
+  }
+  // Using n after the calls keeps them out of tail position: this frame must stay on the
+  // stack for the skip arithmetic to hold.
+  __asm__ volatile("" : "+r"(n));
+  return n;
+}
+
+void set_mode(Mode new_mode) { g_mode.store(new_mode, std::memory_order_relaxed); }
+
+Mode mode() { return g_mode.load(std::memory_order_relaxed); }
+
+__attribute__((noinline)) int capture(uintptr_t* out, int max, int skip) {
+  int n = capture_with(g_mode.load(std::memory_order_relaxed), out, max, skip + 1);
+  __asm__ volatile("" : "+r"(n));
+  return n;
+}
+
+void invalidate_range(uintptr_t start, uintptr_t end) {
+  g_cache.invalidate(start, end);
+  g_generation.fetch_add(1, std::memory_order_acq_rel);
+}
+
+Stats stats() {
+  return Stats{g_counters.misses.load(std::memory_order_relaxed),
+               g_counters.uncached.load(std::memory_order_relaxed),
+               g_counters.fallbacks.load(std::memory_order_relaxed),
+               g_counters.stopped_on_doubt.load(std::memory_order_relaxed)};
+}
+
+size_t cached_rules() { return g_cache.size(); }
+
+}  // namespace leakdbg::unwind
