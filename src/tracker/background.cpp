@@ -1,0 +1,132 @@
+#include "tracker/background.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "tracker/control_socket.h"
+#include "tracker/module_registry.h"
+#include "tracker/proc_files.h"
+#include "tracker/snapshot.h"
+#include "tracker/thread_state.h"
+#include "tracker/time_series.h"
+#include "tracker/tracker_state.h"
+
+namespace leakdbg::tracker {
+namespace {
+
+pthread_t g_thread;
+bool g_running = false;
+int g_wake_fd = -1;
+std::atomic<bool> g_stop{false};
+char g_socket_path[4200];
+
+void sample(uint64_t now) {
+  fmt::SampleRecord s{};
+  s.monotonic_ns = now - g_series.start_monotonic_ns;
+  s.heap_bytes = g_live.total_bytes();
+  s.heap_blocks = g_live.total_blocks();
+  s.mmap_bytes = g_regions.anonymous_bytes();
+  s.rss_bytes = read_rss_bytes();
+  s.private_bytes = read_private_bytes();
+  add_sample(s);
+}
+
+void* run(void*) {
+  ++t_guard_depth;  // nothing this thread allocates is the program's
+  pthread_setname_np(pthread_self(), "leakdbg");
+  int listen_fd = open_control_socket(g_config.socket_dir, g_socket_path, sizeof g_socket_path);
+  const uint64_t sample_ns = uint64_t(g_config.sample_ms) * 1'000'000;
+  const uint64_t interval_ns = static_cast<uint64_t>(g_config.interval_seconds * 1e9);
+  uint64_t now = monotonic_ns();
+  uint64_t next_sample = now;
+  uint64_t next_interval = interval_ns ? now + interval_ns : UINT64_MAX;
+  uint64_t generation = loader_generation();
+
+  while (!g_stop.load(std::memory_order_acquire)) {
+    now = monotonic_ns();
+    g_tick.store(static_cast<uint32_t>((now - g_series.start_monotonic_ns) / kTickNs),
+                 std::memory_order_relaxed);
+    if (!tracking()) break;
+    if (now >= next_sample) {
+      sample(now);
+      next_sample += sample_ns;
+      if (next_sample <= now) next_sample = now + sample_ns;  // fell behind: skip, do not burst
+      uint64_t current = loader_generation();
+      if (current != generation) {
+        generation = current;
+        refresh_modules();
+      }
+    }
+    if (now >= next_interval) {
+      take_snapshot(fmt::Trigger::kInterval, "", nullptr, 0);
+      next_interval += interval_ns;
+      if (next_interval <= monotonic_ns()) next_interval = monotonic_ns() + interval_ns;
+    }
+    uint64_t wake = next_sample < next_interval ? next_sample : next_interval;
+    uint64_t tick_wake = now + kTickNs;  // keep the tick moving even with slow sampling
+    if (tick_wake < wake) wake = tick_wake;
+    now = monotonic_ns();
+    int timeout_ms = wake > now ? static_cast<int>((wake - now + 999'999) / 1'000'000) : 0;
+    pollfd fds[2] = {{g_wake_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
+    int ready = poll(fds, listen_fd >= 0 ? 2 : 1, timeout_ms);
+    if (ready > 0 && listen_fd >= 0 && (fds[1].revents & POLLIN)) serve_control_client(listen_fd);
+  }
+  if (listen_fd >= 0) {
+    close(listen_fd);
+    unlink(g_socket_path);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void start_background_thread() {
+  if (g_running) return;
+  g_stop.store(false, std::memory_order_relaxed);
+  g_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (g_wake_fd < 0) {
+    stop_tracking("cannot create the tracker's wake-up descriptor");
+    return;
+  }
+  // The program's signal handlers belong to its threads: block everything in ours.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstacksize(&attributes, 256 * 1024);
+  int error = pthread_create(&g_thread, &attributes, run, nullptr);
+  pthread_attr_destroy(&attributes);
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (error != 0) {
+    stop_tracking("cannot start the tracker's thread");
+    return;
+  }
+  g_running = true;
+}
+
+void stop_background_thread() {
+  if (!g_running) return;
+  g_stop.store(true, std::memory_order_release);
+  uint64_t one = 1;
+  ssize_t ignored = write(g_wake_fd, &one, sizeof one);
+  (void)ignored;
+  pthread_join(g_thread, nullptr);
+  close(g_wake_fd);
+  g_wake_fd = -1;
+  g_running = false;
+}
+
+void forget_background_thread_in_child() {
+  g_running = false;
+  if (g_wake_fd >= 0) close(g_wake_fd);
+  g_wake_fd = -1;
+}
+
+}  // namespace leakdbg::tracker

@@ -1,0 +1,105 @@
+#include "tracker/proc_files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "format/records.h"
+
+namespace leakdbg::tracker {
+namespace {
+
+// Reads a small file into `buffer` (NUL-terminated); returns the length or -1.
+ssize_t read_small(const char* path, char* buffer, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t used = 0;
+  while (used + 1 < size) {
+    ssize_t n = read(fd, buffer + used, size - 1 - used);
+    if (n < 0) {
+      close(fd);
+      return -1;
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  close(fd);
+  buffer[used] = '\0';
+  return static_cast<ssize_t>(used);
+}
+
+uint64_t status_kib(const char* text, const char* key) {
+  const char* line = std::strstr(text, key);
+  if (!line) return 0;
+  return std::strtoull(line + std::strlen(key), nullptr, 10);
+}
+
+}  // namespace
+
+bool append_file(const char* path, ByteBuffer& out) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  while (true) {
+    char* room = out.extend(64 * 1024);
+    if (!room) {
+      close(fd);
+      return false;
+    }
+    ssize_t n = read(fd, room, 64 * 1024);
+    if (n < 0) {
+      close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    out.commit(static_cast<size_t>(n));
+  }
+  close(fd);
+  return true;
+}
+
+uint64_t read_rss_bytes() {
+  char text[256];
+  if (read_small("/proc/self/statm", text, sizeof text) <= 0) return 0;
+  unsigned long long size = 0, resident = 0;
+  if (std::sscanf(text, "%llu %llu", &size, &resident) != 2) return 0;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t read_private_bytes() {
+  char text[4096];
+  if (read_small("/proc/self/status", text, sizeof text) <= 0) return 0;
+  return (status_kib(text, "RssAnon:") + status_kib(text, "VmSwap:")) * 1024;
+}
+
+bool append_threads(ByteBuffer& out) {
+  size_t count_at = out.size();
+  uint32_t count = 0;
+  if (!out.append(&count, sizeof count)) return false;
+  DIR* dir = opendir("/proc/self/task");  // allocates via the real malloc, under the guard
+  if (!dir) return true;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+    char path[300], name[64];
+    std::snprintf(path, sizeof path, "/proc/self/task/%s/comm", entry->d_name);
+    ssize_t length = read_small(path, name, sizeof name);
+    if (length < 0) continue;  // the thread exited meanwhile
+    while (length > 0 && name[length - 1] == '\n') --length;
+    fmt::ThreadRecord record{};
+    record.tid = static_cast<uint32_t>(std::strtoul(entry->d_name, nullptr, 10));
+    record.name_size = static_cast<uint32_t>(length);
+    if (!out.append(&record, sizeof record) || !out.append(name, static_cast<size_t>(length))) {
+      closedir(dir);
+      return false;
+    }
+    ++count;
+  }
+  closedir(dir);
+  std::memcpy(out.data() + count_at, &count, sizeof count);
+  return true;
+}
+
+}  // namespace leakdbg::tracker

@@ -1,0 +1,123 @@
+// The recording half of every hook: stack capture, stack depot, live table, site counters.
+#include <sys/mman.h>
+
+#include "tracker/own_code.h"
+#include "tracker/thread_state.h"
+#include "tracker/tracker_state.h"
+#include "unwind/unwind.h"
+
+namespace leakdbg::tracker {
+
+Config g_config;
+constinit LiveTable g_live;
+constinit StackDepot g_depot;
+constinit RegionTable g_regions;
+std::atomic<int> g_mode{static_cast<int>(TrackerMode::kUninitialized)};
+std::atomic<uint32_t> g_tick{0};
+bool g_allocator_is_glibc = false;
+Counters g_counters;
+
+__thread int t_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
+__thread uint32_t t_thread_id __attribute__((tls_model("initial-exec"))) = 0;
+
+namespace {
+
+// Room for the tracker's own frames on top of the program's, stripped after capture.
+constexpr int kOwnFrameAllowance = 8;
+
+uint32_t capture_stack_id() {
+  uintptr_t frames[256 + kOwnFrameAllowance];
+  int max = g_config.max_frames + kOwnFrameAllowance;
+  int depth = unwind::capture(frames, max, 0);
+  int first = 0;
+  while (first < depth && is_own_code(frames[first])) ++first;
+  int kept = depth - first;
+  if (kept > g_config.max_frames) {
+    kept = g_config.max_frames;
+    g_counters.truncated_stacks.fetch_add(1, std::memory_order_relaxed);
+  } else if (depth == max) {
+    g_counters.truncated_stacks.fetch_add(1, std::memory_order_relaxed);
+  }
+  return g_depot.intern(frames + first, static_cast<uint32_t>(kept));
+}
+
+bool release_matches(uint8_t api, ReleaseKind kind) {
+  switch (static_cast<fmt::ApiKind>(api)) {
+    case fmt::ApiKind::kNew:
+      return kind == ReleaseKind::kDelete;
+    case fmt::ApiKind::kNewArray:
+      return kind == ReleaseKind::kDeleteArray;
+    case fmt::ApiKind::kNewAligned:
+      return kind == ReleaseKind::kDeleteAligned;
+    case fmt::ApiKind::kNewArrayAligned:
+      return kind == ReleaseKind::kDeleteArrayAligned;
+    default:
+      return kind == ReleaseKind::kFree;
+  }
+}
+
+}  // namespace
+
+void record_allocation(void* p, size_t size, fmt::ApiKind api) {
+  LiveBlock block;
+  block.address = reinterpret_cast<uintptr_t>(p);
+  block.size = size;
+  block.stack_id = capture_stack_id();
+  block.thread_id = current_thread_id();
+  block.tick = g_tick.load(std::memory_order_relaxed);
+  block.api = static_cast<uint8_t>(api);
+  if (!g_live.insert(block)) {
+    g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  g_depot.note_alloc(block.stack_id, size);
+}
+
+bool record_release(void* p, ReleaseKind kind, LiveBlock* removed) {
+  LiveBlock block;
+  if (!g_live.remove(reinterpret_cast<uintptr_t>(p), &block)) {
+    g_counters.unknown_frees.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  g_depot.note_free(block.stack_id, block.size);
+  if (!release_matches(block.api, kind))
+    g_counters.mismatched_frees.fetch_add(1, std::memory_order_relaxed);
+  if (removed) *removed = block;
+  return true;
+}
+
+void restore_block(const LiveBlock& block) {
+  if (!g_live.insert(block)) {
+    g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  // Undo the free counted by record_release: the block never went away.
+  if (StackDepot::Stack* s = g_depot.get(block.stack_id)) {
+    s->frees.fetch_sub(1, std::memory_order_relaxed);
+    s->bytes_freed.fetch_sub(block.size, std::memory_order_relaxed);
+  }
+}
+
+void record_mapping(void* address, size_t length, int prot, int flags, fmt::ApiKind api) {
+  Region region;
+  region.address = reinterpret_cast<uintptr_t>(address);
+  region.length = length;
+  region.stack_id = capture_stack_id();
+  region.thread_id = current_thread_id();
+  region.tick = g_tick.load(std::memory_order_relaxed);
+  region.prot = prot;
+  region.map_flags = flags;
+  region.api = static_cast<uint8_t>(api);
+  if (flags & MAP_ANONYMOUS)
+    region.flags |= fmt::kRegionAnonymous;
+  else
+    region.flags |= fmt::kRegionFile;
+  if (flags & MAP_SHARED) region.flags |= fmt::kRegionShared;
+  if (!g_regions.add(region)) g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
+}
+
+void record_unmapping(void* address, size_t length) {
+  g_regions.remove_range(reinterpret_cast<uintptr_t>(address), length);
+}
+
+}  // namespace leakdbg::tracker

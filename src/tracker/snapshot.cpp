@@ -1,0 +1,333 @@
+#include "tracker/snapshot.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "format/snapshot_writer.h"
+#include "tracker/glibc_heap.h"
+#include "tracker/hooked_symbols.h"
+#include "tracker/module_registry.h"
+#include "tracker/proc_files.h"
+#include "tracker/raw_memory.h"
+#include "tracker/time_series.h"
+#include "tracker/tracker_state.h"
+
+namespace leakdbg::tracker {
+
+Series g_series;
+
+namespace {
+
+SpinLock g_snapshot_lock;
+ByteBuffer g_command_line;  // NUL-separated arguments
+uint32_t g_argc = 0;
+
+const char* trigger_name(fmt::Trigger trigger) {
+  switch (trigger) {
+    case fmt::Trigger::kInterval:
+      return "interval";
+    case fmt::Trigger::kRequest:
+      return "request";
+    case fmt::Trigger::kExit:
+      return "exit";
+    case fmt::Trigger::kApi:
+      return "api";
+    case fmt::Trigger::kSignal:
+      return "signal";
+    default:
+      return "unknown";
+  }
+}
+
+// Copies every live block into BlockRecords, reading what the block itself tells (usable
+// size, arena, first bytes) while its shard is locked: a locked shard means no block in it
+// can be freed meanwhile, so reading its memory is safe. Thread arenas are numbered in
+// order of first appearance here and renumbered to malloc_info's order afterwards.
+struct BlockCopy {
+  ByteBuffer records;
+  uintptr_t arenas[256] = {};  // distinct thread arenas seen, temporary index = position + 1
+  int arena_count = 0;
+};
+
+uint16_t temporary_arena_index(BlockCopy& copy, uintptr_t arena) {
+  if (arena == 0) return 0;
+  for (int i = 0; i < copy.arena_count; ++i)
+    if (copy.arenas[i] == arena) return static_cast<uint16_t>(i + 1);
+  if (copy.arena_count == 256) return fmt::kArenaUnknown;
+  copy.arenas[copy.arena_count++] = arena;
+  return static_cast<uint16_t>(copy.arena_count);
+}
+
+bool copy_blocks(BlockCopy& copy) {
+  // One reservation for all shards (with room for growth meanwhile): growing a buffer of
+  // millions of records by doubling would copy it over and over.
+  uint64_t estimate = g_live.total_blocks();
+  if (!copy.records.reserve((estimate + estimate / 8 + 4096) * sizeof(fmt::BlockRecord)))
+    return false;
+  for (int s = 0; s < LiveTable::kShardCount; ++s) {
+    LiveTable::Shard& shard = g_live.shard(s);
+    while (true) {
+      // Make room before locking, so the program waits only for the copy itself.
+      size_t expected = __atomic_load_n(&shard.count, __ATOMIC_RELAXED) + 64;
+      if (!copy.records.reserve(copy.records.size() + expected * sizeof(fmt::BlockRecord)))
+        return false;
+      SpinLockGuard guard(shard.lock);
+      if (shard.count > expected) continue;  // grew meanwhile: reserve again
+      auto* out = reinterpret_cast<fmt::BlockRecord*>(copy.records.data() + copy.records.size());
+      size_t n = 0;
+      constexpr uint32_t kAhead = 16;  // slots whose blocks are prefetched ahead of use
+      for (uint32_t i = 0; i < shard.capacity; ++i) {
+        // The blocks lie in hash order, i.e. randomly in memory: start the header and
+        // content loads of later blocks now, so the cache misses overlap.
+        if (i + kAhead < shard.capacity && shard.slots[i + kAhead].key != 0)
+          __builtin_prefetch(
+              reinterpret_cast<const char*>(LiveTable::unpack(shard.slots[i + kAhead]).address) -
+              8);
+        if (shard.slots[i].key == 0) continue;
+        LiveBlock block = LiveTable::unpack(shard.slots[i]);
+        fmt::BlockRecord& r = out[n++];
+        r = fmt::BlockRecord{};
+        r.address = block.address;
+        r.size = block.size;
+        r.alloc_tick = block.tick;
+        r.stack_id = block.stack_id;
+        r.thread_id = block.thread_id;
+        r.api = block.api;
+        r.arena = fmt::kArenaUnknown;
+        if (g_allocator_is_glibc) {
+          ChunkFacts facts = read_chunk(block.address);
+          r.usable = facts.usable;
+          if (facts.mmapped)
+            r.flags |= fmt::kBlockMmappedChunk;
+          else
+            r.arena = temporary_arena_index(copy, facts.arena);
+        } else if (g_real.malloc_usable_size) {
+          r.usable = g_real.malloc_usable_size(reinterpret_cast<void*>(block.address));
+        }
+        size_t bytes = block.size < 16 ? block.size : 16;
+        std::memcpy(r.content, reinterpret_cast<const void*>(block.address), bytes);
+        r.flags |= fmt::kBlockContentValid;
+      }
+      copy.records.commit(n * sizeof(fmt::BlockRecord));
+      break;
+    }
+  }
+  return true;
+}
+
+// Renumbers temporary arena indexes to malloc_info's heap numbers.
+void assign_arenas(BlockCopy& copy, uintptr_t* ring, int* ring_size) {
+  *ring_size = copy.arena_count ? arena_ring(copy.arenas[0], ring, 1024) : 0;
+  uint16_t final_index[257];
+  final_index[0] = 0;
+  for (int i = 0; i < copy.arena_count; ++i) {
+    final_index[i + 1] = fmt::kArenaUnknown;
+    for (int k = 0; k < *ring_size; ++k)
+      if (ring[k] == copy.arenas[i]) final_index[i + 1] = static_cast<uint16_t>(k);
+  }
+  auto* records = reinterpret_cast<fmt::BlockRecord*>(copy.records.data());
+  size_t count = copy.records.size() / sizeof(fmt::BlockRecord);
+  for (size_t i = 0; i < count; ++i)
+    if (records[i].arena != fmt::kArenaUnknown && records[i].arena <= copy.arena_count)
+      records[i].arena = final_index[records[i].arena];
+}
+
+bool append_regions(ByteBuffer& out) {
+  ByteBuffer raw;
+  if (!g_regions.copy_to(raw)) return false;
+  const auto* regions = reinterpret_cast<const Region*>(raw.data());
+  size_t count = raw.size() / sizeof(Region);
+  for (size_t i = 0; i < count; ++i) {
+    fmt::RegionRecord r{};
+    r.address = regions[i].address;
+    r.length = regions[i].length;
+    r.alloc_tick = regions[i].tick;
+    r.stack_id = regions[i].stack_id;
+    r.thread_id = regions[i].thread_id;
+    r.prot = regions[i].prot;
+    r.map_flags = regions[i].map_flags;
+    r.api = regions[i].api;
+    r.flags = regions[i].flags;
+    if (!out.append(&r, sizeof r)) return false;
+  }
+  return true;
+}
+
+bool append_stacks_and_sites(uint32_t stack_count, ByteBuffer& stacks, ByteBuffer& sites,
+                             fmt::TrackerStatsRecord& stats) {
+  if (!stacks.append(&stack_count, sizeof stack_count)) return false;
+  for (uint32_t id = 1; id <= stack_count; ++id) {
+    const StackDepot::Stack* s = g_depot.get(id);
+    if (!s) return false;
+    fmt::StackRecord record{id, s->depth};
+    if (!stacks.append(&record, sizeof record) ||
+        !stacks.append(s->frames(), s->depth * sizeof(uintptr_t)))
+      return false;
+    fmt::SiteRecord site{};
+    site.stack_id = id;
+    site.allocs = s->allocs.load(std::memory_order_relaxed);
+    site.frees = s->frees.load(std::memory_order_relaxed);
+    site.bytes_allocated = s->bytes_allocated.load(std::memory_order_relaxed);
+    site.bytes_freed = s->bytes_freed.load(std::memory_order_relaxed);
+    stats.total_allocs += site.allocs;
+    stats.total_frees += site.frees;
+    if (!sites.append(&site, sizeof site)) return false;
+  }
+  return true;
+}
+
+bool append_meta(fmt::Trigger trigger, const char* label, ByteBuffer& out) {
+  char exe[4096];
+  ssize_t exe_size = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[exe_size > 0 ? exe_size : 0] = '\0';
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) cwd[0] = '\0';
+  if (!label) label = "";
+  size_t strings =
+      std::strlen(exe) + 1 + std::strlen(label) + 1 + std::strlen(cwd) + 1 + g_command_line.size();
+  fmt::MetaRecord meta{};
+  meta.pid = static_cast<uint32_t>(getpid());
+  meta.ppid = static_cast<uint32_t>(getppid());
+  meta.sequence = g_series.sequence;
+  meta.start_realtime_ns = g_series.start_realtime_ns;
+  meta.snap_realtime_ns = realtime_ns();
+  meta.snap_monotonic_ns = monotonic_ns() - g_series.start_monotonic_ns;
+  meta.tick_ns = kTickNs;
+  meta.current_tick = g_tick.load(std::memory_order_relaxed);
+  meta.argc = g_argc;
+  meta.trigger = static_cast<uint8_t>(trigger);
+  meta.allocator = g_allocator_is_glibc ? 1 : 2;
+  meta.max_frames = static_cast<uint8_t>(g_config.max_frames > 255 ? 255 : g_config.max_frames);
+  meta.strings_size = static_cast<uint32_t>(strings);
+  return out.append(&meta, sizeof meta) && out.append(exe, std::strlen(exe) + 1) &&
+         out.append(label, std::strlen(label) + 1) && out.append(cwd, std::strlen(cwd) + 1) &&
+         out.append(g_command_line.data(), g_command_line.size());
+}
+
+bool write_section(fmt::SnapshotWriter& writer, fmt::SectionType type, const ByteBuffer& data) {
+  return writer.begin_section(type) && writer.write(data.data(), data.size()) &&
+         writer.end_section();
+}
+
+}  // namespace
+
+uint64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1'000'000'000ull + uint64_t(ts.tv_nsec);
+}
+
+uint64_t realtime_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return uint64_t(ts.tv_sec) * 1'000'000'000ull + uint64_t(ts.tv_nsec);
+}
+
+void start_series(const char* directory) {
+  std::snprintf(g_series.directory, sizeof g_series.directory, "%s", directory);
+  g_series.sequence = 0;
+  g_series.start_realtime_ns = realtime_ns();
+  g_series.start_monotonic_ns = monotonic_ns();
+}
+
+void remember_command_line() {
+  g_command_line.clear();
+  g_argc = 0;
+  if (!append_file("/proc/self/cmdline", g_command_line)) return;
+  for (size_t i = 0; i < g_command_line.size(); ++i)
+    if (g_command_line.data()[i] == '\0') ++g_argc;
+  if (g_command_line.size() && g_command_line.data()[g_command_line.size() - 1] != '\0') {
+    g_command_line.append("", 1);
+    ++g_argc;
+  }
+}
+
+void lock_snapshots() { g_snapshot_lock.lock(); }
+void unlock_snapshots() { g_snapshot_lock.unlock(); }
+void reset_snapshot_lock_in_child() { g_snapshot_lock.reset(); }
+
+bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size) {
+  SpinLockGuard serial(g_snapshot_lock);
+  if (!tracking()) return false;
+  ++g_series.sequence;
+  char name[256];
+  std::snprintf(name, sizeof name, "%04llu-%s.ldsnap",
+                static_cast<unsigned long long>(g_series.sequence), trigger_name(trigger));
+
+  // Gather. Blocks first, then stacks: every stack id a block or region names is then
+  // already in the depot when the stack table is read.
+  BlockCopy blocks;
+  ByteBuffer regions, modules, stacks, sites, arenas, meta, samples, threads, text;
+  fmt::TrackerStatsRecord stats{};
+  bool gathered = copy_blocks(blocks) && append_regions(regions);
+  uintptr_t ring[1024];
+  int ring_size = 0;
+  if (gathered) assign_arenas(blocks, ring, &ring_size);
+  refresh_modules();
+  gathered = gathered && serialize_modules(modules) &&
+             append_stacks_and_sites(g_depot.count(), stacks, sites, stats) &&
+             (!g_allocator_is_glibc || collect_arena_records(ring, ring_size, arenas)) &&
+             append_meta(trigger, label, meta) && take_samples(samples) && append_threads(threads);
+  if (!gathered) {
+    stop_tracking("out of memory while taking a snapshot");
+    return false;
+  }
+  stats.mismatched_frees = g_counters.mismatched_frees.load(std::memory_order_relaxed);
+  stats.unknown_frees = g_counters.unknown_frees.load(std::memory_order_relaxed);
+  stats.truncated_stacks = g_counters.truncated_stacks.load(std::memory_order_relaxed);
+  stats.dropped_events = g_counters.dropped_events.load(std::memory_order_relaxed);
+  stats.tracker_bytes = mapped_bytes();
+
+  // `leakdbg run` creates the output directory; a forked child's fork-<pid>/ is created here,
+  // on its first snapshot, so a child that execs at once leaves no empty folder behind.
+  if (mkdir(g_series.directory, 0700) != 0 && errno != EEXIST) {
+    char reason[4200];
+    std::snprintf(reason, sizeof reason, "cannot create %s: %s", g_series.directory,
+                  std::strerror(errno));
+    stop_tracking(reason);
+    return false;
+  }
+  fmt::SnapshotWriter writer;
+  bool ok = writer.open(g_series.directory, name) &&
+            write_section(writer, fmt::SectionType::kMeta, meta) &&
+            write_section(writer, fmt::SectionType::kModules, modules) &&
+            write_section(writer, fmt::SectionType::kStacks, stacks) &&
+            write_section(writer, fmt::SectionType::kBlocks, blocks.records) &&
+            write_section(writer, fmt::SectionType::kMmapRegions, regions) &&
+            (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
+            write_section(writer, fmt::SectionType::kSites, sites) &&
+            write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
+            write_section(writer, fmt::SectionType::kThreads, threads);
+  // Raw /proc texts, one at a time through the same scratch buffer.
+  static const struct {
+    const char* path;
+    fmt::SectionType type;
+  } kProcFiles[] = {{"/proc/self/status", fmt::SectionType::kProcStatus},
+                    {"/proc/self/smaps_rollup", fmt::SectionType::kSmapsRollup},
+                    {"/proc/self/smaps", fmt::SectionType::kSmaps}};
+  for (const auto& file : kProcFiles) {
+    if (!ok) break;
+    text.clear();
+    if (append_file(file.path, text)) ok = write_section(writer, file.type, text);
+  }
+  ok = ok && writer.begin_section(fmt::SectionType::kTrackerStats) &&
+       writer.write(&stats, sizeof stats) && writer.end_section() && writer.finish();
+  if (!ok) {
+    int error = errno;
+    writer.abort();
+    char reason[4400];
+    std::snprintf(reason, sizeof reason, "cannot write snapshot %s/%s: %s", g_series.directory,
+                  name, std::strerror(error));
+    stop_tracking(reason);
+    return false;
+  }
+  if (path_out) std::snprintf(path_out, path_size, "%s/%s", g_series.directory, name);
+  return true;
+}
+
+}  // namespace leakdbg::tracker

@@ -1,0 +1,40 @@
+// Taking one snapshot: copy the tables quickly under their locks, then write the file
+// through the format writer without holding any tracker lock.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "format/records.h"
+
+namespace leakdbg::tracker {
+
+// Where this process's series goes and what it has written so far.
+struct Series {
+  char directory[4096] = {};
+  uint64_t sequence = 0;
+  uint64_t start_realtime_ns = 0;
+  uint64_t start_monotonic_ns = 0;
+};
+extern Series g_series;
+
+// Starts a series in `directory` (the output directory, or fork-<pid>/ below it).
+void start_series(const char* directory);
+
+// Writes the next snapshot. On success returns true and, if `path_out` is given, the final
+// path. On failure tracking is switched off with one stderr line (the program runs on).
+// The caller holds a RecursionGuard. Serialised: one snapshot at a time.
+bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size);
+
+// Fork handlers: no snapshot may be half-taken across fork().
+void lock_snapshots();
+void unlock_snapshots();
+void reset_snapshot_lock_in_child();
+
+// Read once at start: the command line as /proc/self/cmdline gives it.
+void remember_command_line();
+
+uint64_t monotonic_ns();
+uint64_t realtime_ns();
+
+}  // namespace leakdbg::tracker

@@ -1,0 +1,124 @@
+#include "tracker/stack_depot.h"
+
+#include <cstring>
+#include <new>
+
+#include "tracker/raw_memory.h"
+
+namespace leakdbg::tracker {
+namespace {
+
+uint64_t hash_frames(const uintptr_t* frames, uint32_t depth) {
+  uint64_t h = 0xcbf29ce484222325ull ^ depth;
+  for (uint32_t i = 0; i < depth; ++i) {
+    h ^= frames[i];
+    h *= 0x100000001b3ull;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+bool same_frames(const StackDepot::Stack* s, uint64_t hash, const uintptr_t* frames,
+                 uint32_t depth) {
+  return s->hash == hash && s->depth == depth &&
+         std::memcmp(s->frames(), frames, depth * sizeof(uintptr_t)) == 0;
+}
+
+// Site counters are statistics for rates, not exact totals: a plain load and store instead of
+// a locked read-modify-write halves the tracker's cost per allocation. Two threads hitting
+// the same site at the same instant may lose one increment.
+void bump(std::atomic<uint64_t>& counter, uint64_t amount) {
+  counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+bool StackDepot::ensure_tables() {
+  if (buckets_.load(std::memory_order_acquire)) return true;
+  // Called under insert_lock_, so only one thread gets here at a time.
+  auto* by_id = static_cast<std::atomic<Stack*>*>(map_pages(kMaxStacks * sizeof(Stack*)));
+  auto* buckets =
+      static_cast<std::atomic<Stack*>*>(map_pages((size_t{1} << kBucketBits) * sizeof(Stack*)));
+  if (!by_id || !buckets) {
+    unmap_pages(by_id, kMaxStacks * sizeof(Stack*));
+    unmap_pages(buckets, (size_t{1} << kBucketBits) * sizeof(Stack*));
+    return false;
+  }
+  by_id_.store(by_id, std::memory_order_release);
+  buckets_.store(buckets, std::memory_order_release);
+  return true;
+}
+
+StackDepot::Stack* StackDepot::allocate(size_t bytes) {
+  bytes = (bytes + 15) & ~size_t{15};
+  if (bytes > chunk_left_) {
+    size_t chunk = bytes > kChunkBytes ? round_up_to_pages(bytes) : kChunkBytes;
+    chunk_ = static_cast<char*>(map_pages(chunk));
+    if (!chunk_) {
+      chunk_left_ = 0;
+      return nullptr;
+    }
+    chunk_left_ = chunk;
+    memory_bytes_.fetch_add(chunk, std::memory_order_relaxed);
+  }
+  auto* stack = reinterpret_cast<Stack*>(chunk_);
+  chunk_ += bytes;
+  chunk_left_ -= bytes;
+  return stack;
+}
+
+uint32_t StackDepot::intern(const uintptr_t* frames, uint32_t depth) {
+  uint64_t hash = hash_frames(frames, depth);
+  std::atomic<Stack*>* buckets = buckets_.load(std::memory_order_acquire);
+  std::atomic<Stack*>* bucket = nullptr;
+  if (buckets) {
+    bucket = &buckets[hash >> (64 - kBucketBits)];
+    for (Stack* s = bucket->load(std::memory_order_acquire); s;
+         s = s->next.load(std::memory_order_acquire))
+      if (same_frames(s, hash, frames, depth)) return s->id;
+  }
+
+  SpinLockGuard guard(insert_lock_);
+  if (!ensure_tables()) return 0;
+  buckets = buckets_.load(std::memory_order_relaxed);
+  bucket = &buckets[hash >> (64 - kBucketBits)];
+  Stack* head = bucket->load(std::memory_order_acquire);
+  for (Stack* s = head; s; s = s->next.load(std::memory_order_acquire))
+    if (same_frames(s, hash, frames, depth)) return s->id;
+
+  uint32_t id = next_id_.load(std::memory_order_relaxed);
+  if (id >= kMaxStacks) return 0;
+  Stack* stack = allocate(sizeof(Stack) + depth * sizeof(uintptr_t));
+  if (!stack) return 0;
+  new (stack) Stack{};  // the chunk is zero-filled, but start the atomics' lifetimes properly
+  stack->hash = hash;
+  stack->id = id;
+  stack->depth = depth;
+  std::memcpy(stack->frames(), frames, depth * sizeof(uintptr_t));
+  stack->next.store(head, std::memory_order_relaxed);
+  by_id_.load(std::memory_order_relaxed)[id].store(stack, std::memory_order_release);
+  next_id_.store(id + 1, std::memory_order_release);
+  bucket->store(stack, std::memory_order_release);  // publish last: readers see it complete
+  return id;
+}
+
+StackDepot::Stack* StackDepot::get(uint32_t id) const {
+  if (id == 0 || id >= next_id_.load(std::memory_order_acquire)) return nullptr;
+  return by_id_.load(std::memory_order_acquire)[id].load(std::memory_order_acquire);
+}
+
+void StackDepot::note_alloc(uint32_t id, uint64_t bytes) {
+  if (Stack* s = get(id)) {
+    bump(s->allocs, 1);
+    bump(s->bytes_allocated, bytes);
+  }
+}
+
+void StackDepot::note_free(uint32_t id, uint64_t bytes) {
+  if (Stack* s = get(id)) {
+    bump(s->frees, 1);
+    bump(s->bytes_freed, bytes);
+  }
+}
+
+}  // namespace leakdbg::tracker

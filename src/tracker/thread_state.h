@@ -1,0 +1,31 @@
+// Per-thread state of the hot path, in initial-exec TLS (no allocation, no lazy TLS
+// resolution that could itself call malloc).
+#pragma once
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdint>
+
+namespace leakdbg::tracker {
+
+extern __thread int t_guard_depth __attribute__((tls_model("initial-exec")));
+extern __thread uint32_t t_thread_id __attribute__((tls_model("initial-exec")));
+
+// Held while the tracker itself runs: any allocation made meanwhile (by the real allocator,
+// the unwinder, zstd, dlsym, ...) goes straight through untracked instead of recursing.
+class RecursionGuard {
+ public:
+  RecursionGuard() { ++t_guard_depth; }
+  ~RecursionGuard() { --t_guard_depth; }
+  RecursionGuard(const RecursionGuard&) = delete;
+  RecursionGuard& operator=(const RecursionGuard&) = delete;
+  static bool active() { return t_guard_depth != 0; }
+};
+
+inline uint32_t current_thread_id() {
+  if (t_thread_id == 0) t_thread_id = static_cast<uint32_t>(syscall(SYS_gettid));
+  return t_thread_id;
+}
+
+}  // namespace leakdbg::tracker

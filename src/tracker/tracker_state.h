@@ -1,0 +1,64 @@
+// The tracker's process-wide state and the recording operations the hooks call.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "format/records.h"
+#include "tracker/config.h"
+#include "tracker/live_table.h"
+#include "tracker/region_table.h"
+#include "tracker/stack_depot.h"
+
+namespace leakdbg::tracker {
+
+enum class TrackerMode : int {
+  kUninitialized = 0,
+  kPassive = 1,  // LEAKDBG_OUTPUT_DIR unset, or a forked child told to stop
+  kTracking = 2,
+  kStopped = 3,  // an internal failure switched tracking off
+};
+
+extern Config g_config;
+extern LiveTable g_live;
+extern StackDepot g_depot;
+extern RegionTable g_regions;
+extern std::atomic<int> g_mode;
+// Coarse allocation clock, advanced by the background thread; read relaxed per allocation.
+extern std::atomic<uint32_t> g_tick;
+inline constexpr uint64_t kTickNs = 100'000'000;  // 0.1 s
+extern bool g_allocator_is_glibc;
+
+struct Counters {
+  std::atomic<uint64_t> mismatched_frees{0};
+  std::atomic<uint64_t> unknown_frees{0};
+  std::atomic<uint64_t> truncated_stacks{0};
+  std::atomic<uint64_t> dropped_events{0};
+};
+extern Counters g_counters;
+
+inline bool tracking() {
+  return g_mode.load(std::memory_order_relaxed) == static_cast<int>(TrackerMode::kTracking);
+}
+
+// How a block is released, to count releases that do not match the allocating API.
+enum class ReleaseKind { kFree, kDelete, kDeleteArray, kDeleteAligned, kDeleteArrayAligned };
+
+// All of these expect the caller to hold a RecursionGuard.
+void record_allocation(void* p, size_t size, fmt::ApiKind api);
+// Forgets the block (before the real release, so its address cannot be handed out again in
+// between). Returns false if it was not tracked.
+bool record_release(void* p, ReleaseKind kind, LiveBlock* removed);
+// Puts back a block taken out by record_release when the real call failed (realloc).
+void restore_block(const LiveBlock& block);
+void record_mapping(void* address, size_t length, int prot, int flags, fmt::ApiKind api);
+void record_unmapping(void* address, size_t length);
+
+// Switches tracking off for good after an internal failure, with one stderr line.
+void stop_tracking(const char* reason);
+
+// Sets up everything on first use (from a hook or the library constructor).
+void ensure_initialized();
+
+}  // namespace leakdbg::tracker

@@ -1,0 +1,165 @@
+// Process life events under the tracker: fork (continue or stop), exec (untracked unless
+// asked), and on-demand snapshots through the control socket.
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "e2e_util.h"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string tracker_library() {
+  return std::string(LEAKDBG_BIN_DIR) + "/../lib/leakdbg/libleakdbg.so";
+}
+
+std::vector<std::string> snapshot_paths(const std::string& dir) {
+  std::vector<std::string> paths;
+  if (!fs::exists(dir)) return paths;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file()) paths.push_back(entry.path().string());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+nlohmann::json info(const std::string& path) {
+  e2e::Result r = e2e::run({e2e::leakdbg(), "info", "--json", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return e2e::json_of(r);
+}
+
+uint64_t blocks_of_exit_snapshot(const std::string& dir) {
+  auto paths = snapshot_paths(dir);
+  if (paths.empty()) return 0;
+  return info(paths.back())["blocks"].get<uint64_t>();
+}
+
+TEST(TrackerProcess, ForkedChildContinuesInItsOwnSeries) {
+  std::string dir = e2e::scratch_dir("tracker-fork");
+  e2e::Result r = e2e::run({e2e::bin("prog_tracker_fork")},
+                           {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int child = std::stoi(r.out);
+  std::string child_dir = dir + "/fork-" + std::to_string(child);
+  auto child_snapshots = snapshot_paths(child_dir);
+  ASSERT_EQ(child_snapshots.size(), 1u);
+  nlohmann::json c = info(child_snapshots[0]);
+  EXPECT_EQ(c["pid"], child);
+  EXPECT_EQ(c["trigger"], "exit");
+  EXPECT_EQ(c["sequence"], 1);
+  // The child has the parent's 3 leaks (inherited memory) plus its own 5.
+  EXPECT_EQ(blocks_of_exit_snapshot(child_dir), blocks_of_exit_snapshot(dir) + 5);
+}
+
+TEST(TrackerProcess, ForkedChildStopsTrackingWhenAsked) {
+  std::string dir = e2e::scratch_dir("tracker-fork-stop");
+  e2e::Result r = e2e::run(
+      {e2e::bin("prog_tracker_fork")},
+      {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_FORK=stop"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int child = std::stoi(r.out);
+  EXPECT_FALSE(fs::exists(dir + "/fork-" + std::to_string(child)));
+  EXPECT_EQ(snapshot_paths(dir).size(), 1u);
+}
+
+TEST(TrackerProcess, ExecdProgramsRunUntrackedByDefault) {
+  std::string dir = e2e::scratch_dir("tracker-exec");
+  e2e::Result r = e2e::run(
+      {e2e::bin("prog_tracker_exec")},
+      {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_FORK=stop"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "child LD_PRELOAD=[]\n");
+  EXPECT_EQ(snapshot_paths(dir).size(), 1u);  // the parent's exit snapshot only
+}
+
+TEST(TrackerProcess, FollowExecTracksTheExecdProgramInItsOwnFolder) {
+  std::string dir = e2e::scratch_dir("tracker-exec-follow");
+  e2e::Result r = e2e::run({e2e::bin("prog_tracker_exec")},
+                           {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir,
+                            "LEAKDBG_FORK=stop", "LEAKDBG_FOLLOW_EXEC=1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("libleakdbg"), std::string::npos) << r.out;
+  int exec_series = 0;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_directory() && entry.path().filename().string().rfind("exec-", 0) == 0) {
+      ++exec_series;
+      EXPECT_EQ(snapshot_paths(entry.path().string()).size(), 1u);
+    }
+  EXPECT_EQ(exec_series, 1);
+}
+
+// Sends one request line to the tracker's socket and returns its answer line.
+std::string ask(const std::string& socket_path, const std::string& line) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return "";
+  }
+  if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    close(fd);
+    return "";
+  }
+  std::string answer;
+  char c;
+  while (read(fd, &c, 1) == 1 && c != '\n') answer.push_back(c);
+  close(fd);
+  return answer;
+}
+
+TEST(TrackerProcess, ControlSocketTakesSnapshotsOnRequest) {
+  std::string dir = e2e::scratch_dir("tracker-socket");
+  std::string socket_dir = dir + "-sockets";
+  fs::remove_all(socket_dir);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  env_strings.push_back("LD_PRELOAD=" + tracker_library());
+  env_strings.push_back("LEAKDBG_OUTPUT_DIR=" + dir);
+  env_strings.push_back("LEAKDBG_SOCKET_DIR=" + socket_dir);
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::string program = e2e::bin("prog_tracker_leaks");
+  std::vector<std::string> args = {program, "1", "3", "8000"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv.data(), envp.data()), 0);
+
+  std::string socket_path = socket_dir + "/" + std::to_string(pid) + ".sock";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(6);
+  while (!fs::exists(socket_path) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(fs::exists(socket_path));
+  EXPECT_EQ(fs::status(socket_dir).permissions() & fs::perms::all, fs::perms::owner_all);
+
+  std::string answer = ask(socket_path, "snapshot from-test\n");
+  ASSERT_EQ(answer.rfind("ok ", 0), 0u) << answer;
+  nlohmann::json j = info(answer.substr(3));
+  EXPECT_EQ(j["trigger"], "request");
+  EXPECT_EQ(j["label"], "from-test");
+  EXPECT_EQ(ask(socket_path, "format disk\n").rfind("error ", 0), 0u);
+
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_FALSE(fs::exists(socket_path)) << "the socket is removed at exit";
+}
+
+}  // namespace
