@@ -25,12 +25,15 @@ struct NearestSymbol {
   std::string raw_name;  // mangled, as in the symbol table
   uint64_t start = 0;    // runtime address
   uint64_t size = 0;
-  std::string file;      // source position of the address, if known
+  std::string file;  // source position of the address, if known
   uint32_t line = 0;
   std::vector<SymbolicFrame> inline_chain;  // inlined callers at the address, innermost first
   std::optional<std::pair<std::string, uint64_t>> next;  // next symbol name and start
 };
 
+// Not thread-safe. The model must outlive the symbolizer (stacks are read from it).
+// Module files are opened on first use; a missing file or a build-id that differs from the
+// model's gives one warning and module+offset frames for that module, never a guessed line.
 class Symbolizer {
  public:
   explicit Symbolizer(const HeapModel& model, SymbolizerOptions options = {});
@@ -47,7 +50,18 @@ class Symbolizer {
   std::vector<SymbolicFrame> frames_of(const Stack& stack);
   std::vector<SymbolicFrame> frames_of(uint32_t stack_id);  // empty for id 0 / unknown
 
-  std::optional<NearestSymbol> nearest_symbol(uint64_t address);
+  // The nearest symbol at or below `address` in its module; nullopt outside every module
+  // or where the module's file cannot be read. With return_address, the source position
+  // (file, line, inline_chain) is the call's, as in frames_at. inline_chain holds every
+  // frame at the address (inlined callees first) when there is inlining, else it is empty.
+  std::optional<NearestSymbol> nearest_symbol(uint64_t address, bool return_address = false);
+
+  // The same without source position: a cached binary search, cheap enough to run on the
+  // first word of every block (type hints).
+  std::optional<NearestSymbol> nearest_symbol_name(uint64_t address);
+
+  // Every symbol name (demangled) starting exactly at `start`: `ln`'s "Exact matches".
+  std::vector<std::string> symbols_at(uint64_t start);
 
  private:
   struct Impl;

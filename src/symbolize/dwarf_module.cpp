@@ -1,0 +1,297 @@
+#include "symbolize/dwarf_module.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "symbolize/demangle.h"
+
+namespace leakdbg {
+
+namespace {
+
+bool is_function_tag(int tag) { return tag == DW_TAG_subprogram || tag == DW_TAG_entry_point; }
+
+// Scopes that may hold more code ranges below a function: inline expansions and blocks.
+bool may_hold_inline(int tag) {
+  return tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
+         tag == DW_TAG_try_block || tag == DW_TAG_catch_block;
+}
+
+// Where namespaces and classes put their member functions.
+bool is_container_tag(int tag) {
+  return tag == DW_TAG_namespace || tag == DW_TAG_class_type || tag == DW_TAG_structure_type ||
+         tag == DW_TAG_union_type || tag == DW_TAG_module;
+}
+
+const char* attr_string(Dwarf_Die* die, unsigned name) {
+  Dwarf_Attribute attr;
+  return dwarf_formstring(dwarf_attr_integrate(die, name, &attr));
+}
+
+// The call site of an inline expansion, in the line table of the unit holding the DIE.
+void call_site(Dwarf_Die* inlined, std::string* file, uint32_t* line) {
+  file->clear();
+  *line = 0;
+  Dwarf_Attribute attr;
+  Dwarf_Word value = 0;
+  if (dwarf_formudata(dwarf_attr(inlined, DW_AT_call_line, &attr), &value) == 0)
+    *line = static_cast<uint32_t>(value);
+  if (dwarf_formudata(dwarf_attr(inlined, DW_AT_call_file, &attr), &value) != 0) return;
+  Dwarf_Die cu;
+  Dwarf_Files* files = nullptr;
+  size_t count = 0;
+  if (!dwarf_diecu(inlined, &cu, nullptr, nullptr)) return;
+  if (dwarf_getsrcfiles(&cu, &files, &count) != 0 || value >= count) return;
+  if (const char* name = dwarf_filesrc(files, value, nullptr, nullptr)) *file = name;
+}
+
+}  // namespace
+
+std::unique_ptr<DwarfModule> DwarfModule::open(const std::string& file, uint64_t load_bias,
+                                               const std::string& debuginfo_path,
+                                               std::string* error) {
+  std::unique_ptr<DwarfModule> m(new DwarfModule());
+  m->debuginfo_path_ = debuginfo_path;
+  m->debuginfo_path_ptr_ = m->debuginfo_path_.data();
+  m->callbacks_.find_elf = dwfl_build_id_find_elf;
+  m->callbacks_.find_debuginfo = dwfl_standard_find_debuginfo;
+  m->callbacks_.section_address = dwfl_offline_section_address;
+  m->callbacks_.debuginfo_path = &m->debuginfo_path_ptr_;
+  m->dwfl_ = dwfl_begin(&m->callbacks_);
+  if (!m->dwfl_) {
+    *error = dwfl_errmsg(-1);
+    return nullptr;
+  }
+  dwfl_report_begin(m->dwfl_);
+  m->module_ = dwfl_report_elf(m->dwfl_, file.c_str(), file.c_str(), -1, load_bias, false);
+  dwfl_report_end(m->dwfl_, nullptr, nullptr);
+  if (!m->module_) {
+    *error = dwfl_errmsg(-1);
+    return nullptr;
+  }
+  Dwarf_Addr bias = 0;
+  if (!dwfl_module_getelf(m->module_, &bias)) {
+    *error = dwfl_errmsg(-1);
+    return nullptr;
+  }
+  const unsigned char* bits = nullptr;
+  GElf_Addr note_vaddr = 0;
+  int id_size = dwfl_module_build_id(m->module_, &bits, &note_vaddr);
+  if (id_size > 0) m->build_id_.assign(reinterpret_cast<const char*>(bits), id_size);
+  m->has_dwarf_ = dwfl_module_getdwarf(m->module_, &bias) != nullptr;
+  return m;
+}
+
+DwarfModule::~DwarfModule() {
+  if (dwfl_) dwfl_end(dwfl_);
+}
+
+void DwarfModule::collect_functions(Dwarf_Die* parent, std::vector<PcRange>& out) {
+  Dwarf_Die child;
+  if (dwarf_child(parent, &child) != 0) return;
+  do {
+    int tag = dwarf_tag(&child);
+    if (is_function_tag(tag)) {
+      Dwarf_Addr base = 0, low = 0, high = 0;
+      for (ptrdiff_t off = 0; (off = dwarf_ranges(&child, off, &base, &low, &high)) > 0;)
+        if (high > low) out.push_back({low, high, child});
+    } else if (is_container_tag(tag)) {
+      collect_functions(&child, out);
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
+const std::vector<DwarfModule::PcRange>& DwarfModule::functions_of_cu(Dwarf_Die* cu) {
+  auto [it, inserted] = cu_functions_.try_emplace(cu->addr);
+  if (inserted) {
+    collect_functions(cu, it->second);
+    std::sort(it->second.begin(), it->second.end(),
+              [](const PcRange& a, const PcRange& b) { return a.low < b.low; });
+  }
+  return it->second;
+}
+
+bool DwarfModule::find_function(Dwarf_Die* cu, uint64_t dwarf_pc, Dwarf_Die* result) {
+  const auto& ranges = functions_of_cu(cu);
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), dwarf_pc,
+                             [](uint64_t pc, const PcRange& r) { return pc < r.low; });
+  // Ranges of distinct functions do not overlap, so the range starting last at or below pc
+  // is the only candidate; a few more are tried for units with odd overlapping entries
+  // (discarded COMDAT copies left at address 0).
+  for (int tries = 0; tries < 4 && it != ranges.begin(); ++tries) {
+    --it;
+    if (dwarf_pc < it->high) {
+      *result = it->die;
+      return true;
+    }
+  }
+  // Units laid out unusually (functions below other DIEs): ask libdw for the scopes.
+  Dwarf_Die* scopes = nullptr;
+  int n = dwarf_getscopes(cu, dwarf_pc, &scopes);
+  bool found = false;
+  for (int i = 0; i < n && !found; ++i)
+    if (is_function_tag(dwarf_tag(&scopes[i]))) {
+      *result = scopes[i];
+      found = true;
+    }
+  std::free(scopes);
+  return found;
+}
+
+std::string DwarfModule::qualified_plain_name(Dwarf_Die* die, const char* name) {
+  // Member functions without a linkage name carry only their short name; their
+  // declaration's enclosing namespaces and classes give the rest.
+  Dwarf_Die decl = *die;
+  Dwarf_Attribute attr;
+  for (int hops = 0; hops < 4; ++hops) {
+    if (!dwarf_attr(&decl, DW_AT_abstract_origin, &attr) &&
+        !dwarf_attr(&decl, DW_AT_specification, &attr))
+      break;
+    if (!dwarf_formref_die(&attr, &decl)) break;
+  }
+  std::string qualified = name;
+  Dwarf_Die* scopes = nullptr;
+  int n = dwarf_getscopes_die(&decl, &scopes);
+  for (int i = 1; i < n; ++i) {
+    int tag = dwarf_tag(&scopes[i]);
+    if (!is_container_tag(tag)) continue;
+    const char* scope_name = dwarf_diename(&scopes[i]);
+    qualified = std::string(scope_name ? scope_name : "(anonymous namespace)") + "::" + qualified;
+  }
+  std::free(scopes);
+  return qualified;
+}
+
+const std::string& DwarfModule::die_name(Dwarf_Die* die) {
+  auto [it, inserted] = die_names_.try_emplace(die->addr);
+  if (!inserted) return it->second;
+  const char* linkage = attr_string(die, DW_AT_linkage_name);
+  if (!linkage) linkage = attr_string(die, DW_AT_MIPS_linkage_name);
+  if (linkage) {
+    it->second = demangle(linkage);
+  } else if (const char* name = attr_string(die, DW_AT_name)) {
+    it->second = qualified_plain_name(die, name);
+  }
+  return it->second;
+}
+
+std::vector<SymbolicFrame> DwarfModule::lookup(uint64_t pc) {
+  std::vector<SymbolicFrame> frames;
+  // Our own sorted table: libdwfl's address-to-symbol lookup scans the whole table.
+  const ModuleSymbol* symbol = symbol_containing(pc);
+  SymbolicFrame outer;
+  if (symbol) {
+    outer.function = demangle(symbol->raw_name);
+    outer.offset = pc - symbol->start;
+  }
+  if (Dwfl_Line* line = dwfl_module_getsrc(module_, pc)) {
+    int lineno = 0;
+    if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
+      outer.file = file;
+      outer.line = static_cast<uint32_t>(std::max(lineno, 0));
+    }
+  }
+
+  Dwarf_Addr bias = 0;
+  Dwarf_Die* cu = dwfl_module_addrdie(module_, pc, &bias);
+  Dwarf_Die function;
+  if (cu && find_function(cu, pc - bias, &function)) {
+    // Walk down from the function to the innermost inline expansion holding pc.
+    std::vector<Dwarf_Die> chain;
+    Dwarf_Die scope = function;
+    for (bool descended = true; descended;) {
+      descended = false;
+      Dwarf_Die child;
+      if (dwarf_child(&scope, &child) != 0) break;
+      do {
+        int tag = dwarf_tag(&child);
+        if (may_hold_inline(tag) && dwarf_haspc(&child, pc - bias) == 1) {
+          if (tag == DW_TAG_inlined_subroutine) chain.push_back(child);
+          scope = child;
+          descended = true;
+          break;
+        }
+      } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    // Innermost first: an inlined callee sits at the line-table position; each level's
+    // call site is where its caller stands.
+    std::string file = outer.file;
+    uint32_t line = outer.line;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      SymbolicFrame frame;
+      frame.function = die_name(&*it);
+      frame.file = file;
+      frame.line = line;
+      frame.offset = outer.offset;
+      frame.inlined = true;
+      frames.push_back(std::move(frame));
+      call_site(&*it, &file, &line);
+    }
+    const std::string& name = die_name(&function);
+    if (!name.empty()) outer.function = name;
+    outer.file = file;
+    outer.line = line;
+    if (!symbol) {
+      Dwarf_Addr entry = 0;
+      if (dwarf_entrypc(&function, &entry) == 0 && pc - bias >= entry)
+        outer.offset = pc - bias - entry;
+    }
+  }
+  if (outer.function.empty() && outer.file.empty() && frames.empty()) return frames;
+  frames.push_back(std::move(outer));
+  return frames;
+}
+
+const std::vector<ModuleSymbol>& DwarfModule::symbols() {
+  if (symbols_loaded_) return symbols_;
+  symbols_loaded_ = true;
+  int count = dwfl_module_getsymtab(module_);
+  for (int i = 1; i < count; ++i) {
+    GElf_Sym sym;
+    GElf_Addr address = 0;
+    GElf_Word section = 0;
+    const char* name =
+        dwfl_module_getsym_info(module_, i, &sym, &address, &section, nullptr, nullptr);
+    if (!name || !*name || section == SHN_UNDEF || address == 0) continue;
+    int type = GELF_ST_TYPE(sym.st_info);
+    // TLS symbols hold offsets into a thread's block, sections and files no addresses.
+    if (type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC && type != STT_NOTYPE)
+      continue;
+    // Aliases: a global function names an address better than a local or untyped label.
+    int rank = (type == STT_FUNC || type == STT_GNU_IFUNC ? 0 : 2) +
+               (GELF_ST_BIND(sym.st_info) == STB_LOCAL ? 1 : 0);
+    symbols_.push_back({address, sym.st_size, name, rank});
+  }
+  std::sort(symbols_.begin(), symbols_.end(), [](const ModuleSymbol& a, const ModuleSymbol& b) {
+    if (a.start != b.start) return a.start < b.start;
+    if (a.rank != b.rank) return a.rank < b.rank;
+    return a.raw_name < b.raw_name;
+  });
+  symbols_.erase(std::unique(symbols_.begin(), symbols_.end(),
+                             [](const ModuleSymbol& a, const ModuleSymbol& b) {
+                               return a.start == b.start && a.raw_name == b.raw_name;
+                             }),
+                 symbols_.end());
+  return symbols_;
+}
+
+const ModuleSymbol* DwarfModule::symbol_containing(uint64_t pc) {
+  const auto& table = symbols();
+  auto after = std::upper_bound(table.begin(), table.end(), pc,
+                                [](uint64_t a, const ModuleSymbol& s) { return a < s.start; });
+  if (after == table.begin()) return nullptr;
+  const uint64_t start = std::prev(after)->start;
+  auto group = std::lower_bound(table.begin(), after, start,
+                                [](const ModuleSymbol& s, uint64_t a) { return s.start < a; });
+  const ModuleSymbol* sizeless = nullptr;
+  for (auto it = group; it != after; ++it) {
+    if (pc < it->start + it->size) return &*it;
+    if (it->size == 0 && !sizeless) sizeless = &*it;
+  }
+  return sizeless;
+}
+
+}  // namespace leakdbg

@@ -1,0 +1,68 @@
+#include "symbolize/frame_render.h"
+
+#include "symbolize/symbolizer.h"
+#include "util/units.h"
+
+namespace leakdbg {
+
+nlohmann::json frame_to_json(const SymbolicFrame& frame) {
+  return {{"address", format_hex(frame.address)},
+          {"module", frame.module},
+          {"function", frame.function},
+          {"file", frame.file},
+          {"line", frame.line},
+          {"inlined", frame.inlined}};
+}
+
+nlohmann::json frames_to_json(const std::vector<SymbolicFrame>& frames) {
+  auto out = nlohmann::json::array();
+  for (const auto& frame : frames) out.push_back(frame_to_json(frame));
+  return out;
+}
+
+std::string frame_to_text(const SymbolicFrame& frame) {
+  std::string text;
+  if (!frame.function.empty()) {
+    if (!frame.module.empty()) text = frame.module + "!";
+    text += frame.function;
+    // An inline expansion has no start of its own; its offset would mislead.
+    if (!frame.inlined && frame.offset) text += "+" + format_hex(frame.offset);
+  } else if (!frame.module.empty()) {
+    text = frame.module + "+" + format_hex(frame.offset);
+  } else {
+    text = format_hex(frame.address);
+  }
+  if (!frame.file.empty()) {
+    text += "  " + frame.file;
+    if (frame.line) text += ":" + std::to_string(frame.line);
+  }
+  if (frame.inlined) text += "  [inlined]";
+  return text;
+}
+
+void print_stack(std::ostream& out, const std::vector<SymbolicFrame>& frames, bool fold_runtime) {
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (fold_runtime && is_runtime_frame(frames[i])) {
+      size_t run_end = i;
+      while (run_end + 1 < frames.size() && is_runtime_frame(frames[run_end + 1])) ++run_end;
+      if (run_end > i) {
+        // The outermost runtime frame is the one the program called (operator new,
+        // std::vector::push_back...), the most telling of the run.
+        out << "    " << format_hex(frames[run_end].address) << "  "
+            << frame_to_text(frames[run_end]) << "  (+" << (run_end - i)
+            << " runtime frames folded)\n";
+        i = run_end;
+        continue;
+      }
+    }
+    out << "    " << format_hex(frames[i].address) << "  " << frame_to_text(frames[i]) << "\n";
+  }
+}
+
+const SymbolicFrame* first_user_frame(const std::vector<SymbolicFrame>& frames) {
+  for (const auto& frame : frames)
+    if (!is_runtime_frame(frame)) return &frame;
+  return nullptr;
+}
+
+}  // namespace leakdbg
