@@ -1,0 +1,89 @@
+#include "analysis/block_filter.h"
+
+#include <unordered_map>
+
+#include "analysis/group_key.h"
+#include "analysis/heap_select.h"
+#include "symbolize/frame_render.h"
+#include "symbolize/symbolizer.h"
+#include "util/error.h"
+#include "util/units.h"
+
+namespace leakdbg {
+
+BlockQuery BlockQuery::exact_size(uint64_t size) {
+  BlockQuery query;
+  query.min_size = size;
+  query.max_size = size == UINT64_MAX ? UINT64_MAX : size + 1;
+  return query;
+}
+
+BlockQuery BlockQuery::size_range(uint64_t min, uint64_t max) {
+  if (min >= max)
+    throw Error("empty size range " + std::to_string(min) + " .. " + std::to_string(max) +
+                " (MAX is exclusive and must exceed MIN)");
+  BlockQuery query;
+  query.min_size = min;
+  query.max_size = max;
+  return query;
+}
+
+std::string thread_label(const HeapModel& model, uint32_t tid) {
+  std::string label = std::to_string(tid);
+  for (const ThreadInfo& thread : model.threads)
+    if (thread.tid == tid && !thread.name.empty()) return label + " (" + thread.name + ")";
+  return label;
+}
+
+BlockListing list_blocks(const HeapModel& model, Symbolizer* symbolizer, const BlockQuery& query) {
+  if (query.type && !symbolizer) throw Error("filtering by type needs symbols");
+  std::optional<HeapSelector> heap;
+  if (!query.heap.empty()) heap = parse_heap_id(model, query.heap);
+  // The type grouper caches one hint per distinct content, so a filter over 2 M blocks asks
+  // the symbolizer only about the distinct first words.
+  std::optional<BlockGrouper> types;
+  if (symbolizer) types.emplace(GroupBy::kType, model, symbolizer);
+  std::unordered_map<uint32_t, std::optional<SymbolicFrame>> top_frames;
+
+  BlockListing listing;
+  size_t limit = query.limit == 0 ? SIZE_MAX : query.limit;
+  for (const Block& block : model.blocks) {
+    if (block.size < query.min_size || block.size >= query.max_size) continue;
+    if (heap && !heap->holds(block)) continue;
+    // Hints are worked out only where they decide the match or get listed.
+    std::optional<std::string> type;
+    auto hint = [&]() -> const std::string& {
+      return types->group(types->group_of(block)).key.text;
+    };
+    if (query.type) {
+      type = hint();
+      if (type->find(*query.type) == std::string::npos) continue;
+    }
+    ++listing.total;
+    listing.total_bytes += block.size;
+    if (listing.rows.size() >= limit) continue;
+    if (!type && types) type = hint();
+
+    BlockRow row;
+    row.block = &block;
+    row.heap = heap_id(model, heap_of(block));
+    row.type = type.value_or("");
+    row.age_seconds = model.age_seconds(block);
+    row.thread = thread_label(model, block.thread_id);
+    if (symbolizer && block.stack_id != 0) {
+      auto [it, inserted] = top_frames.try_emplace(block.stack_id);
+      if (inserted) {
+        std::vector<SymbolicFrame> frames = symbolizer->frames_of(block.stack_id);
+        if (const SymbolicFrame* user = first_user_frame(frames))
+          it->second = *user;
+        else if (!frames.empty())
+          it->second = frames.back();
+      }
+      row.top_frame = it->second;
+    }
+    listing.rows.push_back(std::move(row));
+  }
+  return listing;
+}
+
+}  // namespace leakdbg

@@ -1,0 +1,190 @@
+// `leakdbg block SNAP ADDR`: the block holding an address with its allocation stack, as
+// WinDbg's `!heap -p -a`. Exits 1 when the address is in no tracked block or region (the
+// nearest blocks and the mapping are still printed).
+#include <CLI/CLI.hpp>
+#include <cctype>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "analysis/block_detail.h"
+#include "analysis/load.h"
+#include "cli/command.h"
+#include "cli/inspect_format.h"
+#include "symbolize/frame_render.h"
+#include "util/units.h"
+
+namespace leakdbg::cli {
+
+namespace {
+
+struct BlockArgs {
+  std::string snapshot, address;
+  bool json = false, hex = false;
+  SymbolFlags symbols;
+};
+
+size_t captured_length(const Block& block) {
+  return block.content_valid() ? static_cast<size_t>(std::min<uint64_t>(block.size, 16)) : 0;
+}
+
+std::string content_hex(const Block& block) {
+  std::string text;
+  char byte[4];
+  for (size_t i = 0; i < captured_length(block); ++i) {
+    std::snprintf(byte, sizeof byte, "%02x", block.content[i]);
+    text += byte;
+  }
+  return text;
+}
+
+// "73 65 72 76 65 72 2e 62  61 73 65 5f 75 72 6c 3d  |server.base_url=|"
+std::string hexdump_line(const Block& block) {
+  size_t length = captured_length(block);
+  std::string hex, ascii;
+  char byte[4];
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 8) hex += ' ';
+    if (i < length) {
+      std::snprintf(byte, sizeof byte, "%02x ", block.content[i]);
+      hex += byte;
+      ascii += std::isprint(block.content[i]) ? static_cast<char>(block.content[i]) : '.';
+    } else {
+      hex += "   ";
+    }
+  }
+  return hex + " |" + ascii + "|";
+}
+
+nlohmann::json block_summary_json(const Block& block) {
+  return {{"address", json_address(block.address)}, {"size", block.size}, {"usable", block.usable}};
+}
+
+nlohmann::json mapping_json(const std::optional<MappingInfo>& mapping) {
+  if (!mapping) return nullptr;
+  return {{"start", json_address(mapping->start)},
+          {"end", json_address(mapping->end)},
+          {"kind", mapping->kind},
+          {"name", mapping->name},
+          {"perms", mapping->perms}};
+}
+
+nlohmann::json detail_json(const BlockDetail& d) {
+  nlohmann::json out = {{"query", json_address(d.query)}, {"found", d.found()}};
+  if (d.block) {
+    const Block& b = *d.block;
+    out["kind"] = "block";
+    out["address"] = json_address(b.address);
+    out["size"] = b.size;
+    out["usable"] = b.usable;
+    out["content"] = content_hex(b);
+    if (d.chunk)
+      out["chunk"] = {{"address", json_address(d.chunk->chunk_address)},
+                      {"size", d.chunk->chunk_size},
+                      {"is_mmapped", d.chunk->is_mmapped},
+                      {"non_main_arena", d.chunk->non_main_arena}};
+  } else if (d.region) {
+    out["kind"] = "mmap region";
+    out["address"] = json_address(d.region->address);
+    out["size"] = d.region->length;
+  } else {
+    out["address"] = json_address(d.query);
+  }
+  if (d.found()) {
+    out["offset"] = d.offset;
+    out["heap"] = d.heap;
+    out["type"] = d.type;
+    out["age_s"] = d.age_seconds;
+    out["thread"] = d.block ? d.block->thread_id : d.region->thread_id;
+    out["thread_label"] = d.thread;
+    out["api"] = d.api;
+    out["frames"] = frames_to_json(d.frames);
+  } else {
+    out["nearest_below"] = d.below ? block_summary_json(*d.below) : nlohmann::json(nullptr);
+    out["nearest_above"] = d.above ? block_summary_json(*d.above) : nlohmann::json(nullptr);
+  }
+  out["mapping"] = mapping_json(d.mapping);
+  return out;
+}
+
+void print_mapping(const std::optional<MappingInfo>& mapping, std::ostream& out) {
+  if (!mapping) {
+    out << "  mapping: none recorded holds it\n";
+    return;
+  }
+  out << "  mapping: " << format_hex(mapping->start) << "-" << format_hex(mapping->end) << " "
+      << mapping->kind;
+  if (!mapping->perms.empty()) out << " " << mapping->perms;
+  if (!mapping->name.empty()) out << " " << mapping->name;
+  out << '\n';
+}
+
+void print_detail(const BlockDetail& d, const NumberStyle& style, std::ostream& out) {
+  if (!d.found()) {
+    out << "address " << format_hex(d.query) << " is in no tracked block or mmap region\n";
+    if (d.below)
+      out << "  nearest below: block " << format_hex(d.below->address) << " ("
+          << style.size(d.below->size) << " bytes), " << style.bytes(d.query - d.below->address)
+          << " past its start\n";
+    if (d.above)
+      out << "  nearest above: block " << format_hex(d.above->address) << " ("
+          << style.size(d.above->size) << " bytes), " << style.bytes(d.above->address - d.query)
+          << " ahead\n";
+    print_mapping(d.mapping, out);
+    return;
+  }
+  uint64_t start = d.block ? d.block->address : d.region->address;
+  out << "address " << format_hex(d.query) << " found in heap " << d.heap;
+  if (d.offset) out << " (offset +" << style.count(d.offset) << " into the block)";
+  out << '\n';
+  if (d.block) {
+    const Block& b = *d.block;
+    out << "  block " << format_hex(start) << "  requested " << style.size(b.size) << "  usable "
+        << (b.usable ? style.size(b.usable) : std::string("?")) << "  (busy)\n";
+    if (d.chunk)
+      out << "  chunk " << format_hex(d.chunk->chunk_address) << "  size "
+          << style.size(d.chunk->chunk_size) << "  flags"
+          << (d.chunk->is_mmapped ? " IS_MMAPPED" : "")
+          << (d.chunk->non_main_arena ? " NON_MAIN_ARENA" : "")
+          << (!d.chunk->is_mmapped && !d.chunk->non_main_arena ? " -" : "") << '\n';
+    if (captured_length(b)) out << "  content " << hexdump_line(b) << '\n';
+  } else {
+    out << "  mmap region " << format_hex(start) << "  length " << style.bytes(d.region->length)
+        << '\n';
+  }
+  out << "  type    " << (d.type.empty() ? "(no hint)" : d.type) << '\n';
+  out << "  " << d.api << " by thread " << d.thread << ", " << format_duration(d.age_seconds)
+      << " ago\n";
+  if (d.frames.empty()) {
+    out << "  (no allocation stack recorded)\n";
+  } else {
+    out << "  allocation stack:\n";
+    print_stack(out, d.frames, true);
+  }
+}
+
+Action setup(CLI::App& app) {
+  auto args = std::make_shared<BlockArgs>();
+  app.add_option("SNAP", args->snapshot, "Snapshot")->required();
+  app.add_option("ADDR", args->address, "Address (hex; interior pointers too)")->required();
+  app.add_flag("--json", args->json, "JSON output");
+  app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
+  args->symbols.add_to(app);
+  return [args] {
+    uint64_t address = parse_address_argument(args->address);
+    HeapModel model = load_model(args->snapshot);
+    std::unique_ptr<Symbolizer> symbolizer = args->symbols.make(model);
+    BlockDetail detail = inspect_address(model, symbolizer.get(), address);
+    if (args->json)
+      std::cout << detail_json(detail).dump(2) << '\n';
+    else
+      print_detail(detail, NumberStyle{args->hex}, std::cout);
+    return detail.found() ? 0 : 1;
+  };
+}
+
+const Registration registration(
+    "block", "The block holding an address, with its allocation stack (!heap -p -a)", setup, 43);
+
+}  // namespace
+
+}  // namespace leakdbg::cli

@@ -1,0 +1,116 @@
+// `leakdbg blocks SNAP (--size N | --range MIN MAX) [--heap ID] [--type T] [--limit N]`:
+// the busy blocks of one size or size range, as WinDbg's `!heap -flt s|r`.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "analysis/block_filter.h"
+#include "analysis/load.h"
+#include "cli/command.h"
+#include "cli/inspect_format.h"
+#include "symbolize/frame_render.h"
+#include "util/error.h"
+#include "util/table.h"
+#include "util/units.h"
+
+namespace leakdbg::cli {
+
+namespace {
+
+struct BlocksArgs {
+  std::string snapshot, size, heap, type;
+  // A pair rather than a vector: CLI11's vector conversion trips GCC 12's -Wnull-dereference.
+  std::pair<std::string, std::string> range;
+  size_t limit = 50;
+  bool json = false, hex = false;
+  SymbolFlags symbols;
+};
+
+nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args) {
+  nlohmann::json blocks = nlohmann::json::array();
+  for (const BlockRow& row : listing.rows) {
+    const Block& b = *row.block;
+    blocks.push_back(
+        {{"address", json_address(b.address)},
+         {"size", b.size},
+         {"usable", b.usable},
+         {"type", row.type},
+         {"heap", row.heap},
+         {"age_s", row.age_seconds},
+         {"thread", b.thread_id},
+         {"api", std::string(api_name(b.api))},
+         {"stack_id", b.stack_id},
+         {"frame", row.top_frame ? frame_to_json(*row.top_frame) : nlohmann::json(nullptr)}});
+  }
+  return {{"snapshot", args.snapshot},
+          {"total", listing.total},
+          {"total_bytes", listing.total_bytes},
+          {"shown", listing.rows.size()},
+          {"blocks", std::move(blocks)}};
+}
+
+void print_listing(const BlockListing& listing, const NumberStyle& style, std::ostream& out) {
+  Table table;
+  table.add_column("address", Table::Align::kLeft);
+  for (const char* title : {"requested", "usable", "age"}) table.add_column(title);
+  for (const char* title : {"thread", "api", "type", "allocated by"})
+    table.add_column(title, Table::Align::kLeft);
+  for (const BlockRow& row : listing.rows) {
+    const Block& b = *row.block;
+    table.add_row({style.hex ? format_hex_plain(b.address) : format_hex(b.address),
+                   style.size(b.size), b.usable ? style.size(b.usable) : "?",
+                   format_duration(row.age_seconds), row.thread, std::string(api_name(b.api)),
+                   row.type, row.top_frame ? frame_to_text(*row.top_frame) : ""});
+  }
+  table.print(out);
+  out << style.count(listing.total) << " blocks, " << style.bytes(listing.total_bytes)
+      << " requested";
+  if (listing.total > listing.rows.size())
+    out << "; " << style.count(listing.total - listing.rows.size())
+        << " more not listed (--limit 0 lists all)";
+  out << '\n';
+}
+
+Action setup(CLI::App& app) {
+  auto args = std::make_shared<BlocksArgs>();
+  app.add_option("SNAP", args->snapshot, "Snapshot")->required();
+  auto* size = app.add_option("--size", args->size, "Blocks of exactly this requested size");
+  auto* range = app.add_option("--range", args->range, "Blocks with MIN <= size < MAX");
+  size->excludes(range);
+  range->excludes(size);
+  app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
+  app.add_option("--type", args->type, "Only blocks whose type hint contains this text");
+  app.add_option("--limit", args->limit, "Blocks to list; 0 lists all")->capture_default_str();
+  app.add_flag("--json", args->json, "JSON output");
+  app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
+  args->symbols.add_to(app);
+  return [args] {
+    BlockQuery query;
+    if (!args->size.empty())
+      query = BlockQuery::exact_size(parse_size_option(args->size, "--size"));
+    else if (!args->range.first.empty())
+      query = BlockQuery::size_range(parse_size_option(args->range.first, "--range"),
+                                     parse_size_option(args->range.second, "--range"));
+    else
+      throw Error("blocks: give --size N or --range MIN MAX");
+    query.heap = args->heap;
+    if (!args->type.empty()) query.type = args->type;
+    query.limit = args->limit;
+    HeapModel model = load_model(args->snapshot);
+    std::unique_ptr<Symbolizer> symbolizer = args->symbols.make(model);
+    BlockListing listing = list_blocks(model, symbolizer.get(), query);
+    if (args->json)
+      std::cout << listing_json(listing, *args).dump(2) << '\n';
+    else
+      print_listing(listing, NumberStyle{args->hex}, std::cout);
+    return 0;
+  };
+}
+
+const Registration registration("blocks", "Busy blocks of one size or size range (!heap -flt s|r)",
+                                setup, 42);
+
+}  // namespace
+
+}  // namespace leakdbg::cli

@@ -1,0 +1,67 @@
+#include "cli/inspect_format.h"
+
+#include <CLI/CLI.hpp>
+
+#include "util/error.h"
+#include "util/units.h"
+
+namespace leakdbg::cli {
+
+namespace {
+
+std::string signed_hex(int64_t n) {
+  if (n == 0) return "0";
+  uint64_t magnitude = n < 0 ? static_cast<uint64_t>(-(n + 1)) + 1 : static_cast<uint64_t>(n);
+  return (n < 0 ? "-" : "+") + format_hex_plain(magnitude);
+}
+
+}  // namespace
+
+std::string NumberStyle::bytes(uint64_t n) const {
+  return hex ? format_hex_plain(n) : format_bytes(n);
+}
+std::string NumberStyle::count(uint64_t n) const {
+  return hex ? format_hex_plain(n) : std::to_string(n);
+}
+std::string NumberStyle::size(uint64_t n) const { return count(n); }
+std::string NumberStyle::bytes_change(int64_t n) const {
+  return hex ? signed_hex(n) : format_bytes_signed(n);
+}
+std::string NumberStyle::count_change(int64_t n) const {
+  return hex ? signed_hex(n) : format_count_signed(n);
+}
+
+void SymbolFlags::add_to(CLI::App& app) {
+  // A per-occurrence callback rather than a vector option: CLI11's vector conversion trips
+  // GCC 12's -Wnull-dereference inside the library's own string splitting.
+  app.add_option_function<std::string>(
+         "--debug-dir", [this](const std::string& dir) { debug_dirs.push_back(dir); },
+         "Extra directory with separate debug files (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->trigger_on_parse();
+  app.add_option("--sysroot", sysroot, "Prefix for module paths (binaries moved elsewhere)");
+}
+
+std::unique_ptr<Symbolizer> SymbolFlags::make(const HeapModel& model) const {
+  SymbolizerOptions options;
+  options.debug_dirs = debug_dirs;
+  options.sysroot = sysroot;
+  return std::make_unique<Symbolizer>(model, options);
+}
+
+std::string json_address(uint64_t address) { return format_hex(address); }
+
+uint64_t parse_size_option(const std::string& text, const std::string& option) {
+  std::optional<uint64_t> value = parse_number(text, false);
+  if (!value) value = parse_size(text);
+  if (!value) throw Error(option + ": '" + text + "' is not a size (examples: 48, 0x30, 64k)");
+  return *value;
+}
+
+uint64_t parse_address_argument(const std::string& text) {
+  std::optional<uint64_t> value = parse_number(text, true);
+  if (!value) throw Error("'" + text + "' is not an address (hex, e.g. 0x55d0c3a0 or 55d0c3a0)");
+  return *value;
+}
+
+}  // namespace leakdbg::cli

@@ -1,0 +1,48 @@
+// Shared by the heap inspection commands (summary, stat, blocks, block): number style
+// (decimal with units, or WinDbg-style hex), symbol options, and JSON number helpers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/heap_model.h"
+#include "symbolize/symbolizer.h"
+
+namespace CLI {
+class App;
+}
+
+namespace leakdbg::cli {
+
+// Text output renders numbers one way throughout a command: `--hex` switches every byte
+// count, block count and size to bare hex as WinDbg prints them.
+struct NumberStyle {
+  bool hex = false;
+  std::string bytes(uint64_t n) const;        // "14.1 MiB" or "e1a000"
+  std::string count(uint64_t n) const;        // "57235" or "df93"
+  std::string size(uint64_t n) const;         // a block size: "48" or "30"
+  std::string bytes_change(int64_t n) const;  // "+14.1 MiB" or "+e1a000"
+  std::string count_change(int64_t n) const;  // "+12" or "+c"
+};
+
+// --debug-dir and --sysroot, for binaries moved since the snapshot was taken.
+struct SymbolFlags {
+  std::vector<std::string> debug_dirs;
+  std::string sysroot;
+  void add_to(CLI::App& app);
+  std::unique_ptr<Symbolizer> make(const HeapModel& model) const;
+};
+
+// Addresses in JSON are "0x..." strings (bytes and counts are integers).
+std::string json_address(uint64_t address);
+
+// Parses a size typed by a user: decimal, 0x hex, or with a binary unit ("64k").
+// Throws leakdbg::Error naming the option on anything malformed.
+uint64_t parse_size_option(const std::string& text, const std::string& option);
+
+// Parses an address: hex with or without 0x (as debuggers print them), 0n for decimal.
+uint64_t parse_address_argument(const std::string& text);
+
+}  // namespace leakdbg::cli
