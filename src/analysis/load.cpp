@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "format/snapshot_reader.h"
 #include "util/error.h"
@@ -27,9 +26,16 @@ std::vector<HeapModel> load_models(const std::string& path) {
     models.push_back(fmt::read_snapshot(path));
     return models;
   }
+  // Read by size rather than through istreambuf_iterator, which GCC 12 flags under
+  // -Wnull-dereference.
   in.clear();
+  in.seekg(0, std::ios::end);
+  std::streamoff length = in.tellg();
+  if (length < 0) throw Error(path + ": cannot read: " + std::strerror(errno));
   in.seekg(0);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text(static_cast<size_t>(length), '\0');
+  in.read(text.data(), length);
+  text.resize(static_cast<size_t>(in.gcount()));
   if (winimport::looks_like_windows_text(text)) return winimport::import_text(text, path);
   if (text.empty()) throw Error(path + ": empty file");
   throw Error(path + ": neither a leakdbg snapshot nor saved WinDbg/UMDH text");

@@ -1,0 +1,119 @@
+// `leakdbg analyze`: the reference workflow done mechanically over a series of snapshots.
+//   1. is the process's memory growing (private bytes, RSS);
+//   2. which kind grows (heap, mmap regions, other) and how much of the private growth the
+//      tracked heap and mmap explain;
+//   3. which heap and which block size grew;
+//   4. per call site: growth, slope, in how many intervals it grew, whether it still grows
+//      at the end, ages of its live blocks, share of the growth;
+//   5. ranked suspects with likely_leak and a reason, and what the exit snapshot never freed.
+// Snapshots are streamed: each is digested and dropped before the next is read.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analysis/analyze_digest.h"
+#include "analysis/analyze_sites.h"
+#include "analysis/suspect.h"
+#include "analysis/trend.h"
+#include "symbolize/symbolizer.h"
+
+namespace leakdbg::analysis {
+
+struct AnalyzeOptions {
+  bool across_runs = false;  // allow snapshots of several processes, matched by symbols
+  size_t max_suspects = 20;
+  size_t max_rows = 10;  // sizes listed
+  size_t max_exit_sites = 50;
+  SymbolizerOptions symbolizer;
+  FrameSourceFactory frames;  // empty: symbolizer_frames(symbolizer)
+};
+
+struct SnapshotInfo {
+  std::string path;
+  uint64_t sequence = 0;
+  Trigger trigger = Trigger::kUnknown;
+  uint32_t pid = 0;
+  double time_s = 0;
+  bool in_series = false;  // used for trends (the exit snapshot is not, given two others)
+  bool has_process = false;
+  uint64_t private_bytes = 0, rss_bytes = 0;
+  LiveTotal heap, mmap;
+};
+
+// A process-wide figure over the series.
+struct FigureTrend {
+  bool known = false;
+  uint64_t first = 0, last = 0, peak = 0;
+  int64_t growth = 0;
+  double per_minute = 0;
+};
+
+struct HeapGrowth {
+  std::string heap;  // "main arena", "arena 1", "mmapped chunks", "unknown heap"
+  LiveTotal first, last;
+  bool system_known = false;
+  uint64_t system_first = 0, system_last = 0;  // the allocator's own committed bytes
+};
+
+struct SizeGrowth {
+  uint64_t size = 0;
+  LiveTotal first, last;
+};
+
+struct Suspect {
+  size_t rank = 0;
+  SiteTrend trend;
+  Judgement judgement;
+  std::vector<SymbolicFrame> frames;
+  uint64_t live_bytes = 0, live_blocks = 0;  // at the last snapshot of the series
+};
+
+struct ExitSite {
+  SiteKind kind = SiteKind::kHeap;
+  LiveTotal live;
+  std::vector<SymbolicFrame> frames;
+};
+
+struct AnalyzeReport {
+  std::vector<SnapshotInfo> snapshots;
+  size_t runs = 0, series_points = 0;
+  bool across_runs = false, has_times = false;
+  double duration_s = 0;
+  std::string executable;
+  uint32_t pid = 0;
+
+  FigureTrend private_bytes, rss, heap, mmap;  // step 1 and 2, from the snapshots
+  size_t samples = 0;                          // time-series samples between snapshots
+  FigureTrend sampled_heap, sampled_rss, sampled_private;
+  int64_t other_growth = 0;        // private growth not explained by heap + mmap
+  double explained_fraction = -1;  // (heap + mmap growth) / private growth; < 0 if unknown
+  std::string kinds_summary;       // "private +14.3 MiB, heap +14.0 MiB (98%), ..."
+
+  std::vector<HeapGrowth> heaps;  // step 3, largest growth first
+  std::vector<SizeGrowth> sizes;
+  std::vector<Suspect> suspects;  // steps 4 and 5, best first
+  size_t growing_sites = 0;       // sites with growth, listed or not
+
+  bool has_exit = false;
+  LiveTotal exit_heap, exit_mmap;
+  std::vector<ExitSite> exit_sites;  // largest first
+
+  bool leaking = false;
+  std::string verdict;                // one line
+  std::vector<std::string> notes;     // what could not be said, and why
+  std::vector<std::string> warnings;  // inputs skipped, builds that differ
+};
+
+// Inputs are snapshot files, directories of snapshots, or saved Windows text. Throws
+// leakdbg::Error with one line for unusable input.
+AnalyzeReport analyze_paths(const std::vector<std::string>& inputs, const AnalyzeOptions& options);
+
+// The same over models produced one at a time by `next` (returns false when done); for
+// tests and synthetic benchmarks. `next` may reuse its model between calls.
+AnalyzeReport analyze_stream(const std::function<bool(HeapModel&)>& next,
+                             const AnalyzeOptions& options);
+
+}  // namespace leakdbg::analysis

@@ -1,0 +1,99 @@
+// What `analyze` keeps of each snapshot once the snapshot itself is dropped: per call site
+// the live bytes, blocks and block ages, per heap and per block size the live totals, and
+// the process figures. Snapshots are read one at a time and digested, so analysing twenty
+// snapshots needs the memory of one plus these small aggregates.
+//
+// Stacks are kept as the snapshot gave them (return addresses) and interned per process
+// run; they are symbolized once, after the last snapshot, with the run's final module list
+// (see analyze_sites.h). That keeps symbolization out of the per-snapshot loop.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/heap_model.h"
+
+namespace leakdbg::analysis {
+
+enum class SiteKind : uint8_t { kHeap, kMmap };
+std::string_view site_kind_name(SiteKind kind);  // "heap", "mmap"
+
+struct LiveTotal {
+  uint64_t blocks = 0, bytes = 0;
+};
+
+// One stack's live memory in one snapshot.
+struct SiteCell {
+  uint32_t stack = 0;  // index into the run's RunStacks (before resolution) or site id (after)
+  uint64_t bytes = 0, blocks = 0;
+  // Blocks allocated no later than the previous snapshot of the same run: those that
+  // survived an interval. Only meaningful when SnapshotDigest::survivor_base is set.
+  uint64_t survivors = 0;
+  uint64_t oldest_age_ns = 0, youngest_age_ns = UINT64_MAX;
+  double age_sum_ns = 0;  // for the mean age
+};
+
+struct SnapshotDigest {
+  std::string path, source_kind;
+  size_t run = 0;  // index into Digester::runs()
+  uint32_t pid = 0;
+  uint64_t sequence = 0;
+  Trigger trigger = Trigger::kUnknown;
+  std::string label;
+  uint64_t snap_realtime_ns = 0, snap_monotonic_ns = 0, current_tick = 0;
+  bool has_ages = false;     // blocks carry allocation ticks
+  bool has_regions = false;  // the source tracks mmap regions
+
+  bool has_process = false;  // /proc figures were recorded
+  uint64_t private_bytes = 0, rss_bytes = 0;
+
+  LiveTotal heap, mmap;
+  std::map<std::string, LiveTotal> heaps;             // "main arena", "arena 1", "mmapped chunks"
+  std::map<std::string, uint64_t> heap_system_bytes;  // from the allocator's statistics
+  std::unordered_map<uint64_t, LiveTotal> sizes;      // heap blocks by requested size
+  std::vector<SiteCell> cells;                        // heap and mmap sites, any order
+  std::vector<Sample> samples;
+
+  // Sequence of the snapshot whose tick counted SiteCell::survivors (same run), if any.
+  std::optional<uint64_t> survivor_base;
+};
+
+// The stacks of one process run, interned by content so that equal stacks of different
+// snapshots share one index, plus the run's modules for symbolizing them at the end.
+struct RunStacks {
+  uint32_t pid = 0;
+  uint64_t start_realtime_ns = 0;
+  std::string executable, build_id;  // build_id as lowercase hex, "" if unknown
+  HeapModel modules;                 // header and modules only: what a Symbolizer needs
+  std::vector<Stack> stacks;         // index -> stack as first seen
+  std::vector<SiteKind> kinds;
+  std::unordered_map<std::string, uint32_t> index;
+  std::optional<uint64_t> last_sequence;  // of the last digested snapshot of this run
+  uint64_t last_tick = 0;
+};
+
+class Digester {
+ public:
+  // Digests one model (the model may be dropped afterwards). `path` names it in messages.
+  const SnapshotDigest& add(const HeapModel& model);
+
+  const std::vector<SnapshotDigest>& digests() const { return digests_; }
+  std::vector<SnapshotDigest>& digests() { return digests_; }
+  const std::vector<RunStacks>& runs() const { return runs_; }
+
+ private:
+  size_t run_of(const HeapModel& model);
+  uint32_t intern(RunStacks& run, const Stack* stack, SiteKind kind);
+
+  std::vector<SnapshotDigest> digests_;
+  std::vector<RunStacks> runs_;
+};
+
+// The lowercase hex build-id of the model's executable module, "" if unknown.
+std::string executable_build_id(const HeapModel& model);
+
+}  // namespace leakdbg::analysis

@@ -1,0 +1,43 @@
+// `leakdbg diff BASE SNAP` (UMDH): what grew between two heap states, grouped by call site,
+// function, module, block size or type. Groups hold no addresses, so two snapshots of
+// different runs of one build compare; mmap regions are rows of their own kind.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/analyze_digest.h"
+#include "analysis/group_key.h"
+#include "model/heap_model.h"
+#include "symbolize/symbolizer.h"
+
+namespace leakdbg::analysis {
+
+struct DiffOptions {
+  GroupBy by = GroupBy::kSite;
+  uint64_t min_bytes = 0;  // rows whose |growth| is smaller are left out
+  SymbolizerOptions symbolizer;
+};
+
+struct DiffRow {
+  SiteKind kind = SiteKind::kHeap;
+  GroupKey key;
+  std::string label;
+  LiveTotal old_total, new_total;
+  int64_t growth_bytes = 0, growth_blocks = 0;
+  std::vector<SymbolicFrame> frames;  // the site's stack (an example one for function/module)
+};
+
+struct DiffReport {
+  GroupBy by = GroupBy::kSite;
+  std::string base_path, snap_path;
+  LiveTotal old_heap, new_heap, old_mmap, new_mmap;
+  std::vector<DiffRow> rows;  // largest growth first, shrinking rows last
+  size_t hidden_rows = 0;     // changed rows under --min-bytes
+  std::vector<std::string> warnings;
+};
+
+DiffReport diff_models(const HeapModel& base, const HeapModel& snap, const DiffOptions& options);
+
+}  // namespace leakdbg::analysis

@@ -1,0 +1,65 @@
+// Builds messages by growing a buffer with realloc; the finished message is handed to a
+// sink that only copies what it needs, and nobody frees the grown buffer.
+//   --seconds S    run for S seconds (default 3), a message every 2 ms
+//   --messages N   instead build exactly N messages, as fast as possible
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+namespace {
+
+unsigned sink_checksum = 0;
+
+void sink(const char* message, size_t length) {
+  for (size_t i = 0; i < length; i += 16) sink_checksum += static_cast<unsigned char>(message[i]);
+}
+
+__attribute__((noinline)) void build_message(unsigned id) {
+  char* buffer = static_cast<char*>(std::malloc(32));
+  if (!buffer) std::abort();
+  int header = std::snprintf(buffer, 32, "msg %u:", id);
+  size_t length = static_cast<size_t>(header);
+  char* grown = static_cast<char*>(std::realloc(buffer, 320));  // LEAK-SITE
+  if (!grown) std::abort();
+  buffer = grown;
+  for (unsigned i = 0; i < 8; ++i)
+    length +=
+        static_cast<size_t>(std::snprintf(buffer + length, 320 - length, " field%u=%u", i, id * i));
+  sink(buffer, length);
+  // Missing: std::free(buffer);
+}
+
+__attribute__((noinline)) void build_scratch(unsigned id) {
+  char* buffer = static_cast<char*>(std::malloc(64));
+  if (!buffer) std::abort();
+  char* grown = static_cast<char*>(std::realloc(buffer, 4096));
+  if (!grown) std::abort();
+  std::memset(grown, static_cast<int>(id & 0x7f), 4096);
+  sink(grown, 4096);
+  std::free(grown);
+}
+
+const char* option(int argc, char** argv, const char* name) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* seconds_text = option(argc, argv, "--seconds");
+  const char* messages_text = option(argc, argv, "--messages");
+  double seconds = seconds_text ? std::atof(seconds_text) : 3.0;
+  long messages = messages_text ? std::atol(messages_text) : 0;
+  auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  for (long i = 0; messages > 0 ? i < messages : std::chrono::steady_clock::now() < end; ++i) {
+    build_message(static_cast<unsigned>(i));
+    build_scratch(static_cast<unsigned>(i));
+    if (messages == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  std::printf("checksum %u\n", sink_checksum);
+  return 0;
+}
