@@ -1,0 +1,64 @@
+// `leakdbg open SNAP [SNAP...] [-c 'CMD; CMD']`: a WinDbg-syntax prompt over snapshots or
+// saved Windows text (`!heap -s`, `!heap -stat`, `!heap -flt`, `!heap -p -a`, `ln`, `.snap`).
+// With -c the commands run and the program exits: 0 if all succeeded, 1 if any failed.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "cli/inspect_format.h"
+#include "prompt/line_reader.h"
+#include "prompt/session.h"
+
+namespace leakdbg::cli {
+
+namespace {
+
+struct OpenArgs {
+  std::vector<std::string> snapshots;
+  std::string commands;
+  bool no_history = false;
+  SymbolFlags symbols;
+};
+
+int run_open(const OpenArgs& args) {
+  SymbolizerOptions options;
+  options.debug_dirs = args.symbols.debug_dirs;
+  options.sysroot = args.symbols.sysroot;
+  auto session = prompt::Session::open(args.snapshots, options);
+
+  if (!args.commands.empty()) {
+    // Errors are counted through their one-line messages, which still go to stderr.
+    std::ostringstream errors;
+    session.run_line(args.commands, std::cout, errors);
+    std::cout.flush();
+    std::cerr << errors.str();
+    return errors.str().empty() ? 0 : 1;
+  }
+
+  prompt::LineReader reader(args.no_history ? "" : prompt::default_history_path());
+  if (reader.interactive())
+    std::cout << "leakdbg: " << session.size() << " heap state(s) open; ? for help, q to quit\n";
+  while (auto line = reader.read(session.prompt())) {
+    if (!session.run_line(*line, std::cout, std::cerr)) break;
+    std::cout.flush();
+  }
+  return 0;
+}
+
+Action setup(CLI::App& app) {
+  auto args = std::make_shared<OpenArgs>();
+  app.add_option("SNAP", args->snapshots, "Snapshots or saved WinDbg/UMDH text")->required();
+  app.add_option("-c,--commands", args->commands,
+                 "Run these commands (';' between them) and exit, e.g. '!heap -s; !heap -stat'");
+  app.add_flag("--no-history", args->no_history, "Keep no history file (~/.leakdbg_history)");
+  args->symbols.add_to(app);
+  return [args] { return run_open(*args); };
+}
+
+const Registration registration(
+    "open", "WinDbg-syntax prompt over snapshots (!heap -s/-stat/-flt/-p -a, ln)", setup, 45);
+
+}  // namespace
+
+}  // namespace leakdbg::cli

@@ -1,0 +1,134 @@
+// `!heap -flt s|r` and `!heap -p -a ADDR`: heap entries, each optionally followed by the
+// symbol its first pointer resolves to and (with +ust) its allocation stack.
+//       address 1a949568 found in
+//       _HEAP @ d7b0000
+//         HEAP_ENTRY Size Prev Flags    UserPtr UserSize - state
+//           1a949568 0009 0000  [00]   1a949580    00030 - (busy)
+//             Plugin!ATL::g_strmgr
+//           7708c65e ntdll!RtlAllocateHeap+0x0000003e
+#include <optional>
+
+#include "winimport/frame_text.h"
+#include "winimport/parsers.h"
+
+namespace leakdbg::winimport {
+namespace {
+
+struct Entry {
+  uint64_t entry = 0, units = 0, user_ptr = 0, user_size = 0;
+  bool busy = false;
+};
+
+std::optional<Entry> parse_entry(const std::vector<std::string_view>& words) {
+  if (words.size() < 7) return std::nullopt;
+  auto entry = parse_hex(words[0]);
+  auto units = parse_hex(words[1]);
+  auto prev = parse_hex(words[2]);
+  if (!entry || !units || !prev) return std::nullopt;
+  size_t i = words[3].starts_with("[") ? 4 : 3;
+  if (words.size() < i + 4) return std::nullopt;
+  auto user_ptr = parse_hex(words[i]);
+  auto user_size = parse_hex(words[i + 1]);
+  if (!user_ptr || !user_size || words[i + 2] != "-") return std::nullopt;
+  std::string state;
+  for (size_t k = i + 3; k < words.size(); ++k) state += std::string(words[k]) + " ";
+  if (!state.starts_with("(") || state.find(')') == std::string::npos) return std::nullopt;
+  Entry e{*entry, *units, *user_ptr, *user_size, state.starts_with("(busy")};
+  return e;
+}
+
+class BlockListing {
+ public:
+  BlockListing(const TextSource& source, ModelBuilder& model) : source_(source), model_(model) {}
+
+  void read(const Line& line) {
+    std::string_view t = trim(line.text);
+    if (t.empty()) return;
+    auto words = split_words(t);
+    if (t.starts_with("address ") && t.ends_with("found in")) {
+      flush();
+      if (awaiting_entry_) source_.fail(*awaiting_entry_, "no heap entry follows (truncated?)");
+      if (words.size() != 4 || !parse_hex(words[1]))
+        source_.fail(line, "bad line \"" + std::string(t) + "\"");
+      awaiting_entry_ = line;
+      return;
+    }
+    if (t.starts_with("_HEAP @ ")) {
+      flush();
+      auto handle = words.size() == 3 ? parse_hex(words[2]) : std::nullopt;
+      if (!handle) source_.fail(line, "bad heap line \"" + std::string(t) + "\"");
+      heap_ = model_.heap(*handle, line);
+      return;
+    }
+    if (t.starts_with("HEAP_ENTRY")) return;
+    if (auto entry = parse_entry(words)) {
+      flush();
+      if (!heap_) source_.fail(line, "heap entry before the \"_HEAP @\" line");
+      current_ = *entry;
+      current_line_ = line;
+      hint_allowed_ = true;
+      awaiting_entry_.reset();
+      return;
+    }
+    // The first pointer of the block resolved to a symbol: a hint, not a frame.
+    // Class names with templates hold spaces: "Plugin!Foo<Bar, Baz>::`vftable'".
+    if (hint_allowed_ && looks_like_symbol(t) && !parse_hex(words[0])) {
+      hint_allowed_ = false;
+      return;
+    }
+    if (auto frame = parse_frame(t); frame && words.size() >= 1 && parse_hex(words[0])) {
+      if (!current_) source_.fail(line, "stack frame outside a heap entry");
+      frames_.push_back(*frame);
+      hint_allowed_ = false;
+      return;
+    }
+    source_.fail(line, "unrecognized line \"" + std::string(t) + "\"");
+  }
+
+  void finish() {
+    flush();
+    if (awaiting_entry_) source_.fail(*awaiting_entry_, "no heap entry follows (truncated?)");
+  }
+
+ private:
+  void flush() {
+    if (!current_) return;
+    if (current_->busy) {
+      // Entries count in units of the header size: 8 bytes on 32-bit, 16 on 64-bit.
+      uint64_t granularity = current_->entry > 0xffffffffu ? 16 : 8;
+      Block block;
+      block.address = current_->user_ptr;
+      block.size = current_->user_size;
+      if (current_->units > 0 && current_->units < (UINT64_MAX / granularity)) {
+        uint64_t usable = (current_->units - 1) * granularity;
+        block.usable = usable >= block.size ? usable : 0;
+      }
+      block.arena = *heap_;
+      block.stack_id = model_.stack(frames_);
+      model_.add_block(block, current_line_);
+    }
+    current_.reset();
+    frames_.clear();
+    hint_allowed_ = false;
+  }
+
+  const TextSource& source_;
+  ModelBuilder& model_;
+  std::optional<uint16_t> heap_;
+  std::optional<Entry> current_;
+  Line current_line_;
+  std::optional<Line> awaiting_entry_;
+  std::vector<SymbolicFrame> frames_;
+  bool hint_allowed_ = false;
+};
+
+}  // namespace
+
+void parse_heap_blocks(const std::vector<Line>& lines, const TextSource& source,
+                       ModelBuilder& model) {
+  BlockListing listing(source, model);
+  for (const auto& line : lines) listing.read(line);
+  listing.finish();
+}
+
+}  // namespace leakdbg::winimport

@@ -1,0 +1,122 @@
+// Entry points: content detection and the dispatch of each section to its parser.
+#include "winimport/import.h"
+
+#include <set>
+
+#include "util/error.h"
+#include "winimport/model_builder.h"
+#include "winimport/parsers.h"
+#include "winimport/sections.h"
+
+namespace leakdbg::winimport {
+namespace {
+
+// Lines that only these outputs print. Checked over the first lines only: a saved session
+// shows its first heap command early.
+bool is_telltale(std::string_view line) {
+  std::string_view t = trim(line);
+  if (auto command = prompt_command(t)) return kind_of_command(*command) != TextKind::kOther;
+  auto words = split_words(t);
+  if (words.size() >= 3 && words[0] == "Heap" && words[1] == "Flags" && words[2] == "Reserv")
+    return true;
+  if (t.starts_with("group-by:") || t.starts_with("_HEAP @ ") || t.starts_with("HEAP_ENTRY"))
+    return true;
+  if (t.starts_with("*- - - - ") && contains_nocase(t, "heap")) return true;
+  return is_umdh_diff_record(t) || is_umdh_log_record(t);
+}
+
+std::string model_kind(const std::set<TextKind>& kinds) {
+  if (kinds.size() > 1) return "windbg-session";
+  switch (*kinds.begin()) {
+    case TextKind::kHeapSummary:
+      return "windbg-heap-s";
+    case TextKind::kHeapStat:
+      return "windbg-heap-stat";
+    case TextKind::kHeapBlocks:
+      return "windbg-heap-blocks";
+    case TextKind::kUmdhLog:
+      return "umdh";
+    case TextKind::kUmdhDiff:
+      return "umdh-diff";
+    case TextKind::kOther:
+      break;
+  }
+  return "windbg";
+}
+
+}  // namespace
+
+bool looks_like_windows_text(std::string_view text) {
+  constexpr size_t kLinesChecked = 4000;
+  size_t checked = 0;
+  while (!text.empty() && checked++ < kLinesChecked) {
+    size_t end = text.find('\n');
+    if (is_telltale(text.substr(0, end))) return true;
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return false;
+}
+
+std::vector<HeapModel> import_text(std::string_view text, const std::string& name) {
+  auto lines = split_lines(text);
+  auto sections = split_sections(lines);
+
+  for (const auto& section : sections) {
+    if (section.kind == TextKind::kUmdhLog) {
+      TextSource source(name, text_kind_name(section.kind));
+      ModelBuilder model(source);
+      parse_umdh_log(section.lines, source, model);
+      std::vector<HeapModel> models;
+      models.push_back(model.finish("umdh"));
+      return models;
+    }
+    if (section.kind == TextKind::kUmdhDiff) {
+      TextSource source(name, text_kind_name(section.kind));
+      ModelBuilder old_model(source), new_model(source);
+      parse_umdh_diff(section.lines, source, old_model, new_model);
+      std::vector<HeapModel> models;
+      models.push_back(old_model.finish("umdh-diff"));
+      models.push_back(new_model.finish("umdh-diff"));
+      models[0].label = "old";
+      models[0].sequence = 1;
+      models[1].label = "new";
+      models[1].sequence = 2;
+      return models;
+    }
+  }
+
+  // One state: every command's output read into the same model (a session log that shows
+  // `!heap -s`, `-stat` and `-p -a` of one dump describes one heap state).
+  TextSource session(name, "WinDbg log");
+  ModelBuilder model(session);
+  std::set<TextKind> kinds;
+  for (const auto& section : sections) {
+    if (section.kind == TextKind::kOther) continue;
+    TextSource source(name, text_kind_name(section.kind));
+    switch (section.kind) {
+      case TextKind::kHeapSummary:
+        parse_heap_summary(section.lines, source, model);
+        break;
+      case TextKind::kHeapStat:
+        parse_heap_stat(section.lines, source, model);
+        break;
+      case TextKind::kHeapBlocks:
+        parse_heap_blocks(section.lines, source, model);
+        break;
+      case TextKind::kUmdhLog:
+        parse_umdh_log(section.lines, source, model);
+        break;
+      case TextKind::kUmdhDiff:
+      case TextKind::kOther:
+        break;
+    }
+    kinds.insert(section.kind);
+  }
+  if (kinds.empty()) throw Error(name + ": no WinDbg !heap or UMDH output found in the text");
+  std::vector<HeapModel> models;
+  models.push_back(model.finish(model_kind(kinds)));
+  return models;
+}
+
+}  // namespace leakdbg::winimport

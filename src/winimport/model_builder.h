@@ -1,0 +1,71 @@
+// Collects what the parsers of one text read (heaps, stacks, blocks and aggregate records)
+// and turns it into one HeapModel.
+//
+// Aggregate records ("N allocations, B bytes" from UMDH, "N blocks of S bytes" from
+// `!heap -stat`) become N blocks whose sizes sum exactly to B, so that every analysis reads
+// them like a snapshot's blocks. Blocks listed one by one with their addresses (`-flt`,
+// `-p -a`) stand in for the same number of blocks of their heap and size in a `-stat`
+// group of the same text, so a session log that shows both is not counted twice.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "model/heap_model.h"
+#include "winimport/text_lines.h"
+
+namespace leakdbg::winimport {
+
+// Imported blocks are kept one by one; this bounds the memory a text can make us use
+// (a 64-byte Block each: 8 M blocks stay under 512 MiB).
+inline constexpr uint64_t kMaxImportedBlocks = uint64_t{8} << 20;
+
+class ModelBuilder {
+ public:
+  explicit ModelBuilder(const TextSource& source) : source_(source) {}
+
+  // Stack id (>= 1) for these frames, the same id for the same frames; 0 if none.
+  uint32_t stack(const std::vector<SymbolicFrame>& frames);
+
+  // Index of the heap with this handle, created on first use (with unknown figures).
+  uint16_t heap(uint64_t handle, const Line& line);
+  Arena& arena(uint16_t index) { return arenas_[index]; }
+  void mark_heap_figures_known() { arenas_known_ = true; }
+
+  // `count` blocks together holding `bytes` (bytes / count each, the remainder spread one
+  // byte at a time), all with one stack and heap.
+  void add_record(uint64_t count, uint64_t bytes, uint32_t stack_id, uint16_t heap_index,
+                  const Line& line);
+  // `count` blocks of `size` bytes of one heap, from a size histogram.
+  void add_size_group(uint16_t heap_index, uint64_t size, uint64_t count, const Line& line);
+  // One block with its address. A block listed again (by `-flt` and then `-p -a`) keeps
+  // one entry and gains the stack if it had none.
+  void add_block(const Block& block, const Line& line);
+
+  bool empty() const;
+  HeapModel finish(const std::string& kind);
+
+ private:
+  void charge(uint64_t count, const Line& line);
+
+  struct Record {
+    uint64_t count, bytes;
+    uint32_t stack_id;
+    uint16_t heap_index;
+  };
+  const TextSource& source_;
+  std::vector<Stack> stacks_;
+  std::map<std::string, uint32_t> stack_ids_;
+  std::vector<Arena> arenas_;
+  std::map<uint64_t, uint16_t> heap_index_;
+  bool arenas_known_ = false;
+  std::vector<Record> records_;
+  std::map<std::pair<uint16_t, uint64_t>, uint64_t> size_groups_;  // (heap, size) -> count
+  std::map<uint64_t, Block> exact_;                                // by address
+  uint64_t charged_ = 0;
+};
+
+}  // namespace leakdbg::winimport

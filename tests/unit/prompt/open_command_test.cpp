@@ -1,0 +1,190 @@
+// `leakdbg open ... -c '...'` as a user runs it: output shapes, one-line errors, exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "format/model_encoder.h"
+#include "model/heap_model.h"
+
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs leakdbg through the shell; the arguments are single-quoted (none holds a quote).
+CliRun run_leakdbg(const std::vector<std::string>& args) {
+  std::filesystem::create_directories(LEAKDBG_SCRATCH);
+  std::string err_path = std::string(LEAKDBG_SCRATCH) + "/stderr.txt";
+  std::string command = std::string("'") + LEAKDBG_EXE + "'";
+  for (const auto& a : args) command += " '" + a + "'";
+  command += " 2>'" + err_path + "' </dev/null";
+  CliRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return run;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.err = slurp(err_path);
+  return run;
+}
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// A glibc-like heap state: the main arena and one thread arena, seven blocks of two sizes,
+// one mmapped chunk; one stack whose frames stay unresolved (no modules).
+leakdbg::HeapModel synthetic_model(uint64_t sequence, size_t extra_48_byte_blocks) {
+  using namespace leakdbg;
+  HeapModel m;
+  m.format_version = fmt::kFormatVersion;
+  m.pid = 4242;
+  m.sequence = sequence;
+  m.trigger = Trigger::kInterval;
+  m.allocator = 1;
+  m.tick_ns = 1000000;
+  m.current_tick = 5000;
+  m.caps.block_addresses = true;
+  m.caps.stacks_are_addresses = true;
+  m.caps.arenas = true;
+  Arena main_arena;
+  main_arena.index = 0;
+  main_arena.is_main = true;
+  main_arena.address = 0x7f0000001000;
+  main_arena.system_current = 0x21000;
+  main_arena.system_max = 0x21000;
+  main_arena.free_rest_count = 2;
+  main_arena.free_rest_bytes = 0x400;
+  Arena thread_arena = main_arena;
+  thread_arena.index = 1;
+  thread_arena.is_main = false;
+  thread_arena.address = 0x7f1000000020;
+  m.arenas = {main_arena, thread_arena};
+  Stack stack;
+  stack.id = 1;
+  stack.frames = {0x401234, 0x401300};
+  m.stacks = {stack};
+  uint64_t address = 0x5000010;
+  auto add = [&](uint64_t size, uint16_t arena, uint8_t flags) {
+    Block b;
+    b.address = address;
+    b.size = size;
+    b.usable = (size + 8 + 15) / 16 * 16 - 8;
+    b.alloc_tick = 1000;
+    b.stack_id = 1;
+    b.thread_id = 77;
+    b.arena = arena;
+    b.api = ApiKind::kMalloc;
+    b.flags = flags;
+    m.blocks.push_back(b);
+    address += 0x100;
+  };
+  for (size_t i = 0; i < 5 + extra_48_byte_blocks; ++i) add(48, 0, 0);
+  add(64, 1, 0);
+  add(64, 1, 0);
+  add(200000, 0, fmt::kBlockMmappedChunk);
+  return m;
+}
+
+std::string write_synthetic(const std::string& name, uint64_t sequence, size_t extra) {
+  std::filesystem::create_directories(LEAKDBG_SCRATCH);
+  std::string path = std::string(LEAKDBG_SCRATCH) + "/" + name;
+  leakdbg::fmt::write_snapshot(synthetic_model(sequence, extra), path);
+  return path;
+}
+
+}  // namespace
+
+TEST(OpenCommand, WindbgCommandsOnASnapshot) {
+  std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
+  CliRun r = run_leakdbg({"open", snap, "-c",
+                   "!heap -s; !heap -stat -h main; !heap -flt s 0n48; !heap -p -a 5000018"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  // !heap -s: the two arenas and the mmapped chunks, with busy figures.
+  EXPECT_TRUE(has(r.out, "7f0000001000")) << r.out;
+  EXPECT_TRUE(has(r.out, "7f1000000020")) << r.out;
+  EXPECT_TRUE(has(r.out, "mmap-chunks")) << r.out;
+  // !heap -stat -h main: 5 blocks of 0x30 = 0xf0 bytes, the main arena's handle as header.
+  EXPECT_TRUE(has(r.out, " heap @ 7f0000001000\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "    30 5 - f0  (")) << r.out;
+  EXPECT_FALSE(has(r.out, "    40 2 - 80")) << r.out;  // the thread arena's blocks
+  // !heap -flt s 0n48: glibc chunk headers as HEAP_ENTRY, 16-byte units.
+  EXPECT_TRUE(has(r.out, "    _HEAP @ 7f0000001000\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "        05000000 0004 ----  [00]   05000010    00030 - (busy)")) << r.out;
+  // !heap -p -a on an interior pointer: the block, its stack and what leakdbg adds.
+  EXPECT_TRUE(has(r.out, "    address 05000018 found in\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "00401234")) << r.out;
+  EXPECT_TRUE(has(r.out, "thread 77, malloc")) << r.out;
+}
+
+TEST(OpenCommand, SnapSwitchesBetweenSnapshots) {
+  std::string first = write_synthetic("0001-interval.ldsnap", 1, 0);
+  std::string second = write_synthetic("0002-interval.ldsnap", 2, 3);
+  CliRun r = run_leakdbg(
+      {"open", first, second, "-c", "!heap -stat -h main; .snap 1; !heap -stat -h main; .snap"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  size_t before = r.out.find("    30 5 - f0");
+  size_t after = r.out.find("    30 8 - 180");
+  ASSERT_NE(before, std::string::npos) << r.out;
+  ASSERT_NE(after, std::string::npos) << r.out;
+  EXPECT_LT(before, after);
+  EXPECT_TRUE(has(r.out, ". 1  " + second)) << r.out;
+}
+
+TEST(OpenCommand, ImportedWindowsTextAnswersTheSameCommands) {
+  std::string log = std::string(LEAKDBG_WINDOWS_DATA) + "/session.txt";
+  CliRun r =
+      run_leakdbg({"open", log, "-c", "!heap -stat -h 0d7b0000; !heap -p -a 1a949568; ln 6fd7199b"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "    30 e793 - 2b6b90  (")) << r.out;
+  EXPECT_TRUE(has(r.out, "Plugin!CCommonCfg::Parse+0x19b")) << r.out;
+  EXPECT_TRUE(has(r.out, "(6fd7198c)   Plugin!CCommonCfg::ParseBaseInfo+0xf")) << r.out;
+}
+
+TEST(OpenCommand, BadCommandsAndBadFilesGiveOneLineAndNonZeroExit) {
+  std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
+  CliRun bad = run_leakdbg({"open", snap, "-c", "!heap -flt r 40 20; !heap -s"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, "leakdbg: !heap -flt r MIN MAX: MIN must be below MAX (MAX is exclusive)\n");
+  EXPECT_TRUE(has(bad.out, "mmap-chunks")) << bad.out;  // the next command still ran
+  std::string corrupt = std::string(LEAKDBG_WINDOWS_DATA) + "/malformed/heap-stat-bad-total.txt";
+  CliRun broken = run_leakdbg({"open", corrupt, "-c", "!heap -s"});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_TRUE(has(broken.err, "heap-stat-bad-total.txt: WinDbg !heap -stat, line 4: "))
+      << broken.err;
+  size_t lines = 0;
+  for (char c : broken.err) lines += c == '\n';
+  EXPECT_EQ(lines, 1u);
+}
+
+TEST(OpenCommand, PipedCommandsWithoutTerminal) {
+  std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
+  std::string script = std::string(LEAKDBG_SCRATCH) + "/commands.txt";
+  std::ofstream(script) << "!heap -stat -h main\nq\n!heap -s\n";
+  std::string command = std::string("'") + LEAKDBG_EXE + "' open '" + snap + "' < '" + script + "'";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_TRUE(pipe);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  EXPECT_EQ(pclose(pipe), 0);
+  EXPECT_TRUE(has(out, "    30 5 - f0")) << out;
+  EXPECT_FALSE(has(out, "Reserv")) << out;  // q stopped before !heap -s
+}

@@ -1,0 +1,124 @@
+// Whole command lines on heap states imported from saved WinDbg and UMDH text: the answers
+// must match what the text said (an imported `!heap -stat` answers `!heap -stat`).
+#include "prompt/session.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+using leakdbg::prompt::Session;
+
+namespace {
+
+struct Output {
+  std::string out, err;
+  bool keep_going = true;
+};
+
+Output run(Session& session, const std::string& line) {
+  std::ostringstream out, err;
+  Output o;
+  o.keep_going = session.run_line(line, out, err);
+  o.out = out.str();
+  o.err = err.str();
+  return o;
+}
+
+Session open_data(std::vector<std::string> names) {
+  for (auto& name : names) name = std::string(LEAKDBG_WINDOWS_DATA) + "/" + name;
+  leakdbg::SymbolizerOptions options;
+  options.warn = false;
+  return Session::open(names, options);
+}
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST(PromptSession, ImportedHeapStatAnswersHeapStat) {
+  Session session = open_data({"heap-stat.txt"});
+  Output o = run(session, "!heap -stat -h 0d7b0000");
+  EXPECT_TRUE(o.err.empty()) << o.err;
+  EXPECT_TRUE(has(o.out, " heap @ 0d7b0000\n")) << o.out;
+  EXPECT_TRUE(has(o.out, "group-by: TOTSIZE max-display: 20\n")) << o.out;
+  EXPECT_TRUE(has(o.out, "    30 e793 - 2b6b90  (")) << o.out;
+  EXPECT_TRUE(has(o.out, "    54510 3 - fcf30  (")) << o.out;
+  // Sorted by total: 0x30 first, 0x60 last.
+  EXPECT_LT(o.out.find("    30 e793"), o.out.find("    60 e40"));
+  Output by_count = run(session, "!heap -stat -h 0d7b0000 -grp B 2");
+  EXPECT_TRUE(has(by_count.out, "group-by: BLOCKCOUNT max-display: 2\n")) << by_count.out;
+  EXPECT_LT(by_count.out.find("    30 e793"), by_count.out.find("    20 68ea"));
+  EXPECT_FALSE(has(by_count.out, "    40 54f7 -")) << by_count.out;
+  Output by_size = run(session, "!heap -stat -grp A 1");
+  EXPECT_TRUE(has(by_size.out, "    54510 3 - fcf30")) << by_size.out;
+}
+
+TEST(PromptSession, ImportedSummaryKeepsWindbgColumns) {
+  Session session = open_data({"heap-s.txt"});
+  Output o = run(session, "!heap -s");
+  EXPECT_TRUE(o.err.empty()) << o.err;
+  EXPECT_TRUE(
+      has(o.out,
+          "0d7b0000 08000002    16420   14416   16364     361    283      5      0      4   LFH"))
+      << o.out;
+  EXPECT_TRUE(has(o.out, "1bc10000 08001002     1080     136    1080     129      3      2"))
+      << o.out;
+}
+
+TEST(PromptSession, SessionLogFilterAndBlockStack) {
+  Session session = open_data({"session.txt"});
+  Output flt = run(session, "!heap -flt s 30");
+  EXPECT_TRUE(flt.err.empty()) << flt.err;
+  EXPECT_TRUE(has(flt.out, "    _HEAP @ 0d7b0000\n")) << flt.out;
+  EXPECT_TRUE(has(flt.out, "1a949580    00030 - (busy)")) << flt.out;
+  EXPECT_TRUE(has(flt.out, "e790 (0n59280) more blocks known only by count")) << flt.out;
+  // The HEAP_ENTRY address as WinDbg users type it finds the block just above.
+  Output block = run(session, "!heap -p -a 1a949568");
+  EXPECT_TRUE(has(block.out, "    address 1a949568 found in\n")) << block.out;
+  EXPECT_TRUE(has(block.out, "6fd7199b Plugin!CCommonCfg::ParseBaseInfo+0xf\n")) << block.out;
+  Output ln = run(session, "ln 6fd7199b");
+  EXPECT_TRUE(has(ln.out, "(6fd7198c)   Plugin!CCommonCfg::ParseBaseInfo+0xf")) << ln.out;
+  Output missing = run(session, "!heap -p -a 10");
+  EXPECT_TRUE(has(missing.out, "not found in any heap block")) << missing.out;
+}
+
+TEST(PromptSession, UmdhDiffOpensAsTwoStatesAndSnapSwitches) {
+  Session session = open_data({"umdh-diff.txt"});
+  EXPECT_EQ(session.size(), 2u);
+  Output list = run(session, ".snap");
+  EXPECT_TRUE(has(list.out, "umdh-diff.txt (old)")) << list.out;
+  EXPECT_TRUE(has(list.out, ". 0")) << list.out;
+  Output old_stat = run(session, "!heap -stat -grp B 1");
+  Output switched = run(session, ".snap 1; !heap -stat -grp B 1");
+  EXPECT_EQ(session.current(), 1u);
+  EXPECT_TRUE(has(switched.out, "current snapshot: 1")) << switched.out;
+  EXPECT_TRUE(has(switched.out, " 15cf4 - 2a98c90"))
+      << switched.out;  // 0x15cf4 blocks of 500 bytes
+  EXPECT_FALSE(has(old_stat.out, "15cf4")) << old_stat.out;
+  Output bad = run(session, ".snap 2");
+  EXPECT_TRUE(has(bad.err, "no snapshot 2")) << bad.err;
+  EXPECT_EQ(session.current(), 1u);
+}
+
+TEST(PromptSession, ErrorsAreOneLineAndTheNextCommandRuns) {
+  Session session = open_data({"heap-stat.txt"});
+  Output o = run(session, "bogus; !heap -stat -h nosuchheap; !heap -flt r 40 20; !heap -stat");
+  EXPECT_TRUE(o.keep_going);
+  EXPECT_TRUE(has(o.err, "leakdbg: unknown command \"bogus\"")) << o.err;
+  EXPECT_TRUE(has(o.err, "leakdbg: unknown heap 'nosuchheap'")) << o.err;
+  EXPECT_TRUE(has(o.err, "MIN must be below MAX")) << o.err;
+  size_t lines = 0;
+  for (char c : o.err) lines += c == '\n';
+  EXPECT_EQ(lines, 3u);
+  EXPECT_TRUE(has(o.out, "    30 e793 - 2b6b90")) << o.out;
+}
+
+TEST(PromptSession, QuitStopsTheLine) {
+  Session session = open_data({"heap-s.txt"});
+  Output o = run(session, "?; q; !heap -s");
+  EXPECT_FALSE(o.keep_going);
+  EXPECT_TRUE(has(o.out, "!heap -flt s SIZE")) << o.out;
+  EXPECT_FALSE(has(o.out, "Reserv")) << o.out;
+}

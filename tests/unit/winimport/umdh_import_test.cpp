@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include "test_data.h"
+
+using namespace winimport_test;
+using leakdbg::HeapModel;
+
+namespace {
+uint64_t bytes_of_stack(const HeapModel& m, const std::string& function, uint64_t* count) {
+  uint64_t bytes = 0;
+  *count = 0;
+  for (const auto& b : m.blocks) {
+    const auto* s = m.find_stack(b.stack_id);
+    if (!s) continue;
+    for (const auto& f : s->symbols)
+      if (f.function == function) {
+        bytes += b.size;
+        ++*count;
+        break;
+      }
+  }
+  return bytes;
+}
+}  // namespace
+
+TEST(UmdhDiff, TwoStatesWithExactBytesAndCounts) {
+  auto models = import_data("umdh-diff.txt");
+  ASSERT_EQ(models.size(), 2u);
+  const HeapModel& old_m = models[0];
+  const HeapModel& new_m = models[1];
+  EXPECT_EQ(old_m.label, "old");
+  EXPECT_EQ(new_m.label, "new");
+  EXPECT_EQ(new_m.source_kind, "umdh-diff");
+  EXPECT_FALSE(new_m.caps.block_addresses);
+  EXPECT_EQ(new_m.blocks.size(), 0x15cf4u + 0xf0);
+  EXPECT_EQ(total_bytes(new_m), 0x2a98c90u + 0xf00);
+  EXPECT_EQ(old_m.blocks.size(), 0x50u + 3);
+  EXPECT_EQ(total_bytes(old_m), 0x500u + 0x2018);
+  uint64_t count = 0;
+  EXPECT_EQ(bytes_of_stack(new_m, "LeakHeapMemory", &count), 0x2a98c90u);
+  EXPECT_EQ(count, 0x15cf4u);
+  EXPECT_EQ(bytes_of_stack(old_m, "LoadConfig", &count), 0x2018u);  // 8216 over 3 blocks
+  EXPECT_EQ(count, 3u);
+  EXPECT_EQ(bytes_of_stack(new_m, "LoadConfig", &count), 0u);
+}
+
+TEST(UmdhDiff, FramesCarrySourceLines) {
+  auto new_m = import_data("umdh-diff.txt").at(1);
+  bool found = false;
+  for (const auto& s : new_m.stacks)
+    for (const auto& f : s.symbols)
+      if (f.function == "LeakHeapMemory") {
+        found = true;
+        EXPECT_EQ(f.module, "CppResourceLeaks");
+        EXPECT_EQ(f.offset, 0x83u);
+        EXPECT_EQ(f.file, "e:\\src\\cppresourceleaks.cpp");
+        EXPECT_EQ(f.line, 228u);
+      }
+  EXPECT_TRUE(found);
+}
+
+TEST(UmdhDiff, OlderFormatWithoutCountLineEstimatesOldCount) {
+  auto models = import_data("umdh-diff-v1.txt");
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(total_bytes(models[0]), 0x9df0u);
+  EXPECT_EQ(total_bytes(models[1]), 0xf110u);
+  EXPECT_EQ(models[1].blocks.size(), 0x3au);
+  EXPECT_EQ(models[0].blocks.size(), 38u);  // 0x9df0 at the new average of 1064 bytes
+  ASSERT_EQ(models[1].stacks.size(), 1u);
+  EXPECT_EQ(models[1].stacks[0].symbols.size(), 12u);
+  EXPECT_EQ(models[1].stacks[0].symbols[8].function, "LeakyFunc");
+}
+
+TEST(UmdhLog, AggregateAndSingleRecordsWithRepeatedBacktrace) {
+  auto models = import_data("umdh-log.txt");
+  ASSERT_EQ(models.size(), 1u);
+  const HeapModel& m = models[0];
+  EXPECT_EQ(m.source_kind, "umdh");
+  EXPECT_EQ(m.blocks.size(), 0x14u + 2);
+  EXPECT_EQ(total_bytes(m), 0x5320u + 0x1a0 + 0x40);
+  EXPECT_EQ(count_blocks(m, 0x5320 / 0x14), 0x14u);
+  ASSERT_EQ(m.arenas.size(), 1u);
+  EXPECT_EQ(m.arenas[0].address, 0x150000u);
+  const auto* single = m.find_block_containing(0x16a8e8);
+  ASSERT_TRUE(single);
+  EXPECT_EQ(single->size, 0x1a0u);
+  const auto* raw = m.find_stack(single->stack_id);
+  ASSERT_TRUE(raw);
+  ASSERT_EQ(raw->symbols.size(), 2u);
+  EXPECT_EQ(raw->symbols[0].address, 0x7C96D6DCu);
+  // BackTrace00B53 printed its stack once; the later record reuses it.
+  const auto* later = m.find_block_containing(0x16a9a0);
+  ASSERT_TRUE(later);
+  const auto* reused = m.find_stack(later->stack_id);
+  ASSERT_TRUE(reused);
+  EXPECT_EQ(reused->symbols.at(1).function, "Parser::CopyToken");
+  EXPECT_EQ(reused->symbols.at(1).line, 118u);
+}
