@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Configures and builds leakdbg into build/ (Release with debug info): bin/leakdbg,
+# lib/leakdbg/libleakdbg.so, the demo, tests and benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
