@@ -1,6 +1,7 @@
 // analyze over files: directories with foreign and broken files, explicit files, and the
 // one-line errors for input nothing can be said about.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string fresh_dir(const std::string& name) {
-  fs::path dir = fs::path(ANALYSIS_DIFF_SCRATCH) / name;
+  // ctest runs these tests as parallel processes: the pid keeps their folders apart.
+  fs::path dir = fs::path(ANALYSIS_DIFF_SCRATCH) / (name + "-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();

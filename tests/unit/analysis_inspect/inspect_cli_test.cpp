@@ -1,6 +1,7 @@
 // The inspection commands as users run them: snapshots written from hand-built models, the
 // leakdbg executable run on them, JSON fields, text and exit codes checked.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -17,6 +18,9 @@ namespace {
 
 using namespace inspect_test;
 namespace fs = std::filesystem;
+// ctest runs the tests of this file as parallel processes: each needs its own folder.
+std::string scratch_dir() { return std::string(INSPECT_SCRATCH) + "/" + std::to_string(getpid()); }
+
 
 struct CliRun {
   int exit_code = -1;
@@ -39,7 +43,7 @@ std::string slurp(const std::string& path) {
 }
 
 CliRun leakdbg(const std::string& args) {
-  std::string err_path = std::string(INSPECT_SCRATCH) + "/stderr.txt";
+  std::string err_path = scratch_dir() + "/stderr.txt";
   std::string command = std::string("'") + LEAKDBG_EXE + "' " + args + " 2>'" + err_path + "'";
   CliRun run;
   FILE* pipe = popen(command.c_str(), "r");
@@ -56,7 +60,7 @@ CliRun leakdbg(const std::string& args) {
 class InspectCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::create_directories(INSPECT_SCRATCH);
+    fs::create_directories(scratch_dir());
     base_ = write(build(10), "base.ldsnap");
     snap_ = write(build(40), "snap.ldsnap");
   }
@@ -83,7 +87,7 @@ class InspectCli : public ::testing::Test {
   }
 
   static std::string write(const HeapModel& model, const std::string& name) {
-    std::string path = std::string(INSPECT_SCRATCH) + "/" + name;
+    std::string path = scratch_dir() + "/" + name;
     leakdbg::fmt::write_snapshot(model, path);
     return path;
   }
@@ -184,11 +188,11 @@ TEST_F(InspectCli, BadInputGetsOneLine) {
   expect_one_line_error(leakdbg("blocks " + snap_ + " --size 4x"), "not a size");
   expect_one_line_error(leakdbg("blocks " + snap_ + " --range 64 48"), "empty size range");
   expect_one_line_error(leakdbg("block " + snap_ + " 0xzz"), "not an address");
-  expect_one_line_error(leakdbg("summary " + std::string(INSPECT_SCRATCH) + "/missing.ldsnap"),
+  expect_one_line_error(leakdbg("summary " + scratch_dir() + "/missing.ldsnap"),
                         "missing.ldsnap");
 
   // A snapshot written by a newer leakdbg.
-  std::string newer = std::string(INSPECT_SCRATCH) + "/newer.ldsnap";
+  std::string newer = scratch_dir() + "/newer.ldsnap";
   {
     std::ofstream out(newer, std::ios::binary);
     leakdbg::fmt::FileHeader header{};

@@ -1,5 +1,6 @@
 // `leakdbg open ... -c '...'` as a user runs it: output shapes, one-line errors, exit codes.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -11,6 +12,9 @@
 #include "model/heap_model.h"
 
 namespace {
+// ctest runs the tests of this file as parallel processes: each needs its own folder.
+std::string scratch_dir() { return std::string(LEAKDBG_SCRATCH) + "/" + std::to_string(getpid()); }
+
 
 struct CliRun {
   int exit_code = -1;
@@ -26,8 +30,8 @@ std::string slurp(const std::string& path) {
 
 // Runs leakdbg through the shell; the arguments are single-quoted (none holds a quote).
 CliRun run_leakdbg(const std::vector<std::string>& args) {
-  std::filesystem::create_directories(LEAKDBG_SCRATCH);
-  std::string err_path = std::string(LEAKDBG_SCRATCH) + "/stderr.txt";
+  std::filesystem::create_directories(scratch_dir());
+  std::string err_path = scratch_dir() + "/stderr.txt";
   std::string command = std::string("'") + LEAKDBG_EXE + "'";
   for (const auto& a : args) command += " '" + a + "'";
   command += " 2>'" + err_path + "' </dev/null";
@@ -102,8 +106,8 @@ leakdbg::HeapModel synthetic_model(uint64_t sequence, size_t extra_48_byte_block
 }
 
 std::string write_synthetic(const std::string& name, uint64_t sequence, size_t extra) {
-  std::filesystem::create_directories(LEAKDBG_SCRATCH);
-  std::string path = std::string(LEAKDBG_SCRATCH) + "/" + name;
+  std::filesystem::create_directories(scratch_dir());
+  std::string path = scratch_dir() + "/" + name;
   leakdbg::fmt::write_snapshot(synthetic_model(sequence, extra), path);
   return path;
 }
@@ -175,7 +179,7 @@ TEST(OpenCommand, BadCommandsAndBadFilesGiveOneLineAndNonZeroExit) {
 
 TEST(OpenCommand, PipedCommandsWithoutTerminal) {
   std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
-  std::string script = std::string(LEAKDBG_SCRATCH) + "/commands.txt";
+  std::string script = scratch_dir() + "/commands.txt";
   std::ofstream(script) << "!heap -stat -h main\nq\n!heap -s\n";
   std::string command = std::string("'") + LEAKDBG_EXE + "' open '" + snap + "' < '" + script + "'";
   FILE* pipe = popen(command.c_str(), "r");
