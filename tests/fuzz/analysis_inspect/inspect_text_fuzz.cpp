@@ -12,7 +12,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint64_t address = 0;
-  std::memcpy(&address, data, std::min<size_t>(size, sizeof address));
+  if (size > 0) std::memcpy(&address, data, std::min<size_t>(size, sizeof address));
   std::string_view text;
   if (size > sizeof address)
     text = {reinterpret_cast<const char*>(data) + sizeof address, size - sizeof address};

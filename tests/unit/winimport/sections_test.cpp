@@ -26,7 +26,9 @@ TEST(KindOfCommand, HeapCommands) {
 }
 
 TEST(SplitSections, SessionLogCutAtPrompts) {
-  auto lines = split_lines(winimport_test::read_data("session.txt"));
+  // The lines are views into the text, so the text must outlive them.
+  const std::string text = winimport_test::read_data("session.txt");
+  auto lines = split_lines(text);
   auto sections = split_sections(lines);
   std::vector<TextKind> kinds;
   for (const auto& s : sections) kinds.push_back(s.kind);
