@@ -24,6 +24,11 @@ inline bool should_record() {
   return tracking() && !RecursionGuard::active();
 }
 
+// Allocators keep their bookkeeping in the word(s) just below a block.
+inline void prefetch_chunk_header(const void* p) {
+  __builtin_prefetch(static_cast<const char*>(p) - 2 * sizeof(void*), 1);
+}
+
 // Keeps errno as the real call left it: the recording work must not change what the
 // program sees.
 class ErrnoKeeper {

@@ -19,6 +19,7 @@
 #include "tracker/hooked_symbols.h"
 #include "tracker/module_registry.h"
 #include "tracker/own_code.h"
+#include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
 #include "tracker/thread_state.h"
 #include "tracker/time_series.h"
@@ -153,6 +154,7 @@ void start_tracking() {
   find_own_code();
   unwind::set_mode(g_config.unwinder);
   refresh_modules();
+  start_site_counters();
   pthread_atfork(prepare_fork, after_fork_in_parent, after_fork_in_child);
   g_mode.store(static_cast<int>(TrackerMode::kTracking), std::memory_order_release);
 }

@@ -1,8 +1,10 @@
 // Every live heap block the tracker knows of: a sharded open-addressing hash table keyed by
 // the block's address. No global lock: each shard has its own, held for one probe sequence.
-// Entries are packed into 24 bytes and slots grow by 1.5x at 75% load, so the table costs
-// 32-48 bytes per live block; what can be read from the block itself (usable size, arena,
-// content) is read at snapshot time instead of being stored.
+// Shards are picked by the block's 64 MiB address region first: glibc gives each thread its
+// own arena in its own regions, so threads mostly lock and write shards no other core
+// touches. Entries are packed into 24 bytes and slots grow by 1.5x at 75% load, so the table
+// costs 32-48 bytes per live block; what can be read from the block itself (usable size,
+// arena, content) is read at snapshot time instead of being stored.
 #pragma once
 
 #include <cstddef>
@@ -27,13 +29,19 @@ inline constexpr uint64_t kMaxTrackedSize = (uint64_t{1} << 40) - 1;
 
 class LiveTable {
  public:
-  static constexpr int kShardCount = 128;
+  // 32 region groups of 16 shards: two arenas share a group with odds of 1 in 32, and one
+  // arena's blocks still spread over 16 locks and tables.
+  static constexpr int kShardBits = 9;
+  static constexpr int kShardCount = 1 << kShardBits;
 
   struct Slot {
     uint64_t key;  // address | api << 48 | size bits 32..39 << 56; 0 = empty
     uint32_t size_low;
     uint32_t stack_id;
-    uint32_t thread_id;
+    // Thread id (Linux caps them at 2^22) and, in the top 8 bits, the distance from the
+    // entry's home slot (255: at least that far), so that deletion can shift entries back
+    // without rehashing them.
+    uint32_t thread_distance;
     uint32_t tick;
   };
   static_assert(sizeof(Slot) == 24);
@@ -72,7 +80,7 @@ class LiveTable {
 
  private:
   static bool grow(Shard& shard);
-  static void place(Shard& shard, const Slot& slot);
+  static void place(Shard& shard, Slot slot, uint32_t i, uint32_t distance);
 
   Shard shards_[kShardCount];
 };

@@ -2,6 +2,7 @@
 #include <sys/mman.h>
 
 #include "tracker/own_code.h"
+#include "tracker/site_counters.h"
 #include "tracker/thread_state.h"
 #include "tracker/tracker_state.h"
 #include "unwind/unwind.h"
@@ -25,20 +26,41 @@ namespace {
 // Room for the tracker's own frames on top of the program's, stripped after capture.
 constexpr int kOwnFrameAllowance = 8;
 
-uint32_t capture_stack_id() {
-  uintptr_t frames[256 + kOwnFrameAllowance];
-  int max = g_config.max_frames + kOwnFrameAllowance;
-  int depth = unwind::capture(frames, max, 0);
+// The depot id of a captured stack, with kTruncatedBit set when the stack was cut at the
+// frame limit (so that a replayed capture counts as truncated too).
+constexpr uint32_t kTruncatedBit = 1u << 31;
+
+uint32_t intern_stack(uintptr_t* frames, int depth, int max) {
   int first = 0;
   while (first < depth && is_own_code(frames[first])) ++first;
   int kept = depth - first;
+  bool truncated = depth == max;
   if (kept > g_config.max_frames) {
     kept = g_config.max_frames;
-    g_counters.truncated_stacks.fetch_add(1, std::memory_order_relaxed);
-  } else if (depth == max) {
-    g_counters.truncated_stacks.fetch_add(1, std::memory_order_relaxed);
+    truncated = true;
   }
-  return g_depot.intern(frames + first, static_cast<uint32_t>(kept));
+  const uint32_t id = g_depot.intern(frames + first, static_cast<uint32_t>(kept));
+  return id != 0 && truncated ? id | kTruncatedBit : id;
+}
+
+uint32_t capture_stack_id() {
+  uintptr_t frames[256 + kOwnFrameAllowance];
+  int max = g_config.max_frames + kOwnFrameAllowance;
+  // A stack this thread captured moments ago keeps its id beside it: a loop that allocates
+  // from one place skips the trimming, hashing and lookup below.
+  const unwind::MemoCapture captured = unwind::capture_memo(frames, max, 0);
+  uint32_t id;
+  if (captured.frames_written) {
+    id = intern_stack(frames, captured.count, max);
+    if (captured.memo != nullptr) *captured.memo = id;
+  } else {
+    id = *captured.memo;
+  }
+  if (id & kTruncatedBit) [[unlikely]] {
+    g_counters.truncated_stacks.fetch_add(1, std::memory_order_relaxed);
+    id &= ~kTruncatedBit;
+  }
+  return id;
 }
 
 bool release_matches(uint8_t api, ReleaseKind kind) {
@@ -70,7 +92,7 @@ void record_allocation(void* p, size_t size, fmt::ApiKind api) {
     g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  g_depot.note_alloc(block.stack_id, size);
+  count_alloc(block.stack_id, size);
 }
 
 bool record_release(void* p, ReleaseKind kind, LiveBlock* removed) {
@@ -79,7 +101,7 @@ bool record_release(void* p, ReleaseKind kind, LiveBlock* removed) {
     g_counters.unknown_frees.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  g_depot.note_free(block.stack_id, block.size);
+  count_free(block.stack_id, block.size);
   if (!release_matches(block.api, kind))
     g_counters.mismatched_frees.fetch_add(1, std::memory_order_relaxed);
   if (removed) *removed = block;
@@ -92,10 +114,7 @@ void restore_block(const LiveBlock& block) {
     return;
   }
   // Undo the free counted by record_release: the block never went away.
-  if (StackDepot::Stack* s = g_depot.get(block.stack_id)) {
-    s->frees.fetch_sub(1, std::memory_order_relaxed);
-    s->bytes_freed.fetch_sub(block.size, std::memory_order_relaxed);
-  }
+  uncount_free(block.stack_id, block.size);
 }
 
 void record_mapping(void* address, size_t length, int prot, int flags, fmt::ApiKind api) {

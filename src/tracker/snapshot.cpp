@@ -14,6 +14,7 @@
 #include "tracker/module_registry.h"
 #include "tracker/proc_files.h"
 #include "tracker/raw_memory.h"
+#include "tracker/site_counters.h"
 #include "tracker/time_series.h"
 #include "tracker/tracker_state.h"
 
@@ -161,6 +162,9 @@ bool append_regions(ByteBuffer& out) {
 bool append_stacks_and_sites(uint32_t stack_count, ByteBuffer& stacks, ByteBuffer& sites,
                              fmt::TrackerStatsRecord& stats) {
   if (!stacks.append(&stack_count, sizeof stack_count)) return false;
+  ByteBuffer pending_buffer;
+  if (!collect_pending_site_counts(stack_count, pending_buffer)) return false;
+  const auto* pending = reinterpret_cast<const SiteTotals*>(pending_buffer.data());
   for (uint32_t id = 1; id <= stack_count; ++id) {
     const StackDepot::Stack* s = g_depot.get(id);
     if (!s) return false;
@@ -170,10 +174,11 @@ bool append_stacks_and_sites(uint32_t stack_count, ByteBuffer& stacks, ByteBuffe
       return false;
     fmt::SiteRecord site{};
     site.stack_id = id;
-    site.allocs = s->allocs.load(std::memory_order_relaxed);
-    site.frees = s->frees.load(std::memory_order_relaxed);
-    site.bytes_allocated = s->bytes_allocated.load(std::memory_order_relaxed);
-    site.bytes_freed = s->bytes_freed.load(std::memory_order_relaxed);
+    site.allocs = s->allocs.load(std::memory_order_relaxed) + pending[id].allocs;
+    site.frees = s->frees.load(std::memory_order_relaxed) + pending[id].frees;
+    site.bytes_allocated =
+        s->bytes_allocated.load(std::memory_order_relaxed) + pending[id].bytes_allocated;
+    site.bytes_freed = s->bytes_freed.load(std::memory_order_relaxed) + pending[id].bytes_freed;
     stats.total_allocs += site.allocs;
     stats.total_frees += site.frees;
     if (!sites.append(&site, sizeof site)) return false;

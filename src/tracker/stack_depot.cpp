@@ -24,13 +24,6 @@ bool same_frames(const StackDepot::Stack* s, uint64_t hash, const uintptr_t* fra
          std::memcmp(s->frames(), frames, depth * sizeof(uintptr_t)) == 0;
 }
 
-// Site counters are statistics for rates, not exact totals: a plain load and store instead of
-// a locked read-modify-write halves the tracker's cost per allocation. Two threads hitting
-// the same site at the same instant may lose one increment.
-void bump(std::atomic<uint64_t>& counter, uint64_t amount) {
-  counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
-}
-
 }  // namespace
 
 bool StackDepot::ensure_tables() {
@@ -105,20 +98,6 @@ uint32_t StackDepot::intern(const uintptr_t* frames, uint32_t depth) {
 StackDepot::Stack* StackDepot::get(uint32_t id) const {
   if (id == 0 || id >= next_id_.load(std::memory_order_acquire)) return nullptr;
   return by_id_.load(std::memory_order_acquire)[id].load(std::memory_order_acquire);
-}
-
-void StackDepot::note_alloc(uint32_t id, uint64_t bytes) {
-  if (Stack* s = get(id)) {
-    bump(s->allocs, 1);
-    bump(s->bytes_allocated, bytes);
-  }
-}
-
-void StackDepot::note_free(uint32_t id, uint64_t bytes) {
-  if (Stack* s = get(id)) {
-    bump(s->frees, 1);
-    bump(s->bytes_freed, bytes);
-  }
 }
 
 }  // namespace leakdbg::tracker

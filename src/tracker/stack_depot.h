@@ -19,8 +19,7 @@ class StackDepot {
     uint64_t hash;
     uint32_t id;
     uint32_t depth;
-    // Site counters since start, updated on the hot path without locked instructions
-    // (see bump() in stack_depot.cpp: concurrent updates of one site may lose a count).
+    // Site counters since start, handed over by the threads' own tables (site_counters.h).
     std::atomic<uint64_t> allocs;
     std::atomic<uint64_t> frees;
     std::atomic<uint64_t> bytes_allocated;
@@ -35,9 +34,6 @@ class StackDepot {
   // nullptr for 0 or an unknown id.
   Stack* get(uint32_t id) const;
   uint32_t count() const { return next_id_.load(std::memory_order_acquire) - 1; }
-
-  void note_alloc(uint32_t id, uint64_t bytes);
-  void note_free(uint32_t id, uint64_t bytes);
 
   size_t memory_bytes() const { return memory_bytes_.load(std::memory_order_relaxed); }
 

@@ -49,6 +49,38 @@ struct StackHints {
   } at[kHintFrames];
 };
 __attribute__((tls_model("initial-exec"))) thread_local StackHints t_hints{};
+
+// Replays: a few complete walks of this thread, each kept as the exact memory reads that
+// decided it. A walk is a function of its starting (sp, fp) and of the words it loads: the
+// rules come from the return addresses and stay fixed until code is unloaded. So when a
+// capture starts at a recorded sp (and fp, where a rule reads it) and every recorded slot
+// still holds its recorded word, the walk would produce the recorded stack again. Checking
+// that costs one independent load and compare per frame, with no rule lookups and no
+// dependent chain, and lets the caller reuse what it derived from that stack (its id).
+// Allocation loops capture from the same frames over and over, which is what this serves.
+constexpr int kReplays = 4;
+struct Replay {
+  bool valid;
+  bool fp_needed;  // a rule reads the starting RBP before any step reloads it
+  int max, skip;   // the capture parameters it answers
+  int steps;       // recorded steps, the last one possibly the zero return address
+  int count;       // frames it returned: pc[skip + i] for i < count
+  int fp_checks;   // saved-RBP reads that a later rule depends on
+  uintptr_t sp, start_fp;
+  uint32_t memo;  // the caller's value for this stack (0: none yet)
+  // Step d read the return address pc[d] at pc_slot[d]; check k read fp[k] at fp_slot[k].
+  // Separate arrays keep the check loop to two loads and a compare per frame.
+  uintptr_t pc_slot[kHintFrames];
+  uintptr_t pc[kHintFrames];
+  uintptr_t fp_slot[kHintFrames];
+  uintptr_t fp[kHintFrames];
+};
+struct ThreadReplays {
+  uint64_t generation;  // g_generation when filled; older replays are dropped
+  int next_victim;
+  Replay entry[kReplays];
+};
+__attribute__((tls_model("initial-exec"))) thread_local ThreadReplays t_replays{};
 // Bumped by invalidate_range: a hint may name code that has been unloaded since.
 constinit std::atomic<uint64_t> g_generation{0};
 
@@ -101,7 +133,13 @@ class HintClaim {
       std::memset(mine.at, 0, sizeof mine.at);
       mine.generation = generation;
     }
+    ThreadReplays& replays = t_replays;
+    if (replays.generation != generation) {
+      for (Replay& r : replays.entry) r.valid = false;
+      replays.generation = generation;
+    }
     hints = &mine;
+    ready = &replays;
   }
   ~HintClaim() {
     if (hints != nullptr) hints->in_use = false;
@@ -109,6 +147,7 @@ class HintClaim {
   HintClaim(const HintClaim&) = delete;
   HintClaim& operator=(const HintClaim&) = delete;
   StackHints* hints = nullptr;
+  ThreadReplays* ready = nullptr;
 };
 
 template <bool kUseHints>
@@ -127,13 +166,82 @@ inline uint64_t rule_at_depth(StackHints* hints, int depth, uintptr_t pc) {
   return rule;
 }
 
-// Walks from a point inside capture_with (pc, sp, fp as read there). Every address read is
+// Walks from a point inside capture_impl (pc, sp, fp as read there). Every address read is
 // checked against the thread's stack first; every frame's CFA must lie above the previous
 // one; a return address is reported only after its own rule shows it lies in loaded code.
+// What a walk records of itself so that it can be replayed (see Replay).
+struct Recording {
+  Replay* replay = nullptr;  // null: not recording (no room, or a shape replay cannot check)
+  int steps = 0;
+  bool rbp_rule[kHintFrames];      // the step's CFA came from RBP
+  uintptr_t fp_slot[kHintFrames];  // 0, or where the step reloaded RBP from
+  uintptr_t fp[kHintFrames];
+
+  void step(uintptr_t pc_slot, uintptr_t pc, bool rbp_cfa, uintptr_t saved_fp_slot,
+            uintptr_t saved_fp) {
+    if (replay == nullptr) return;
+    if (steps == kHintFrames) {
+      replay = nullptr;
+      return;
+    }
+    replay->pc_slot[steps] = pc_slot;
+    replay->pc[steps] = pc;
+    rbp_rule[steps] = rbp_cfa;
+    fp_slot[steps] = saved_fp_slot;
+    fp[steps] = saved_fp;
+    ++steps;
+  }
+
+  // Keeps only the RBP reads that a later rule depends on: in code without frame pointers RBP
+  // is an ordinary register whose saved value changes from call to call, and checking it would
+  // make every replay fail for nothing.
+  void finish(uintptr_t sp, uintptr_t start_fp, int max, int skip, int count) {
+    if (replay == nullptr) return;
+    bool needed_after = false;
+    int checks = 0;
+    for (int d = steps - 1; d >= 0; --d) {
+      if (fp_slot[d] != 0) {
+        if (needed_after) {
+          replay->fp_slot[checks] = fp_slot[d];
+          replay->fp[checks] = fp[d];
+          ++checks;
+        }
+        needed_after = rbp_rule[d];
+      } else {
+        needed_after = needed_after || rbp_rule[d];
+      }
+    }
+    replay->fp_checks = checks;
+    replay->fp_needed = needed_after;
+    replay->sp = sp;
+    replay->start_fp = start_fp;
+    replay->max = max;
+    replay->skip = skip;
+    replay->steps = steps;
+    replay->count = count;
+    replay->memo = 0;
+    replay->valid = true;
+  }
+};
+
+// The recorded replay that this capture would reproduce, or null.
+Replay* find_replay(ThreadReplays& replays, uintptr_t sp, uintptr_t fp, int max, int skip) {
+  for (Replay& r : replays.entry) {
+    if (!r.valid || r.sp != sp || r.max != max || r.skip != skip ||
+        (r.fp_needed && r.start_fp != fp))
+      continue;
+    bool same = true;
+    for (int d = 0; d < r.steps; ++d) same &= load_word(r.pc_slot[d]) == r.pc[d];
+    for (int k = 0; k < r.fp_checks; ++k) same &= load_word(r.fp_slot[k]) == r.fp[k];
+    if (same) return &r;
+  }
+  return nullptr;
+}
+
 template <bool kUseHints>
 __attribute__((always_inline)) inline WalkEnd walk(StackHints* hints, uintptr_t pc, uintptr_t sp,
                                                    uintptr_t fp, uintptr_t* out, int max, int skip,
-                                                   int* count) {
+                                                   int* count, Recording* rec) {
   using Kind = FrameRule::Kind;
   *count = 0;
   const StackBounds& stack = current_stack_bounds();
@@ -142,7 +250,7 @@ __attribute__((always_inline)) inline WalkEnd walk(StackHints* hints, uintptr_t 
   if (!stack.contains(sp)) return WalkEnd::kFallback;
   const uintptr_t stack_hi = stack.hi;
   int n = 0;
-  int depth = 0;  // depth 0 is capture_with's own frame: stepped over, not reported
+  int depth = 0;  // depth 0 is capture_impl's own frame: stepped over, not reported
   uint64_t rule = rule_at_depth<kUseHints>(hints, depth, pc);
   for (;;) {
     const Kind kind = packed_kind(rule);
@@ -156,16 +264,19 @@ __attribute__((always_inline)) inline WalkEnd walk(StackHints* hints, uintptr_t 
       *count = n;
       return WalkEnd::kDoubt;
     }
+    uintptr_t fp_slot = 0;
     if (packed_rbp_saved(rule)) {
       // Packing keeps saved-RBP slots below the CFA; the check keeps them above SP.
-      const uintptr_t slot = cfa + packed_rbp_offset(rule);
-      if (slot < sp) [[unlikely]] {
+      fp_slot = cfa + packed_rbp_offset(rule);
+      if (fp_slot < sp) [[unlikely]] {
         *count = n;
         return WalkEnd::kDoubt;
       }
-      fp = load_word(slot);
+      fp = load_word(fp_slot);
     }
     pc = load_word(cfa - sizeof(uintptr_t));
+    if constexpr (kUseHints)
+      rec->step(cfa - sizeof(uintptr_t), pc, kind == Kind::kCfaRbp, fp_slot, fp);
     sp = cfa;
     if (pc < kLowestCode) [[unlikely]] {
       *count = n;
@@ -188,7 +299,7 @@ __attribute__((always_inline)) inline WalkEnd walk(StackHints* hints, uintptr_t 
   return WalkEnd::kComplete;
 }
 
-// Inlined so that unw_backtrace's first entry is the return address into capture_with,
+// Inlined so that unw_backtrace's first entry is the return address into capture_impl,
 // exactly the frame the fast walk also starts from.
 __attribute__((always_inline)) inline int capture_libunwind(uintptr_t* out, int max, int skip) {
   void* frames[kLibunwindBuffer];
@@ -199,9 +310,9 @@ __attribute__((always_inline)) inline int capture_libunwind(uintptr_t* out, int 
   return n;
 }
 
-}  // namespace
-
-__attribute__((noinline)) int capture_with(Mode mode, uintptr_t* out, int max, int skip) {
+// Every capture goes through here; its own frame is the walk's depth 0 and never reported.
+__attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, int skip,
+                                           MemoCapture* memo) {
   if (out == nullptr || max <= 0) return 0;
   skip = std::max(skip, 0);
   int n = 0;
@@ -218,11 +329,33 @@ __attribute__((noinline)) int capture_with(Mode mode, uintptr_t* out, int max, i
       __asm__ volatile("lea 0(%%rip), %0\n\tmov %%rsp, %1\n\tmov %%rbp, %2"
                        : "=r"(pc), "=r"(sp), "=r"(fp));
       HintClaim claim;
-      const WalkEnd end = claim.hints != nullptr
-                              ? walk<true>(claim.hints, pc, sp, fp, out, max, skip, &n)
-                              : walk<false>(nullptr, pc, sp, fp, out, max, skip, &n);
+      if (claim.hints == nullptr) {
+        if (walk<false>(nullptr, pc, sp, fp, out, max, skip, &n, nullptr) == WalkEnd::kFallback) {
+          g_counters.fallbacks.fetch_add(1, std::memory_order_relaxed);
+          n = capture_libunwind(out, max, skip);
+        }
+        break;
+      }
+      ThreadReplays& replays = *claim.ready;
+      if (Replay* r = find_replay(replays, sp, fp, max, skip)) {
+        n = r->count;
+        if (memo != nullptr) {
+          memo->memo = &r->memo;
+          if (r->memo != 0) break;  // the caller has what it needs; frames stay unwritten
+        }
+        for (int i = 0; i < n; ++i) out[i] = r->pc[skip + i];
+        if (memo != nullptr) memo->frames_written = true;
+        break;
+      }
+      Recording rec;
+      rec.replay = &replays.entry[replays.next_victim];
+      replays.next_victim = (replays.next_victim + 1) % kReplays;
+      rec.replay->valid = false;
+      const WalkEnd end = walk<true>(claim.hints, pc, sp, fp, out, max, skip, &n, &rec);
       switch (end) {
         case WalkEnd::kComplete:
+          rec.finish(sp, fp, max, skip, n);
+          if (memo != nullptr && rec.replay != nullptr) memo->memo = &rec.replay->memo;
           break;
         case WalkEnd::kDoubt:
           g_counters.stopped_on_doubt.fetch_add(1, std::memory_order_relaxed);
@@ -235,8 +368,17 @@ __attribute__((noinline)) int capture_with(Mode mode, uintptr_t* out, int max, i
       break;
     }
   }
+  if (memo != nullptr && (memo->memo == nullptr || *memo->memo == 0)) memo->frames_written = true;
   // Using n after the calls keeps them out of tail position: this frame must stay on the
   // stack for the skip arithmetic to hold.
+  __asm__ volatile("" : "+r"(n));
+  return n;
+}
+
+}  // namespace
+
+__attribute__((noinline)) int capture_with(Mode mode, uintptr_t* out, int max, int skip) {
+  int n = capture_impl(mode, out, max, skip + 1, nullptr);
   __asm__ volatile("" : "+r"(n));
   return n;
 }
@@ -246,9 +388,16 @@ void set_mode(Mode new_mode) { g_mode.store(new_mode, std::memory_order_relaxed)
 Mode mode() { return g_mode.load(std::memory_order_relaxed); }
 
 __attribute__((noinline)) int capture(uintptr_t* out, int max, int skip) {
-  int n = capture_with(g_mode.load(std::memory_order_relaxed), out, max, skip + 1);
+  int n = capture_impl(g_mode.load(std::memory_order_relaxed), out, max, skip + 1, nullptr);
   __asm__ volatile("" : "+r"(n));
   return n;
+}
+
+__attribute__((noinline)) MemoCapture capture_memo(uintptr_t* out, int max, int skip) {
+  MemoCapture result;
+  // Storing the count after the call keeps it out of tail position (skip arithmetic).
+  result.count = capture_impl(g_mode.load(std::memory_order_relaxed), out, max, skip + 1, &result);
+  return result;
 }
 
 void invalidate_range(uintptr_t start, uintptr_t end) {

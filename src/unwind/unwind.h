@@ -20,6 +20,18 @@ Mode mode();
 // caller of capture(). Returns the number written. Thread-safe.
 int capture(uintptr_t* out, int max, int skip);
 
+// capture() for callers that derive something costly from a stack (the tracker interns it).
+// memo points to a value this thread keeps beside exactly this stack, 0 until the caller
+// stores one; a later capture that reproduces the same stack hands back the same memo, and
+// when it is non-zero leaves out[] unwritten (frames_written false). memo is null when the
+// stack cannot be reproduced cheaply, and is only valid until the thread's next capture.
+struct MemoCapture {
+  int count = 0;
+  bool frames_written = false;
+  uint32_t* memo = nullptr;
+};
+MemoCapture capture_memo(uintptr_t* out, int max, int skip);
+
 // Forget cached rules for code in [start, end): called after dlclose.
 void invalidate_range(uintptr_t start, uintptr_t end);
 

@@ -27,20 +27,6 @@ TEST(StackDepot, SameFramesGiveTheSameIdAndDifferentFramesNot) {
   EXPECT_EQ(depot.get(depot.count() + 1), nullptr);
 }
 
-TEST(StackDepot, CountsSites) {
-  static StackDepot depot;
-  uintptr_t frames[] = {1, 2};
-  uint32_t id = depot.intern(frames, 2);
-  depot.note_alloc(id, 100);
-  depot.note_alloc(id, 50);
-  depot.note_free(id, 100);
-  const StackDepot::Stack* s = depot.get(id);
-  EXPECT_EQ(s->allocs.load(), 2u);
-  EXPECT_EQ(s->frees.load(), 1u);
-  EXPECT_EQ(s->bytes_allocated.load(), 150u);
-  EXPECT_EQ(s->bytes_freed.load(), 100u);
-}
-
 TEST(StackDepot, ConcurrentInternsAgreeOnIds) {
   static StackDepot depot;
   constexpr int kStacks = 5000;

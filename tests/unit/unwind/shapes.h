@@ -13,6 +13,7 @@ void nofp_alloca(int depth, int bytes, Probe probe, void* context);  // RBP-base
 void nofp_vla(int depth, int count, Probe probe, void* context);     // RBP-based CFA
 void nofp_mixed(int depth, Probe probe, void* context);              // alternating shapes
 void nofp_raise_signal(int depth, int signal_number);                // raises in a nofp chain
+void nofp_twins(int which, Probe probe, void* context);  // two callers, one stack pointer
 
 // -O2 -fno-omit-frame-pointer (shapes_fp.cpp)
 void fp_chain(Probe probe, void* context);

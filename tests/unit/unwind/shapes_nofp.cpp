@@ -95,3 +95,28 @@ __attribute__((noinline)) void nofp_raise_signal(int depth, int signal_number) {
 }
 
 }  // namespace unwind_test
+
+namespace unwind_test {
+namespace {
+
+// Twins: the same body, so the probe runs at the very same stack pointer under either.
+__attribute__((noinline)) void twin_a(Probe probe, void* context) {
+  probe(context);
+  KEEP_FRAME();
+}
+__attribute__((noinline)) void twin_b(Probe probe, void* context) {
+  probe(context);
+  KEEP_FRAME();
+}
+
+}  // namespace
+
+__attribute__((noinline)) void nofp_twins(int which, Probe probe, void* context) {
+  if (which == 0)
+    twin_a(probe, context);
+  else
+    twin_b(probe, context);
+  KEEP_FRAME();
+}
+
+}  // namespace unwind_test

@@ -4,6 +4,7 @@
 #include <link.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <thread>
@@ -280,6 +281,64 @@ __attribute__((noinline)) int capture_in_helper(uintptr_t* out, int max, int ski
   int n = leakdbg::unwind::capture(out, max, skip);
   __asm__ volatile("" : "+r"(n));
   return n;
+}
+
+// What one memo capture returned, with libunwind's stack of the same frames.
+struct MemoProbe {
+  leakdbg::unwind::MemoCapture result;
+  std::vector<uintptr_t> frames;
+  std::vector<uintptr_t> reference;
+  uint32_t store = 0;  // written into the memo when it is 0
+};
+
+__attribute__((noinline)) void memo_probe(void* context) {
+  auto* probe = static_cast<MemoProbe*>(context);
+  uintptr_t frames[128];
+  for (int i = 0; i < 2; ++i) {  // one call site: both captures see the same frames
+    if (i == 0) {
+      probe->result = leakdbg::unwind::capture_memo(frames, 128, 0);
+      if (probe->result.frames_written) probe->frames.assign(frames, frames + probe->result.count);
+      if (probe->result.memo != nullptr && *probe->result.memo == 0)
+        *probe->result.memo = probe->store;
+    } else {
+      const int n =
+          leakdbg::unwind::capture_with(leakdbg::unwind::Mode::kLibunwind, frames, 128, 0);
+      probe->reference.assign(frames, frames + n);
+    }
+  }
+}
+
+// A replay answers only a capture whose every frame is unchanged: the twins run the probe at
+// one stack pointer, but under different callers, and must never get each other's stack.
+TEST(StackCompare, ReplaysNeverAnswerAnotherStack) {
+  FastOnly fast_only;
+  leakdbg::unwind::set_mode(leakdbg::unwind::Mode::kFast);
+  MemoProbe runs[6];
+  volatile int count = 6;
+  for (int i = 0; i < count; ++i) {
+    runs[i].store = 100 + static_cast<uint32_t>(i % 2);
+    nofp_twins(i % 2, memo_probe, &runs[i]);
+  }
+  for (int i = 0; i < 6; ++i) {
+    SCOPED_TRACE(i);
+    ASSERT_NE(runs[i].result.memo, nullptr);
+    if (i < 2) {
+      ASSERT_TRUE(runs[i].result.frames_written);
+    } else {
+      // Seen before: the memo this stack was given comes back, and no frames are written.
+      EXPECT_FALSE(runs[i].result.frames_written);
+      EXPECT_EQ(*runs[i].result.memo, 100u + static_cast<uint32_t>(i % 2));
+      EXPECT_EQ(runs[i].result.count, runs[i % 2].result.count);
+    }
+  }
+  // The first two are fresh walks: each matches libunwind (but for the innermost frame, the
+  // two captures' own call sites) and they differ in the twin's frame.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(runs[i].frames.size(), runs[i].reference.size());
+    EXPECT_TRUE(std::equal(runs[i].frames.begin() + 1, runs[i].frames.end(),
+                           runs[i].reference.begin() + 1));
+  }
+  EXPECT_NE(runs[0].frames, runs[1].frames);
 }
 
 TEST(StackCompare, PublicCaptureModesAndSkip) {
