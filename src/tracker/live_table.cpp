@@ -94,7 +94,7 @@ void LiveTable::place(Shard& shard, Slot slot, uint32_t i, uint32_t distance) {
 }
 
 bool LiveTable::grow(Shard& shard) {
-  uint32_t capacity = shard.capacity ? shard.capacity + shard.capacity / 2 : kInitialCapacity;
+  uint32_t capacity = shard.capacity ? shard.capacity + shard.capacity / 4 : kInitialCapacity;
   // Use the whole last page: the extra slots are free.
   capacity =
       static_cast<uint32_t>(round_up_to_pages(size_t{capacity} * sizeof(Slot)) / sizeof(Slot));
