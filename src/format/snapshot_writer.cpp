@@ -2,7 +2,7 @@
 
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_createCCtx_advanced: zstd state without malloc
 #include <fcntl.h>
-#include <stdio.h>  // renameat
+#include <stdio.h>  // renameat, snprintf
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -72,7 +72,16 @@ bool SnapshotWriter::open(const char* dir, const char* name) {
 
   dir_fd_ = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd_ < 0) return fail();
-  fd_ = ::openat(dir_fd_, temp_name_, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // An unnamed file first: it has no name until finish() links it, so even a process killed
+  // mid-write (SIGKILL, a crash) leaves nothing behind. Filesystems without O_TMPFILE get
+  // the hidden temporary name, removed on every failure the process survives.
+  fd_ = ::openat(dir_fd_, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd_ >= 0) {
+    unnamed_ = true;
+  } else {
+    unnamed_ = false;
+    fd_ = ::openat(dir_fd_, temp_name_, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  }
   if (fd_ < 0) {
     int saved = errno;
     ::close(dir_fd_);
@@ -206,9 +215,12 @@ bool SnapshotWriter::finish() {
     return false;
   }
   int saved = 0;
-  if (::close(fd_) != 0) saved = errno;
+  if (unnamed_ && !link_unnamed()) saved = errno;
+  if (saved == 0 && ::close(fd_) != 0) saved = errno;
+  if (saved != 0 && fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  if (saved == 0 && ::renameat(dir_fd_, temp_name_, dir_fd_, name_) != 0) saved = errno;
+  if (saved == 0 && !unnamed_ && ::renameat(dir_fd_, temp_name_, dir_fd_, name_) != 0)
+    saved = errno;
   if (saved != 0) {
     abort();
     errno = saved;
@@ -223,6 +235,15 @@ bool SnapshotWriter::finish() {
   return true;
 }
 
+// Gives the unnamed file its final name. linkat with AT_EMPTY_PATH needs a capability most
+// users lack; the /proc/self/fd path works for everyone when /proc is mounted.
+bool SnapshotWriter::link_unnamed() {
+  if (::linkat(fd_, "", dir_fd_, name_, AT_EMPTY_PATH) == 0) return true;
+  char path[64];
+  ::snprintf(path, sizeof path, "/proc/self/fd/%d", fd_);
+  return ::linkat(AT_FDCWD, path, dir_fd_, name_, AT_SYMLINK_FOLLOW) == 0;
+}
+
 void SnapshotWriter::abort() {
   int saved = errno;
   if (fd_ >= 0) {
@@ -230,7 +251,7 @@ void SnapshotWriter::abort() {
     fd_ = -1;
   }
   if (dir_fd_ >= 0) {
-    if (temp_name_[0]) ::unlinkat(dir_fd_, temp_name_, 0);
+    if (temp_name_[0] && !unnamed_) ::unlinkat(dir_fd_, temp_name_, 0);
     ::close(dir_fd_);
     dir_fd_ = -1;
   }

@@ -35,6 +35,7 @@ class SnapshotWriter {  // writes <dir>/.<name>.tmp, renames to <dir>/<name> on 
 
  private:
   bool fail();  // keeps errno, marks the writer failed, returns false
+  bool link_unnamed();
   bool flush_output();
   bool write_all(const void* data, size_t size);
   bool compress(const void* data, size_t size, int end_directive);
@@ -44,6 +45,7 @@ class SnapshotWriter {  // writes <dir>/.<name>.tmp, renames to <dir>/<name> on 
   char dir_[kPathMax] = {};
   char name_[256] = {};
   char temp_name_[260] = {};
+  bool unnamed_ = false;  // an O_TMPFILE file, linked to name_ by finish()
   int dir_fd_ = -1;
   int fd_ = -1;
   bool failed_ = false;

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "tracker/control_socket.h"
+#include "tracker/final_snapshot.h"
 #include "tracker/module_registry.h"
 #include "tracker/proc_files.h"
 #include "tracker/snapshot.h"
@@ -25,6 +26,18 @@ bool g_running = false;
 int g_wake_fd = -1;
 std::atomic<bool> g_stop{false};
 char g_socket_path[4200];
+// A termination signal's request for the final snapshot: the label, the flag, and the
+// descriptor the thread signals when it is done.
+char g_final_label[32];
+std::atomic<bool> g_final_requested{false};
+int g_final_done_fd = -1;
+
+void take_requested_final_snapshot() {
+  if (claim_final_snapshot()) write_final_snapshot(g_final_label);
+  uint64_t one = 1;
+  ssize_t ignored = write(g_final_done_fd, &one, sizeof one);
+  (void)ignored;
+}
 
 void sample(uint64_t now) {
   fmt::SampleRecord s{};
@@ -49,6 +62,10 @@ void* run(void*) {
   uint64_t generation = loader_generation();
 
   while (!g_stop.load(std::memory_order_acquire)) {
+    if (g_final_requested.load(std::memory_order_acquire)) {
+      take_requested_final_snapshot();
+      break;
+    }
     now = monotonic_ns();
     g_tick.store(static_cast<uint32_t>((now - g_series.start_monotonic_ns) / kTickNs),
                  std::memory_order_relaxed);
@@ -90,7 +107,8 @@ void start_background_thread() {
   if (g_running) return;
   g_stop.store(false, std::memory_order_relaxed);
   g_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (g_wake_fd < 0) {
+  if (g_final_done_fd < 0) g_final_done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (g_wake_fd < 0 || g_final_done_fd < 0) {
     stop_tracking("cannot create the tracker's wake-up descriptor");
     return;
   }
@@ -123,10 +141,27 @@ void stop_background_thread() {
   g_running = false;
 }
 
+bool request_final_snapshot(const char* label, int timeout_ms) {
+  if (!g_running || g_final_done_fd < 0) return false;
+  size_t i = 0;
+  for (; label[i] && i + 1 < sizeof g_final_label; ++i) g_final_label[i] = label[i];
+  g_final_label[i] = '\0';
+  g_final_requested.store(true, std::memory_order_release);
+  uint64_t one = 1;
+  ssize_t ignored = write(g_wake_fd, &one, sizeof one);
+  (void)ignored;
+  pollfd done = {g_final_done_fd, POLLIN, 0};
+  return poll(&done, 1, timeout_ms) == 1;
+}
+
 void forget_background_thread_in_child() {
   g_running = false;
   if (g_wake_fd >= 0) close(g_wake_fd);
   g_wake_fd = -1;
+  // The parent's descriptor: a request answered here must not wake the parent's waiter.
+  if (g_final_done_fd >= 0) close(g_final_done_fd);
+  g_final_done_fd = -1;
+  g_final_requested.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace leakdbg::tracker

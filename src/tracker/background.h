@@ -7,6 +7,9 @@ namespace leakdbg::tracker {
 void start_background_thread();
 // Wakes the thread, waits for it to finish and removes the control socket.
 void stop_background_thread();
+// From a termination signal's handler (async-signal-safe): asks the thread to take the final
+// snapshot and waits for it at most timeout_ms. False if it did not finish (or no thread).
+bool request_final_snapshot(const char* label, int timeout_ms);
 // Forked child: the parent's thread does not exist here; forget it.
 void forget_background_thread_in_child();
 

@@ -24,6 +24,8 @@
   X(munmap, "munmap", int, (void*, size_t))                                           \
   X(mremap, "mremap", void*, (void*, size_t, size_t, int, void*))                     \
   X(dlclose, "dlclose", int, (void*))                                                 \
+  X(exit_, "_exit", void, (int))                                                      \
+  X(exit_upper, "_Exit", void, (int))                                                 \
   X(new_, "_Znwm", void*, (size_t))                                                   \
   X(new_array, "_Znam", void*, (size_t))                                              \
   X(new_nothrow, "_ZnwmRKSt9nothrow_t", void*, (size_t, const std::nothrow_t&))       \

@@ -16,11 +16,13 @@
 #include <cstring>
 
 #include "tracker/background.h"
+#include "tracker/final_snapshot.h"
 #include "tracker/hooked_symbols.h"
 #include "tracker/module_registry.h"
 #include "tracker/own_code.h"
 #include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
+#include "tracker/termination_signals.h"
 #include "tracker/thread_state.h"
 #include "tracker/time_series.h"
 #include "tracker/tracker_state.h"
@@ -107,6 +109,7 @@ void after_fork_in_parent() {
 
 void after_fork_in_child() {
   t_thread_id = 0;
+  remember_tracked_process();
   if (tracking()) {
     g_depot.reset_lock_in_child();
     g_regions.reset_lock_in_child();
@@ -155,6 +158,8 @@ void start_tracking() {
   unwind::set_mode(g_config.unwinder);
   refresh_modules();
   start_site_counters();
+  remember_tracked_process();
+  install_termination_handlers();
   pthread_atfork(prepare_fork, after_fork_in_parent, after_fork_in_child);
   g_mode.store(static_cast<int>(TrackerMode::kTracking), std::memory_order_release);
 }
@@ -194,11 +199,4 @@ __attribute__((constructor)) static void leakdbg_tracker_start() {
   }
 }
 
-__attribute__((destructor)) static void leakdbg_tracker_finish() {
-  if (!tracking()) return;
-  RecursionGuard guard;
-  stop_background_thread();
-  take_snapshot(leakdbg::fmt::Trigger::kExit, "", nullptr, 0);
-  // Whatever runs after this (the C library's own teardown) is not the program's doing.
-  g_mode.store(static_cast<int>(TrackerMode::kPassive), std::memory_order_release);
-}
+__attribute__((destructor)) static void leakdbg_tracker_finish() { take_final_snapshot(""); }

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 
 namespace leakdbg::tracker {
@@ -14,10 +15,17 @@ extern __thread uint32_t t_thread_id __attribute__((tls_model("initial-exec")));
 
 // Held while the tracker itself runs: any allocation made meanwhile (by the real allocator,
 // the unwinder, zstd, dlsym, ...) goes straight through untracked instead of recursing.
+// A termination signal that arrived inside the tracker (termination_signals.h).
+extern std::atomic<int> g_deferred_signal;
+void finish_deferred_signal();
+
 class RecursionGuard {
  public:
   RecursionGuard() { ++t_guard_depth; }
-  ~RecursionGuard() { --t_guard_depth; }
+  ~RecursionGuard() {
+    if (--t_guard_depth == 0 && g_deferred_signal.load(std::memory_order_relaxed) != 0) [[unlikely]]
+      finish_deferred_signal();
+  }
   RecursionGuard(const RecursionGuard&) = delete;
   RecursionGuard& operator=(const RecursionGuard&) = delete;
   static bool active() { return t_guard_depth != 0; }

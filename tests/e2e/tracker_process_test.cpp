@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -120,6 +121,68 @@ std::string ask(const std::string& socket_path, const std::string& line) {
   while (read(fd, &c, 1) == 1 && c != '\n') answer.push_back(c);
   close(fd);
   return answer;
+}
+
+// Runs prog_tracker_ending MODE under the tracker; returns its wait status.
+int run_ending(const std::string& dir, const std::string& mode, int signal_to_send) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  env_strings.push_back("LD_PRELOAD=" + tracker_library());
+  env_strings.push_back("LEAKDBG_OUTPUT_DIR=" + dir);
+  env_strings.push_back("LEAKDBG_SOCKET_DIR=" + dir + "-sockets");
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  const std::string program = e2e::bin("prog_tracker_ending");
+  const std::string ready = dir + "-ready";
+  fs::remove(ready);
+  std::vector<std::string> args = {program, mode, "300", ready};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv.data(), envp.data()) != 0)
+    return -1;
+  if (signal_to_send != 0) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!fs::exists(ready) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the threads churn
+    kill(pid, signal_to_send);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+// However the process ends, the last snapshot is the exit snapshot with the leaked blocks.
+void expect_exit_snapshot(const std::string& dir, const std::string& label) {
+  auto paths = snapshot_paths(dir);
+  ASSERT_FALSE(paths.empty());
+  for (const auto& path : paths) EXPECT_EQ(path.find(".tmp"), std::string::npos) << path;
+  nlohmann::json j = info(paths.back());
+  EXPECT_EQ(j["trigger"], "exit");
+  EXPECT_EQ(j["label"], label);
+  EXPECT_GE(j["blocks"].get<uint64_t>(), 300u);
+}
+
+TEST(TrackerProcess, UnderscoreExitStillWritesTheExitSnapshot) {
+  std::string dir = e2e::scratch_dir("tracker-end-exit");
+  int status = run_ending(dir, "_exit", 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 7);
+  expect_exit_snapshot(dir, "");
+}
+
+TEST(TrackerProcess, TerminationSignalsWriteTheExitSnapshotAndStillEndTheProcess) {
+  for (int sig : {SIGTERM, SIGINT}) {
+    SCOPED_TRACE(sig);
+    std::string dir = e2e::scratch_dir(sig == SIGTERM ? "tracker-end-term" : "tracker-end-int");
+    int status = run_ending(dir, "wait", sig);
+    ASSERT_TRUE(WIFSIGNALED(status)) << status;
+    EXPECT_EQ(WTERMSIG(status), sig);
+    expect_exit_snapshot(dir, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  }
 }
 
 TEST(TrackerProcess, ControlSocketTakesSnapshotsOnRequest) {
