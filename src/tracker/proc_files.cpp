@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "format/records.h"
+#include "tracker/thread_stacks.h"
 
 namespace leakdbg::tracker {
 namespace {
@@ -91,6 +92,7 @@ bool append_threads(ByteBuffer& out) {
     fmt::ThreadRecord record{};
     record.tid = static_cast<uint32_t>(std::strtoul(entry->d_name, nullptr, 10));
     record.name_size = static_cast<uint32_t>(length);
+    find_thread_stack(record.tid, &record.stack_start, &record.stack_end);
     if (!out.append(&record, sizeof record) || !out.append(name, static_cast<size_t>(length))) {
       closedir(dir);
       return false;

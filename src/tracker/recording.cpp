@@ -3,6 +3,7 @@
 
 #include "tracker/own_code.h"
 #include "tracker/site_counters.h"
+#include "tracker/thread_stacks.h"
 #include "tracker/thread_state.h"
 #include "tracker/tracker_state.h"
 #include "unwind/unwind.h"
@@ -20,6 +21,12 @@ Counters g_counters;
 
 __thread int t_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
 __thread uint32_t t_thread_id __attribute__((tls_model("initial-exec"))) = 0;
+
+__attribute__((noinline, cold)) uint32_t first_sight_of_thread() {
+  t_thread_id = static_cast<uint32_t>(syscall(SYS_gettid));
+  note_own_thread_stack(t_thread_id);
+  return t_thread_id;
+}
 
 namespace {
 

@@ -31,8 +31,12 @@ class RecursionGuard {
   static bool active() { return t_guard_depth != 0; }
 };
 
+// First allocation of a thread (or of the child after fork): learn its id and stack.
+uint32_t first_sight_of_thread();
+
 inline uint32_t current_thread_id() {
-  if (t_thread_id == 0) t_thread_id = static_cast<uint32_t>(syscall(SYS_gettid));
+  if (t_thread_id == 0) [[unlikely]]
+    return first_sight_of_thread();
   return t_thread_id;
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -182,6 +183,14 @@ TEST(TrackerProcess, TerminationSignalsWriteTheExitSnapshotAndStillEndTheProcess
     ASSERT_TRUE(WIFSIGNALED(status)) << status;
     EXPECT_EQ(WTERMSIG(status), sig);
     expect_exit_snapshot(dir, sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    // The churning threads were alive at the snapshot: their records carry their stacks,
+    // which vmmap names by thread id.
+    e2e::Result vmmap =
+        e2e::run({e2e::leakdbg(), "vmmap", snapshot_paths(dir).back(), "--detail", "Stack"});
+    EXPECT_EQ(vmmap.exit_code, 0) << vmmap.err;
+    EXPECT_TRUE(
+        std::regex_search(vmmap.out, std::regex(R"(rw-p +thread [0-9]+ \(prog_tracker_en)")))
+        << vmmap.out;
   }
 }
 
