@@ -43,10 +43,17 @@ void capture_loop(void* context) {
   }
 }
 
-void BM_Capture(benchmark::State& state, Mode mode) {
+// Variants of the fast mode: "fast" as the tracker runs it (a repeated stack is checked
+// against the thread's replay), "walk" with replays off (every capture walks the frames
+// with the cached rules, as for a stack not seen just before).
+enum class Replays { kOn, kOff };
+
+void BM_Capture(benchmark::State& state, Mode mode, Replays replays) {
+  leakdbg::unwind::set_replays(replays == Replays::kOn);
   Run run{&state, mode};
   bench::at_depth(static_cast<int>(state.range(0)), capture_loop, &run);
   report(state, run.frames);
+  leakdbg::unwind::set_replays(true);
 }
 
 void unw_backtrace_loop(void* context) {
@@ -91,7 +98,8 @@ void* capturing_malloc(size_t size) {
   return std::malloc(size);
 }
 
-void BM_AllocationPair(benchmark::State& state, Mode mode) {
+void BM_AllocationPair(benchmark::State& state, Mode mode, Replays replays) {
+  leakdbg::unwind::set_replays(replays == Replays::kOn);
   g_alloc_mode = mode;
   constexpr size_t kLive = 10000;
   static void* live[kLive];
@@ -109,6 +117,7 @@ void BM_AllocationPair(benchmark::State& state, Mode mode) {
     block = nullptr;
   }
   state.counters["frames"] = g_alloc_frames;
+  leakdbg::unwind::set_replays(true);
 }
 
 }  // namespace
@@ -120,17 +129,27 @@ double fastest(const std::vector<double>& runs) {
 #define REPEATED ->Repetitions(5)->ComputeStatistics("min", fastest)
 
 // The benchmark's own frames (main, RunSpecifiedBenchmarks, ...) add about 8 to each depth.
-BENCHMARK_CAPTURE(BM_Capture, fast, Mode::kFast)->Arg(1)->Arg(10)->Arg(30)->Arg(50) REPEATED;
-BENCHMARK_CAPTURE(BM_Capture, libunwind, Mode::kLibunwind)
+BENCHMARK_CAPTURE(BM_Capture, fast, Mode::kFast, Replays::kOn)
     ->Arg(1)
     ->Arg(10)
     ->Arg(30)
     ->Arg(50) REPEATED;
-BENCHMARK_CAPTURE(BM_Capture, none, Mode::kNone)->Arg(10) REPEATED;
+BENCHMARK_CAPTURE(BM_Capture, walk, Mode::kFast, Replays::kOff)
+    ->Arg(1)
+    ->Arg(10)
+    ->Arg(30)
+    ->Arg(50) REPEATED;
+BENCHMARK_CAPTURE(BM_Capture, libunwind, Mode::kLibunwind, Replays::kOff)
+    ->Arg(1)
+    ->Arg(10)
+    ->Arg(30)
+    ->Arg(50) REPEATED;
+BENCHMARK_CAPTURE(BM_Capture, none, Mode::kNone, Replays::kOff)->Arg(10) REPEATED;
 BENCHMARK(BM_UnwBacktrace)->Arg(1)->Arg(10)->Arg(30)->Arg(50) REPEATED;
 BENCHMARK(BM_GlibcBacktrace)->Arg(10) REPEATED;
-BENCHMARK_CAPTURE(BM_AllocationPair, no_stack, Mode::kNone) REPEATED;
-BENCHMARK_CAPTURE(BM_AllocationPair, fast, Mode::kFast) REPEATED;
-BENCHMARK_CAPTURE(BM_AllocationPair, libunwind, Mode::kLibunwind) REPEATED;
+BENCHMARK_CAPTURE(BM_AllocationPair, no_stack, Mode::kNone, Replays::kOff) REPEATED;
+BENCHMARK_CAPTURE(BM_AllocationPair, fast, Mode::kFast, Replays::kOn) REPEATED;
+BENCHMARK_CAPTURE(BM_AllocationPair, walk, Mode::kFast, Replays::kOff) REPEATED;
+BENCHMARK_CAPTURE(BM_AllocationPair, libunwind, Mode::kLibunwind, Replays::kOff) REPEATED;
 
 BENCHMARK_MAIN();

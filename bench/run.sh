@@ -11,7 +11,8 @@
 #   - live_blocks_bench (2 M live blocks): RSS per live block above native, snapshot time,
 #     the longest allocation call that overlapped the snapshot.
 #   - capture_bench: ns per capture and per frame for each unwinder, and unw_backtrace.
-# Prints the tables and writes them, with the machine, date and commands, to RESULTS.md.
+# Prints the tables and writes them, with the machine, date and commands, into the tracker's
+# section of RESULTS.md (the rest of the file is left alone).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +43,8 @@ done
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/leakdbg-bench.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 results=$here/RESULTS.md
+begin_marker='<!-- tracker benchmarks: written by bench/run.sh -->'
+end_marker='<!-- end of tracker benchmarks -->'
 report=$scratch/report.md
 commands=$scratch/commands.txt
 
@@ -137,27 +140,28 @@ capture_ns() {
 }
 
 {
-  echo "# Tracker benchmarks"
+  echo "$begin_marker"
+  echo "## Tracker (issue 2)"
   echo
   echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
   echo
-  echo "## Machine"
+  echo "### Machine"
   echo
   echo "- CPU: $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }'), $(nproc) cores available"
   echo "- Memory: $(free -g | awk '/Mem:/ { print $2 }') GiB; kernel $(uname -r); $(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "- Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs share the machine: times are best of $runs for native and leakdbg)"
   echo "- heaptrack: $(heaptrack --version 2>&1 | head -1); valgrind: $(valgrind --version)"
   echo
-  echo "## Summary"
+  echo "### Summary"
   echo
   for threads in 1 2; do
     echo "- alloc_bench, $threads thread(s): leakdbg (fast unwinder) $(ratio "${wall[leakdbg-fast.$threads]}" "${wall[native.$threads]}") native wall time, $(ratio "${cpu[leakdbg-fast.$threads]}" "${cpu[native.$threads]}") CPU time: 2.5x target $(verdict "${cpu[leakdbg-fast.$threads]}" "${cpu[native.$threads]}" 2.5) (CPU), $(verdict "${wall[leakdbg-fast.$threads]}" "${wall[native.$threads]}" 2.5) (wall); heaptrack $(ratio "${wall[heaptrack.$threads]}" "${wall[native.$threads]}"), valgrind memcheck $(ratio "${wall[valgrind-memcheck.$threads]}" "${wall[native.$threads]}") (wall)."
   done
   no_stack=$(capture_ns BM_AllocationPair/no_stack)
-  echo "- Unwinder cost per allocation of that workload (capture_bench, CPU): fast $(awk -v a="$(capture_ns BM_AllocationPair/fast)" -v b="$no_stack" 'BEGIN { printf "%.0f", a - b }') ns, libunwind $(awk -v a="$(capture_ns BM_AllocationPair/libunwind)" -v b="$no_stack" 'BEGIN { printf "%.0f", a - b }') ns."
-  echo "- One capture 50 frames deep (63 frames): fast $(capture_ns BM_Capture/fast/50) ns, unw_backtrace $(capture_ns BM_UnwBacktrace/50) ns."
+  echo "- Unwinder cost per allocation of that workload (capture_bench, CPU): fast $(awk -v a="$(capture_ns BM_AllocationPair/fast)" -v b="$no_stack" 'BEGIN { printf "%.0f", a - b }') ns (the repeated stack checked against its replay), walk $(awk -v a="$(capture_ns BM_AllocationPair/walk)" -v b="$no_stack" 'BEGIN { printf "%.0f", a - b }') ns (replays off: every frame walked with cached rules), libunwind $(awk -v a="$(capture_ns BM_AllocationPair/libunwind)" -v b="$no_stack" 'BEGIN { printf "%.0f", a - b }') ns."
+  echo "- One capture 50 frames deep (63 frames): fast (replayed) $(capture_ns BM_Capture/fast/50) ns, walk $(capture_ns BM_Capture/walk/50) ns, unw_backtrace $(capture_ns BM_UnwBacktrace/50) ns."
   echo
-  echo "## Allocation workload (alloc_bench, $pairs malloc/free pairs of 16-512 B, ~10 k live, 10-frame chain, -O2 -fomit-frame-pointer)"
+  echo "### Allocation workload (alloc_bench, $pairs malloc/free pairs of 16-512 B, ~10 k live, 10-frame chain, -O2 -fomit-frame-pointer)"
   echo
   echo "Seconds for the whole command (program start to exit, exit snapshot included), and the"
   echo "ratio to native: wall time, and CPU time (user + system of every process of the command)."
@@ -174,7 +178,7 @@ capture_ns() {
     echo "$row |"
   done
   echo
-  echo "## 2 M live blocks (live_blocks_bench, $blocks blocks of 16-64 B from 8 call sites)"
+  echo "### 2 M live blocks (live_blocks_bench, $blocks blocks of 16-64 B from 8 call sites)"
   echo
   echo "Targets: <= 48 B of RSS per live block above native, snapshot <= 1 s, allocation calls blocked <= 100 ms."
   echo
@@ -187,7 +191,7 @@ capture_ns() {
     echo "| leakdbg-$mode | ${live_rss[$mode]} B | $per_block | $ok | ${live_snap[$mode]} s | ${live_stall[$mode]} ms | ${live_base[$mode]} ms |"
   done
   echo
-  echo "## Unwinder (capture_bench: fastest of 5 repetitions, CPU time)"
+  echo "### Unwinder (capture_bench: fastest of 5 repetitions, CPU time)"
   echo
   echo "Depth is the chain below the benchmark loop; frames counts every frame returned (the"
   echo "benchmark's own callers included). AllocationPair is one malloc/free pair of the"
@@ -208,13 +212,24 @@ capture_ns() {
       printf "| %s | %d | %.1f | %s |\n", name, frames, cpu, per
     }' "$capture_csv"
   echo
-  echo "## Commands"
+  echo "### Commands"
   echo
   echo '```'
   cat "$commands"
   echo '```'
+  echo "$end_marker"
 } >"$report"
 
-cp "$report" "$results"
+# Only the tracker's block of RESULTS.md is rewritten: the analysis side's figures, measured
+# by their own benchmark programs, stay as they are.
+if [[ -f $results ]] && grep -qF "$begin_marker" "$results" && grep -qF "$end_marker" "$results"; then
+  awk -v begin="$begin_marker" -v end="$end_marker" -v report="$report" '
+    $0 == begin { while ((getline line < report) > 0) print line; skipping = 1; next }
+    $0 == end { skipping = 0; next }
+    !skipping { print }' "$results" >"$scratch/results.md"
+else
+  { echo "# Benchmarks"; echo; cat "$report"; } >"$scratch/results.md"
+fi
+cp "$scratch/results.md" "$results"
 cat "$report"
-echo "run.sh: wrote $results" >&2
+echo "run.sh: wrote the tracker section of $results" >&2

@@ -27,6 +27,7 @@ namespace {
 // C++ program has a few tens of thousands of distinct allocation return addresses.
 constinit RuleCache<17> g_cache;
 constinit std::atomic<Mode> g_mode{Mode::kFast};
+constinit std::atomic<bool> g_replays{true};
 
 struct Counters {
   std::atomic<uint64_t> misses{0}, uncached{0}, fallbacks{0}, stopped_on_doubt{0};
@@ -337,7 +338,8 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
         break;
       }
       ThreadReplays& replays = *claim.ready;
-      if (Replay* r = find_replay(replays, sp, fp, max, skip)) {
+      const bool use_replays = g_replays.load(std::memory_order_relaxed);
+      if (Replay* r = use_replays ? find_replay(replays, sp, fp, max, skip) : nullptr) {
         n = r->count;
         if (memo != nullptr) {
           memo->memo = &r->memo;
@@ -348,9 +350,11 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
         break;
       }
       Recording rec;
-      rec.replay = &replays.entry[replays.next_victim];
-      replays.next_victim = (replays.next_victim + 1) % kReplays;
-      rec.replay->valid = false;
+      if (use_replays) {
+        rec.replay = &replays.entry[replays.next_victim];
+        replays.next_victim = (replays.next_victim + 1) % kReplays;
+        rec.replay->valid = false;
+      }
       const WalkEnd end = walk<true>(claim.hints, pc, sp, fp, out, max, skip, &n, &rec);
       switch (end) {
         case WalkEnd::kComplete:
@@ -382,6 +386,8 @@ __attribute__((noinline)) int capture_with(Mode mode, uintptr_t* out, int max, i
   __asm__ volatile("" : "+r"(n));
   return n;
 }
+
+void set_replays(bool enabled) { g_replays.store(enabled, std::memory_order_relaxed); }
 
 void set_mode(Mode new_mode) { g_mode.store(new_mode, std::memory_order_relaxed); }
 

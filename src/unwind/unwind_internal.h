@@ -13,6 +13,10 @@ namespace leakdbg::unwind {
 // skip 0, out[0] is the return address into capture_with's caller.
 int capture_with(Mode mode, uintptr_t* out, int max, int skip);
 
+// Replays (capture.cpp) on or off, for benchmarks that measure the walk itself and for
+// tests; on by default.
+void set_replays(bool enabled);
+
 // Process-wide counters of the cold paths (the warm path counts nothing, to stay cheap).
 struct Stats {
   uint64_t misses = 0;            // addresses resolved from .eh_frame
