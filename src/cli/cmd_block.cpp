@@ -1,6 +1,6 @@
 // `leakdbg block SNAP ADDR`: the block holding an address with its allocation stack, as
 // WinDbg's `!heap -p -a`. Exits 1 when the address is in no tracked block or region (the
-// nearest blocks and the mapping are still printed).
+// nearest blocks and the mapping are still printed), 2 when ADDR is not an address.
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <iostream>
@@ -165,7 +165,9 @@ void print_detail(const BlockDetail& d, const NumberStyle& style, std::ostream& 
 Action setup(CLI::App& app) {
   auto args = std::make_shared<BlockArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot")->required();
-  app.add_option("ADDR", args->address, "Address (hex; interior pointers too)")->required();
+  app.add_option("ADDR", args->address,
+                 "Address: hex by default (0x optional), 0n for decimal; interior pointers too")
+      ->required();
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);

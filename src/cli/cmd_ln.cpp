@@ -4,10 +4,11 @@
 //   libplugin.so!next
 //
 // then the inline frames at the address when there are any, and `Exact matches:` when the
-// address is a symbol's start. ADDR is decimal unless written 0x... (util parse_number:
-// also 0n... for decimal and ...h for hex). An address that a stack of the snapshot holds is
-// a return address: its call's position is shown (as in stacks) unless --exact is given.
-// An address in no module of the snapshot is one error line and exit code 1.
+// address is a symbol's start. ADDR is read like every typed address (util parse_address):
+// hex by default, 0x... hex, 0n... decimal; a malformed one is one error line and exit code
+// 2. An address that a stack of the snapshot holds is a return address: its call's position
+// is shown (as in stacks) unless --exact is given. An address in no module of the snapshot
+// is one error line and exit code 1.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -16,7 +17,6 @@
 #include "cli/inspect_format.h"
 #include "symbolize/ln_report.h"
 #include "util/error.h"
-#include "util/units.h"
 
 namespace leakdbg::cli {
 
@@ -31,20 +31,19 @@ struct LnArgs {
 Action setup(CLI::App& app) {
   auto args = std::make_shared<LnArgs>();
   app.add_option("snapshot", args->snapshot, "Snapshot file")->required();
-  app.add_option("address", args->address, "Address: decimal, or hex as 0x...")->required();
+  app.add_option("address", args->address, "Address: hex by default (0x optional), 0n for decimal")
+      ->required();
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--exact", args->exact,
                "Look the address up as given, even if it is a return address of a stack");
   args->symbols.add_to(app);
   return [args]() {
-    std::optional<uint64_t> address = parse_number(args->address, false);
-    if (!address)
-      throw Error("'" + args->address + "' is not an address (0x... for hex, or decimal)");
+    uint64_t address = parse_address_argument(args->address);
     HeapModel model = load_model(args->snapshot);
     if (model.modules.empty())
       throw Error(args->snapshot + ": lists no modules, so it has no symbols to look up");
     auto symbolizer = args->symbols.make(model);
-    LnReport report = ln_report(model, *symbolizer, *address, args->exact);
+    LnReport report = ln_report(model, *symbolizer, address, args->exact);
     if (args->json)
       std::cout << ln_json(report).dump(2) << "\n";
     else

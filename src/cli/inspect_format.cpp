@@ -1,6 +1,7 @@
 #include "cli/inspect_format.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 
 #include "util/error.h"
 #include "util/units.h"
@@ -13,6 +14,14 @@ std::string signed_hex(int64_t n) {
   if (n == 0) return "0";
   uint64_t magnitude = n < 0 ? static_cast<uint64_t>(-(n + 1)) + 1 : static_cast<uint64_t>(n);
   return (n < 0 ? "-" : "+") + format_hex_plain(magnitude);
+}
+
+// What the user typed, safe to echo in a one-line error (no control bytes, bounded length).
+std::string printable(const std::string& text) {
+  std::string out;
+  for (char c : text.substr(0, 40)) out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+  if (text.size() > 40) out += "...";
+  return out;
 }
 
 }  // namespace
@@ -59,8 +68,11 @@ uint64_t parse_size_option(const std::string& text, const std::string& option) {
 }
 
 uint64_t parse_address_argument(const std::string& text) {
-  std::optional<uint64_t> value = parse_number(text, true);
-  if (!value) throw Error("'" + text + "' is not an address (hex, e.g. 0x55d0c3a0 or 55d0c3a0)");
+  std::optional<uint64_t> value = parse_address(text);
+  if (!value)
+    throw Error("'" + printable(text) +
+                    "' is not an address (hex by default: 55d0c3a0 or 0x55d0c3a0; 0n for decimal)",
+                2);
   return *value;
 }
 

@@ -1,4 +1,4 @@
-// Shared by the heap inspection commands (summary, stat, blocks, block): number style
+// Shared by the heap inspection commands (summary, stat, blocks, block, ln): number style
 // (decimal with units, or WinDbg-style hex), symbol options, and JSON number helpers.
 #pragma once
 
@@ -42,7 +42,9 @@ std::string json_address(uint64_t address);
 // Throws leakdbg::Error naming the option on anything malformed.
 uint64_t parse_size_option(const std::string& text, const std::string& option);
 
-// Parses an address: hex with or without 0x (as debuggers print them), 0n for decimal.
+// Parses an address argument by util's parse_address (hex by default, 0x hex, 0n decimal).
+// Throws leakdbg::Error with exit code 2 on anything malformed: a usage error, which `block`
+// must not report as its exit 1 (address in no block).
 uint64_t parse_address_argument(const std::string& text);
 
 }  // namespace leakdbg::cli

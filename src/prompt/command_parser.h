@@ -47,6 +47,7 @@ struct ParseResult {
 };
 
 // Numbers as WinDbg reads them: hex by default, 0n for decimal, 0x, backtick in addresses.
+// Addresses go through util's parse_address, as `leakdbg block` and `leakdbg ln` do.
 ParseResult parse_command(std::string_view text);
 
 // "!heap -s; !heap -stat" -> its commands, trimmed; empty pieces dropped.

@@ -4,27 +4,13 @@
 #include <elfutils/libdw.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "symbolize/demangle.h"
+#include "symbolize/dwarf_tags.h"
 
 namespace leakdbg {
 
 namespace {
-
-bool is_function_tag(int tag) { return tag == DW_TAG_subprogram || tag == DW_TAG_entry_point; }
-
-// Scopes that may hold more code ranges below a function: inline expansions and blocks.
-bool may_hold_inline(int tag) {
-  return tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
-         tag == DW_TAG_try_block || tag == DW_TAG_catch_block;
-}
-
-// Where namespaces and classes put their member functions.
-bool is_container_tag(int tag) {
-  return tag == DW_TAG_namespace || tag == DW_TAG_class_type || tag == DW_TAG_structure_type ||
-         tag == DW_TAG_union_type || tag == DW_TAG_module;
-}
 
 const char* attr_string(Dwarf_Die* die, unsigned name) {
   Dwarf_Attribute attr;
@@ -89,56 +75,16 @@ DwarfModule::~DwarfModule() {
   if (dwfl_) dwfl_end(dwfl_);
 }
 
-void DwarfModule::collect_functions(Dwarf_Die* parent, std::vector<PcRange>& out) {
-  Dwarf_Die child;
-  if (dwarf_child(parent, &child) != 0) return;
-  do {
-    int tag = dwarf_tag(&child);
-    if (is_function_tag(tag)) {
-      Dwarf_Addr base = 0, low = 0, high = 0;
-      for (ptrdiff_t off = 0; (off = dwarf_ranges(&child, off, &base, &low, &high)) > 0;)
-        if (high > low) out.push_back({low, high, child});
-    } else if (is_container_tag(tag)) {
-      collect_functions(&child, out);
-    }
-  } while (dwarf_siblingof(&child, &child) == 0);
-}
-
-const std::vector<DwarfModule::PcRange>& DwarfModule::functions_of_cu(Dwarf_Die* cu) {
-  auto [it, inserted] = cu_functions_.try_emplace(cu->addr);
-  if (inserted) {
-    collect_functions(cu, it->second);
-    std::sort(it->second.begin(), it->second.end(),
-              [](const PcRange& a, const PcRange& b) { return a.low < b.low; });
-  }
+CuFunctions& DwarfModule::functions_of_cu(Dwarf_Die* cu) {
+  auto it = cu_functions_.find(cu->addr);
+  if (it == cu_functions_.end()) it = cu_functions_.try_emplace(cu->addr, cu).first;
   return it->second;
 }
 
-bool DwarfModule::find_function(Dwarf_Die* cu, uint64_t dwarf_pc, Dwarf_Die* result) {
-  const auto& ranges = functions_of_cu(cu);
-  auto it = std::upper_bound(ranges.begin(), ranges.end(), dwarf_pc,
-                             [](uint64_t pc, const PcRange& r) { return pc < r.low; });
-  // Ranges of distinct functions do not overlap, so the range starting last at or below pc
-  // is the only candidate; a few more are tried for units with odd overlapping entries
-  // (discarded COMDAT copies left at address 0).
-  for (int tries = 0; tries < 4 && it != ranges.begin(); ++tries) {
-    --it;
-    if (dwarf_pc < it->high) {
-      *result = it->die;
-      return true;
-    }
-  }
-  // Units laid out unusually (functions below other DIEs): ask libdw for the scopes.
-  Dwarf_Die* scopes = nullptr;
-  int n = dwarf_getscopes(cu, dwarf_pc, &scopes);
-  bool found = false;
-  for (int i = 0; i < n && !found; ++i)
-    if (is_function_tag(dwarf_tag(&scopes[i]))) {
-      *result = scopes[i];
-      found = true;
-    }
-  std::free(scopes);
-  return found;
+const std::string& DwarfModule::demangled(const char* mangled) {
+  auto [it, inserted] = demangled_.try_emplace(mangled);
+  if (inserted) it->second = demangle(mangled);
+  return it->second;
 }
 
 std::string DwarfModule::qualified_plain_name(Dwarf_Die* die, const char* name) {
@@ -152,17 +98,7 @@ std::string DwarfModule::qualified_plain_name(Dwarf_Die* die, const char* name) 
       break;
     if (!dwarf_formref_die(&attr, &decl)) break;
   }
-  std::string qualified = name;
-  Dwarf_Die* scopes = nullptr;
-  int n = dwarf_getscopes_die(&decl, &scopes);
-  for (int i = 1; i < n; ++i) {
-    int tag = dwarf_tag(&scopes[i]);
-    if (!is_container_tag(tag)) continue;
-    const char* scope_name = dwarf_diename(&scopes[i]);
-    qualified = std::string(scope_name ? scope_name : "(anonymous namespace)") + "::" + qualified;
-  }
-  std::free(scopes);
-  return qualified;
+  return scope_prefixes_.of(&decl) + name;
 }
 
 const std::string& DwarfModule::die_name(Dwarf_Die* die) {
@@ -171,7 +107,7 @@ const std::string& DwarfModule::die_name(Dwarf_Die* die) {
   const char* linkage = attr_string(die, DW_AT_linkage_name);
   if (!linkage) linkage = attr_string(die, DW_AT_MIPS_linkage_name);
   if (linkage) {
-    it->second = demangle(linkage);
+    it->second = demangled(linkage);
   } else if (const char* name = attr_string(die, DW_AT_name)) {
     it->second = qualified_plain_name(die, name);
   }
@@ -183,10 +119,7 @@ std::vector<SymbolicFrame> DwarfModule::lookup(uint64_t pc) {
   // Our own sorted table: libdwfl's address-to-symbol lookup scans the whole table.
   const ModuleSymbol* symbol = symbol_containing(pc);
   SymbolicFrame outer;
-  if (symbol) {
-    outer.function = demangle(symbol->raw_name);
-    outer.offset = pc - symbol->start;
-  }
+  if (symbol) outer.offset = pc - symbol->start;
   if (Dwfl_Line* line = dwfl_module_getsrc(module_, pc)) {
     int lineno = 0;
     if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
@@ -198,7 +131,7 @@ std::vector<SymbolicFrame> DwarfModule::lookup(uint64_t pc) {
   Dwarf_Addr bias = 0;
   Dwarf_Die* cu = dwfl_module_addrdie(module_, pc, &bias);
   Dwarf_Die function;
-  if (cu && find_function(cu, pc - bias, &function)) {
+  if (cu && functions_of_cu(cu).find(pc - bias, &function)) {
     // Walk down from the function to the innermost inline expansion holding pc.
     std::vector<Dwarf_Die> chain;
     Dwarf_Die scope = function;
@@ -230,8 +163,7 @@ std::vector<SymbolicFrame> DwarfModule::lookup(uint64_t pc) {
       frames.push_back(std::move(frame));
       call_site(&*it, &file, &line);
     }
-    const std::string& name = die_name(&function);
-    if (!name.empty()) outer.function = name;
+    outer.function = die_name(&function);
     outer.file = file;
     outer.line = line;
     if (!symbol) {
@@ -240,6 +172,8 @@ std::vector<SymbolicFrame> DwarfModule::lookup(uint64_t pc) {
         outer.offset = pc - bias - entry;
     }
   }
+  // The symbol table names what DWARF leaves unnamed; demangled only then, as it is slow.
+  if (outer.function.empty() && symbol) outer.function = demangled(symbol->raw_name.c_str());
   if (outer.function.empty() && outer.file.empty() && frames.empty()) return frames;
   frames.push_back(std::move(outer));
   return frames;

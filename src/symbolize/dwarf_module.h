@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "model/heap_model.h"
+#include "symbolize/cu_functions.h"
+#include "symbolize/scope_prefixes.h"
 
 namespace leakdbg {
 
@@ -52,15 +54,10 @@ class DwarfModule {
  private:
   DwarfModule() = default;
 
-  struct PcRange {
-    uint64_t low = 0, high = 0;  // DWARF addresses, [low, high)
-    Dwarf_Die die;
-  };
-  const std::vector<PcRange>& functions_of_cu(Dwarf_Die* cu);
-  void collect_functions(Dwarf_Die* parent, std::vector<PcRange>& out);
-  bool find_function(Dwarf_Die* cu, uint64_t dwarf_pc, Dwarf_Die* result);
+  CuFunctions& functions_of_cu(Dwarf_Die* cu);
   const std::string& die_name(Dwarf_Die* die);
   std::string qualified_plain_name(Dwarf_Die* die, const char* name);
+  const std::string& demangled(const char* mangled);
 
   Dwfl_Callbacks callbacks_{};
   std::string debuginfo_path_;
@@ -70,8 +67,12 @@ class DwarfModule {
   std::string build_id_;
   bool has_dwarf_ = false;
   // Keyed by the DIE's address in the mapped debug data: unique even across a dwz alt file.
-  std::unordered_map<const void*, std::vector<PcRange>> cu_functions_;
+  std::unordered_map<const void*, CuFunctions> cu_functions_;
   std::unordered_map<const void*, std::string> die_names_;
+  ScopePrefixes scope_prefixes_;
+  // Keyed by the name's address (symbol table entries, .debug_str): every inline copy of a
+  // function shares one linkage name, and demangling is the costly part of naming it.
+  std::unordered_map<const char*, std::string> demangled_;
   std::vector<ModuleSymbol> symbols_;
   bool symbols_loaded_ = false;
 };

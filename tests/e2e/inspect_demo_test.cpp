@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -114,8 +115,8 @@ TEST_F(InspectDemo, BlockShowsTheStackDownToTheParser) {
     std::string function = frames[i]["function"];
     // The tracker's own operator new is removed from stacks, so the innermost kept frames
     // are the standard library's allocator internals (inlined into the plugin).
-    if (runtime < 0 && (function.find("operator new") != std::string::npos ||
-                        function.rfind("std::", 0) == 0))
+    if (runtime < 0 &&
+        (function.find("operator new") != std::string::npos || function.rfind("std::", 0) == 0))
       runtime = static_cast<ptrdiff_t>(i);
     if (parser < 0 && function.find("ConfigParser::parse_base_info") != std::string::npos)
       parser = static_cast<ptrdiff_t>(i);
@@ -138,6 +139,16 @@ TEST_F(InspectDemo, BlockShowsTheStackDownToTheParser) {
   EXPECT_TRUE(same_line) << "block: " << frame.dump() << "\nln: " << ln.dump(1);
   e2e::Result text = e2e::run({e2e::leakdbg(), "ln", last(), frame["address"].get<std::string>()});
   EXPECT_NE(text.out.find("parse_base_info"), std::string::npos) << text.out;
+
+  // The address typed as WinDbg users do, bare hex or 0n decimal, is the same address.
+  std::string hex = frame["address"].get<std::string>();
+  ASSERT_EQ(hex.rfind("0x", 0), 0u) << hex;
+  uint64_t value = std::stoull(hex.substr(2), nullptr, 16);
+  for (const std::string& typed : {hex.substr(2), "0n" + std::to_string(value)}) {
+    nlohmann::json again = command({"ln", last(), typed, "--json"});
+    EXPECT_EQ(again["address"], ln["address"]) << typed;
+    EXPECT_EQ(again["frames"], ln["frames"]) << typed;
+  }
 }
 
 TEST_F(InspectDemo, LeakedPolymorphicObjectIsNamedByItsClass) {

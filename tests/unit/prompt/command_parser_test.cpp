@@ -75,6 +75,15 @@ TEST(ParseCommand, AddressesWithBacktick) {
   error_of("ln xyz");
 }
 
+TEST(ParseCommand, AddressesReadAsOnTheCommandLine) {
+  EXPECT_EQ(parsed("ln 401000").address, 0x401000u);
+  EXPECT_EQ(parsed("ln 0x401000").address, 0x401000u);
+  EXPECT_EQ(parsed("ln 0n4198400").address, 0x401000u);
+  EXPECT_EQ(parsed("!heap -p -a 0n4198400").address, 0x401000u);
+  EXPECT_NE(error_of("ln 0n1f").find("bad address"), std::string::npos);
+  EXPECT_NE(error_of("!heap -p -a 0x").find("0n prefix for decimal"), std::string::npos);
+}
+
 TEST(ParseCommand, SnapHelpQuitAndNothing) {
   EXPECT_EQ(parsed(".snap").kind, CommandKind::kListSnapshots);
   Command snap = parsed(".snap 0n12");
