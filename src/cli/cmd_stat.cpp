@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "analysis/group_key.h"
 #include "analysis/heap_summary.h"
 #include "analysis/load.h"
 #include "analysis/size_stat.h"
@@ -24,23 +25,6 @@ struct StatArgs {
   SymbolFlags symbols;
 };
 
-// The JSON field that names a group, by grouping ("size" is always present besides).
-const char* key_field(GroupBy by) {
-  switch (by) {
-    case GroupBy::kSite:
-      return "site";
-    case GroupBy::kFunction:
-      return "function";
-    case GroupBy::kModule:
-      return "module";
-    case GroupBy::kType:
-      return "type";
-    case GroupBy::kSize:
-      break;
-  }
-  return nullptr;
-}
-
 nlohmann::json stat_json(const StatResult& result, const StatArgs& args) {
   nlohmann::json groups = nlohmann::json::array();
   for (const StatGroup& g : result.groups) {
@@ -48,8 +32,10 @@ nlohmann::json stat_json(const StatResult& result, const StatArgs& args) {
                             {"blocks", g.blocks},
                             {"total", g.total},
                             {"percent", g.percent}};
-    if (const char* field = key_field(result.by))
-      group[field] = result.by == GroupBy::kType ? g.info.key.text : g.info.label;
+    // The group's name goes in a field named after the grouping; "size" is there anyway.
+    if (result.by != GroupBy::kSize)
+      group[std::string(group_by_name(result.by))] =
+          result.by == GroupBy::kType ? g.info.key.text : g.info.label;
     if (result.by == GroupBy::kSite || result.by == GroupBy::kFunction ||
         result.by == GroupBy::kModule)
       group["frames"] = frames_to_json(g.info.frames);

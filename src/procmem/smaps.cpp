@@ -1,9 +1,9 @@
 #include "procmem/smaps.h"
 
-#include <charconv>
-#include <optional>
-
+#include "util/digits.h"
 #include "util/error.h"
+#include "util/proc_maps.h"
+#include "util/text_split.h"
 
 namespace leakdbg::procmem {
 
@@ -35,29 +35,6 @@ std::string excerpt(std::string_view line) {
   return out;
 }
 
-template <typename T>
-std::optional<T> parse_int(std::string_view text, int base) {
-  T value{};
-  if (text.empty()) return std::nullopt;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-// Splits off the next space-separated token; leading spaces are skipped.
-std::string_view next_token(std::string_view& rest) {
-  size_t begin = rest.find_first_not_of(' ');
-  if (begin == std::string_view::npos) {
-    rest = {};
-    return {};
-  }
-  rest.remove_prefix(begin);
-  size_t end = rest.find(' ');
-  std::string_view token = rest.substr(0, end);
-  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-  return token;
-}
-
 bool is_hex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -72,49 +49,38 @@ bool looks_like_header(std::string_view line) {
 }
 
 Mapping parse_header(std::string_view line, size_t line_no) {
+  MapsLine fields;
+  std::string_view bad;
+  MapsField malformed = parse_maps_line(line, fields, &bad);
+  // An inverted range is reported before anything wrong further along the line.
+  if (malformed == MapsField::kRange) fail(line_no, "bad address range '" + excerpt(bad) + "'");
+  if (fields.start >= fields.end)
+    fail(line_no, "empty or inverted address range '" + excerpt(fields.range) + "'");
+  switch (malformed) {
+    case MapsField::kPerms:
+      fail(line_no, "bad permissions '" + excerpt(bad) + "'");
+    case MapsField::kOffset:
+      fail(line_no, "bad file offset");
+    case MapsField::kDevice:
+      fail(line_no, "bad device '" + excerpt(bad) + "'");
+    case MapsField::kInode:
+      fail(line_no, "bad inode");
+    case MapsField::kRange:
+    case MapsField::kNone:
+      break;
+  }
   Mapping m;
-  std::string_view rest = line;
-  std::string_view range = next_token(rest);
-  size_t dash = range.find('-');
-  auto start = parse_int<uint64_t>(range.substr(0, dash), 16);
-  auto end = dash == std::string_view::npos ? std::nullopt
-                                            : parse_int<uint64_t>(range.substr(dash + 1), 16);
-  if (!start || !end) fail(line_no, "bad address range '" + excerpt(range) + "'");
-  if (*start >= *end) fail(line_no, "empty or inverted address range '" + excerpt(range) + "'");
-  m.start = *start;
-  m.end = *end;
-
-  std::string_view perms = next_token(rest);
-  if (perms.size() != 4 || (perms[0] != 'r' && perms[0] != '-') ||
-      (perms[1] != 'w' && perms[1] != '-') || (perms[2] != 'x' && perms[2] != '-') ||
-      (perms[3] != 'p' && perms[3] != 's'))
-    fail(line_no, "bad permissions '" + excerpt(perms) + "'");
-  m.read = perms[0] == 'r';
-  m.write = perms[1] == 'w';
-  m.exec = perms[2] == 'x';
-  m.shared = perms[3] == 's';
-
-  auto offset = parse_int<uint64_t>(next_token(rest), 16);
-  if (!offset) fail(line_no, "bad file offset");
-  m.offset = *offset;
-
-  std::string_view dev = next_token(rest);
-  size_t colon = dev.find(':');
-  auto major = colon == std::string_view::npos ? std::nullopt
-                                               : parse_int<uint32_t>(dev.substr(0, colon), 16);
-  auto minor = colon == std::string_view::npos ? std::nullopt
-                                               : parse_int<uint32_t>(dev.substr(colon + 1), 16);
-  if (!major || !minor) fail(line_no, "bad device '" + excerpt(dev) + "'");
-  m.dev_major = *major;
-  m.dev_minor = *minor;
-
-  auto inode = parse_int<uint64_t>(next_token(rest), 10);
-  if (!inode) fail(line_no, "bad inode");
-  m.inode = *inode;
-
-  // The path is the rest of the line and may itself contain spaces.
-  size_t path_begin = rest.find_first_not_of(' ');
-  if (path_begin != std::string_view::npos) m.path = std::string(rest.substr(path_begin));
+  m.start = fields.start;
+  m.end = fields.end;
+  m.read = fields.read;
+  m.write = fields.write;
+  m.exec = fields.exec;
+  m.shared = fields.shared;
+  m.offset = fields.offset;
+  m.dev_major = fields.dev_major;
+  m.dev_minor = fields.dev_minor;
+  m.inode = fields.inode;
+  m.path = std::string(fields.path);
   return m;
 }
 
@@ -156,11 +122,11 @@ void parse_field(Mapping& m, std::string_view key, std::string_view value, size_
   uint64_t* target = size_field(m, key);
   if (!target && !known_size_key(key)) return;  // THPeligible, ProtectionKey, future fields
   std::string_view rest = value;
-  std::string_view number = next_token(rest);
-  std::string_view unit = next_token(rest);
-  if (unit != "kB" || !next_token(rest).empty())
+  std::string_view number = take_field(rest);
+  std::string_view unit = take_field(rest);
+  if (unit != "kB" || !take_field(rest).empty())
     fail(line_no, std::string(key) + ": expected '<number> kB', got '" + excerpt(value) + "'");
-  auto kib = parse_int<uint64_t>(number, 10);
+  auto kib = parse_unsigned<uint64_t>(number);
   if (!kib) fail(line_no, std::string(key) + ": bad number '" + excerpt(number) + "'");
   if (*kib > UINT64_MAX / 1024) fail(line_no, std::string(key) + ": value too large");
   if (target) *target = *kib * 1024;
@@ -172,9 +138,7 @@ std::vector<Mapping> parse_smaps(std::string_view text) {
   std::vector<Mapping> mappings;
   size_t line_no = 0;
   while (!text.empty()) {
-    size_t eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    std::string_view line = take_line(text);
     ++line_no;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
     if (line.empty()) continue;

@@ -4,6 +4,7 @@
 
 #include "procmem/live_process.h"
 #include "util/error.h"
+#include "util/text_split.h"
 
 namespace leakdbg::procmem {
 
@@ -36,9 +37,7 @@ bool parse_value(std::string_view rest, uint64_t& out) {
 ProcStatus parse_proc_status(std::string_view text) {
   ProcStatus status;
   while (!text.empty()) {
-    size_t eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    std::string_view line = take_line(text);
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     std::string_view key = line.substr(0, colon);

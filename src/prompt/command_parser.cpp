@@ -2,26 +2,11 @@
 
 #include <cctype>
 
+#include "util/text_split.h"
 #include "util/units.h"
 
 namespace leakdbg::prompt {
 namespace {
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-std::vector<std::string_view> words_of(std::string_view text) {
-  std::vector<std::string_view> words;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && is_space(text[i])) ++i;
-    size_t start = i;
-    while (i < text.size() && !is_space(text[i])) ++i;
-    if (i > start) words.push_back(text.substr(start, i - start));
-  }
-  return words;
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -117,7 +102,7 @@ ParseResult parse_heap(const std::vector<std::string_view>& w) {
   if (option == "-flt") return parse_filter(w);
   if (option == "-p") {
     if (w.size() != 4 || lower(w[2]) != "-a") return fail("usage: !heap -p -a ADDRESS");
-    auto address = number(w[3]);
+    auto address = parse_address(w[3]);
     if (!address) return bad_number("address", w[3]);
     Command c;
     c.kind = CommandKind::kHeapAddress;
@@ -130,14 +115,14 @@ ParseResult parse_heap(const std::vector<std::string_view>& w) {
 }  // namespace
 
 ParseResult parse_command(std::string_view text) {
-  auto w = words_of(text);
+  auto w = split_words(text);
   if (w.empty()) return ok(Command{});
   std::string verb = lower(w[0]);
   if (verb == "!heap") return parse_heap(w);
   Command c;
   if (verb == "ln") {
     if (w.size() != 2) return fail("usage: ln ADDRESS");
-    auto address = number(w[1]);
+    auto address = parse_address(w[1]);
     if (!address) return bad_number("address", w[1]);
     c.kind = CommandKind::kNearestSymbol;
     c.address = *address;
@@ -172,7 +157,7 @@ std::vector<std::string> split_command_list(std::string_view line) {
   while (true) {
     size_t semicolon = line.find(';');
     std::string_view piece = line.substr(0, semicolon);
-    auto w = words_of(piece);
+    auto w = split_words(piece);
     if (!w.empty()) {
       size_t start = piece.find_first_not_of(" \t\r\n\v\f");
       size_t end = piece.find_last_not_of(" \t\r\n\v\f");

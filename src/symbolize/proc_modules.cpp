@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,48 +12,24 @@
 
 #include "symbolize/elf_info.h"
 #include "util/error.h"
+#include "util/proc_maps.h"
+#include "util/text_split.h"
 
 namespace leakdbg {
 
 namespace {
 
-bool parse_hex(std::string_view text, uint64_t* value) {
-  if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value, 16);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-// Splits off the next space-separated field.
-std::string_view next_field(std::string_view& rest) {
-  size_t begin = rest.find_first_not_of(' ');
-  if (begin == std::string_view::npos) {
-    rest = {};
-    return {};
-  }
-  rest.remove_prefix(begin);
-  size_t end = rest.find(' ');
-  std::string_view field = rest.substr(0, end);
-  rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
-  return field;
-}
-
 bool parse_line(std::string_view line, MapsEntry* entry) {
-  std::string_view rest = line;
-  std::string_view range = next_field(rest), perms = next_field(rest), offset = next_field(rest),
-                   device = next_field(rest), inode = next_field(rest);
-  size_t dash = range.find('-');
-  if (dash == std::string_view::npos || perms.size() != 4 || device.empty()) return false;
-  if (!parse_hex(range.substr(0, dash), &entry->start) ||
-      !parse_hex(range.substr(dash + 1), &entry->end) || entry->end < entry->start ||
-      !parse_hex(offset, &entry->offset))
-    return false;
-  auto [end, ec] = std::from_chars(inode.data(), inode.data() + inode.size(), entry->inode);
-  if (ec != std::errc() || end != inode.data() + inode.size()) return false;
-  entry->prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
-                (perms[2] == 'x' ? PROT_EXEC : 0);
-  entry->shared = perms[3] == 's';
-  size_t path_begin = rest.find_first_not_of(' ');
-  entry->path = path_begin == std::string_view::npos ? "" : std::string(rest.substr(path_begin));
+  MapsLine fields;
+  if (parse_maps_line(line, fields) != MapsField::kNone || fields.end < fields.start) return false;
+  entry->start = fields.start;
+  entry->end = fields.end;
+  entry->offset = fields.offset;
+  entry->inode = fields.inode;
+  entry->prot = (fields.read ? PROT_READ : 0) | (fields.write ? PROT_WRITE : 0) |
+                (fields.exec ? PROT_EXEC : 0);
+  entry->shared = fields.shared;
+  entry->path = std::string(fields.path);
   return true;
 }
 
@@ -76,9 +51,7 @@ std::vector<MapsEntry> parse_maps(std::string_view text) {
   std::vector<MapsEntry> entries;
   size_t line_number = 0;
   while (!text.empty()) {
-    size_t newline = text.find('\n');
-    std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    std::string_view line = take_line(text);
     ++line_number;
     if (line.empty()) continue;
     MapsEntry entry;

@@ -1,10 +1,11 @@
 #include "util/units.h"
 
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+
+#include "util/digits.h"
 
 namespace leakdbg {
 
@@ -24,13 +25,19 @@ std::string format_bytes(uint64_t bytes) {
 
 std::string format_bytes_signed(int64_t bytes) {
   if (bytes == 0) return "0 B";
-  uint64_t magnitude = bytes < 0 ? static_cast<uint64_t>(-(bytes + 1)) + 1 : static_cast<uint64_t>(bytes);
-  return (bytes < 0 ? "-" : "+") + format_bytes(magnitude);
+  uint64_t magnitude =
+      bytes < 0 ? static_cast<uint64_t>(-(bytes + 1)) + 1 : static_cast<uint64_t>(bytes);
+  // Appending, rather than const char* + std::string, avoids GCC 12's false -Wrestrict at -O3.
+  std::string signed_text(bytes < 0 ? "-" : "+");
+  signed_text += format_bytes(magnitude);
+  return signed_text;
 }
 
 std::string format_count_signed(int64_t n) {
   if (n == 0) return "0";
-  return (n > 0 ? "+" : "") + std::to_string(n);
+  std::string signed_text(n > 0 ? "+" : "");
+  signed_text += std::to_string(n);
+  return signed_text;
 }
 
 std::string format_hex(uint64_t value) { return "0x" + format_hex_plain(value); }
@@ -60,42 +67,46 @@ std::string format_percent(double fraction) {
   return buf;
 }
 
-static std::optional<uint64_t> parse_digits(std::string_view text, int base) {
-  if (text.empty()) return std::nullopt;
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 std::optional<uint64_t> parse_number(std::string_view text, bool default_hex) {
   // WinDbg accepts a backtick inside 64-bit addresses: 00007ff6`12345678.
   std::string cleaned;
   for (char c : text)
     if (c != '`') cleaned.push_back(c);
   std::string_view t = cleaned;
-  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) return parse_digits(t.substr(2), 16);
-  if (t.size() > 2 && t[0] == '0' && (t[1] == 'n' || t[1] == 'N')) return parse_digits(t.substr(2), 10);
-  if (t.size() > 1 && (t.back() == 'h' || t.back() == 'H')) return parse_digits(t.substr(0, t.size() - 1), 16);
-  return parse_digits(t, default_hex ? 16 : 10);
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X'))
+    return parse_unsigned<uint64_t>(t.substr(2), 16);
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'n' || t[1] == 'N'))
+    return parse_unsigned<uint64_t>(t.substr(2), 10);
+  if (t.size() > 1 && (t.back() == 'h' || t.back() == 'H'))
+    return parse_unsigned<uint64_t>(t.substr(0, t.size() - 1), 16);
+  return parse_unsigned<uint64_t>(t, default_hex ? 16 : 10);
 }
+
+std::optional<uint64_t> parse_address(std::string_view text) { return parse_number(text, true); }
 
 std::optional<uint64_t> parse_size(std::string_view text) {
   size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+    ++i;
   if (i == 0) return std::nullopt;
   std::string number(text.substr(0, i));
   char* end = nullptr;
   double value = std::strtod(number.c_str(), &end);
   if (end != number.c_str() + number.size() || !std::isfinite(value)) return std::nullopt;
   std::string unit;
-  for (char c : text.substr(i)) unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : text.substr(i))
+    unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   double scale = 1;
-  if (unit.empty() || unit == "b") scale = 1;
-  else if (unit == "k" || unit == "kb" || unit == "kib") scale = 1024.0;
-  else if (unit == "m" || unit == "mb" || unit == "mib") scale = 1024.0 * 1024;
-  else if (unit == "g" || unit == "gb" || unit == "gib") scale = 1024.0 * 1024 * 1024;
-  else return std::nullopt;
+  if (unit.empty() || unit == "b")
+    scale = 1;
+  else if (unit == "k" || unit == "kb" || unit == "kib")
+    scale = 1024.0;
+  else if (unit == "m" || unit == "mb" || unit == "mib")
+    scale = 1024.0 * 1024;
+  else if (unit == "g" || unit == "gb" || unit == "gib")
+    scale = 1024.0 * 1024 * 1024;
+  else
+    return std::nullopt;
   double bytes = value * scale;
   if (bytes >= static_cast<double>(std::numeric_limits<uint64_t>::max())) return std::nullopt;
   return static_cast<uint64_t>(std::llround(bytes));

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "util/error.h"
+#include "util/text_split.h"
 #include "winimport/model_builder.h"
 #include "winimport/parsers.h"
 #include "winimport/sections.h"
@@ -49,12 +50,8 @@ std::string model_kind(const std::set<TextKind>& kinds) {
 bool looks_like_windows_text(std::string_view text) {
   constexpr size_t kLinesChecked = 4000;
   size_t checked = 0;
-  while (!text.empty() && checked++ < kLinesChecked) {
-    size_t end = text.find('\n');
-    if (is_telltale(text.substr(0, end))) return true;
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
+  while (!text.empty() && checked++ < kLinesChecked)
+    if (is_telltale(take_line(text))) return true;
   return false;
 }
 

@@ -1,8 +1,8 @@
 #include "winimport/text_lines.h"
 
 #include <cctype>
-#include <charconv>
 
+#include "util/digits.h"
 #include "util/error.h"
 
 namespace leakdbg::winimport {
@@ -11,12 +11,9 @@ std::vector<Line> split_lines(std::string_view text) {
   std::vector<Line> lines;
   size_t number = 1;
   while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
+    std::string_view line = take_line(text);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     lines.push_back({line, number++});
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
   }
   return lines;
 }
@@ -29,18 +26,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   return text;
-}
-
-std::vector<std::string_view> split_words(std::string_view text) {
-  std::vector<std::string_view> words;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && is_space(text[i])) ++i;
-    size_t start = i;
-    while (i < text.size() && !is_space(text[i])) ++i;
-    if (i > start) words.push_back(text.substr(start, i - start));
-  }
-  return words;
 }
 
 static char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
@@ -71,19 +56,11 @@ std::optional<uint64_t> parse_hex(std::string_view text) {
     joined = std::string(text.substr(0, tick)) + std::string(text.substr(tick + 1));
     text = joined;
   }
-  if (text.empty()) return std::nullopt;
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
+  return parse_unsigned<uint64_t>(text, 16);
 }
 
 std::optional<uint64_t> parse_decimal(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 10);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
+  return parse_unsigned<uint64_t>(text);
 }
 
 void TextSource::fail(const Line& line, const std::string& problem) const {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/text_split.h"  // split_words, for the importers
+
 namespace leakdbg::winimport {
 
 struct Line {
@@ -18,7 +20,6 @@ struct Line {
 std::vector<Line> split_lines(std::string_view text);
 
 std::string_view trim(std::string_view text);
-std::vector<std::string_view> split_words(std::string_view text);
 bool starts_with_nocase(std::string_view text, std::string_view prefix);
 bool contains_nocase(std::string_view text, std::string_view needle);
 

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -15,23 +17,39 @@ extern char** environ;
 
 namespace e2e {
 
-Result run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-           double timeout_seconds) {
-  Result result;
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return result;
+namespace {
+
+// This process's environment with the extra entries after it.
+std::vector<std::string> environment_with(const std::vector<std::string>& env) {
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
   for (const auto& kv : env) env_strings.push_back(kv);
+  return env_strings;
+}
+
+// execve wants NULL-terminated arrays of mutable strings; they point into `strings`.
+std::vector<char*> c_array(const std::vector<std::string>& strings) {
+  std::vector<char*> array;
+  for (const auto& s : strings) array.push_back(const_cast<char*>(s.c_str()));
+  array.push_back(nullptr);
+  return array;
+}
+
+Result run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                   double timeout_seconds, const std::string& stdin_path) {
+  Result result;
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return result;
+  std::vector<std::string> env_strings = environment_with(env);
   pid_t pid = fork();
   if (pid == 0) {
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
-    std::vector<char*> args, envp;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    for (const auto& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
+    if (!stdin_path.empty()) {
+      int in = open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (in < 0 || dup2(in, 0) < 0) _exit(127);
+    }
+    std::vector<char*> args = c_array(argv), envp = c_array(env_strings);
     execve(args[0], args.data(), envp.data());
     _exit(127);
   }
@@ -43,7 +61,9 @@ Result run(const std::vector<std::string>& argv, const std::vector<std::string>&
   int open_fds = 2;
   char buf[65536];
   while (open_fds > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) {
       kill(pid, SIGKILL);
       ADD_FAILURE() << "timed out: " << argv[0];
@@ -70,8 +90,30 @@ Result run(const std::vector<std::string>& argv, const std::vector<std::string>&
   return result;
 }
 
+}  // namespace
+
+Result run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+           double timeout_seconds) {
+  return run_process(argv, env, timeout_seconds, "");
+}
+
+Result run_with_input(const std::vector<std::string>& argv, const std::string& stdin_path) {
+  return run_process(argv, {}, 120, stdin_path);
+}
+
+pid_t start(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  std::vector<std::string> env_strings = environment_with(env);
+  std::vector<char*> args = c_array(argv), envp = c_array(env_strings);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), envp.data()) != 0) return -1;
+  return pid;
+}
+
 std::string bin(const std::string& name) { return std::string(LEAKDBG_BIN_DIR) + "/" + name; }
 std::string leakdbg() { return bin("leakdbg"); }
+std::string tracker_library() {
+  return std::string(LEAKDBG_BIN_DIR) + "/../lib/leakdbg/libleakdbg.so";
+}
 
 std::string scratch_dir(const std::string& tag) {
   namespace fs = std::filesystem;
@@ -82,13 +124,30 @@ std::string scratch_dir(const std::string& tag) {
   return dir.string();
 }
 
+std::vector<std::string> files_in(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> paths;
+  if (!fs::exists(dir)) return paths;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file()) paths.push_back(entry.path().string());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
 nlohmann::json json_of(const Result& r) {
   try {
     return nlohmann::json::parse(r.out);
   } catch (const std::exception& e) {
-    ADD_FAILURE() << "not JSON (" << e.what() << "): " << r.out.substr(0, 500) << "\nstderr: " << r.err;
+    ADD_FAILURE() << "not JSON (" << e.what() << "): " << r.out.substr(0, 500)
+                  << "\nstderr: " << r.err;
     return {};
   }
+}
+
+nlohmann::json info(const std::string& snapshot) {
+  Result r = run({leakdbg(), "info", "--json", snapshot});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json_of(r);
 }
 
 }  // namespace e2e

@@ -12,37 +12,19 @@
 
 namespace {
 
-std::string tracker_library() {
-  return std::string(LEAKDBG_BIN_DIR) + "/../lib/leakdbg/libleakdbg.so";
-}
-
-std::vector<std::string> snapshot_names(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir))
-    if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-nlohmann::json info(const std::string& path) {
-  e2e::Result r = e2e::run({e2e::leakdbg(), "info", "--json", path});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return e2e::json_of(r);
-}
-
 e2e::Result run_tracked(const std::vector<std::string>& argv, const std::string& dir,
                         std::vector<std::string> env = {}) {
-  env.push_back("LD_PRELOAD=" + tracker_library());
+  env.push_back("LD_PRELOAD=" + e2e::tracker_library());
   env.push_back("LEAKDBG_OUTPUT_DIR=" + dir);
   return e2e::run(argv, env);
 }
 
 uint64_t exit_blocks(const std::string& dir) {
-  auto names = snapshot_names(dir);
-  EXPECT_FALSE(names.empty());
-  if (names.empty()) return 0;
-  EXPECT_NE(names.back().find("-exit.ldsnap"), std::string::npos) << names.back();
-  return info(dir + "/" + names.back())["blocks"].get<uint64_t>();
+  auto paths = e2e::files_in(dir);
+  EXPECT_FALSE(paths.empty());
+  if (paths.empty()) return 0;
+  EXPECT_NE(paths.back().find("-exit.ldsnap"), std::string::npos) << paths.back();
+  return e2e::info(paths.back())["blocks"].get<uint64_t>();
 }
 
 TEST(TrackerLeaks, ExitSnapshotCountsExactlyTheLeakedObjects) {
@@ -65,17 +47,18 @@ TEST(TrackerLeaks, IntervalAndApiSnapshotsAreOrderedAndExitIsLast) {
   e2e::Result r = run_tracked({e2e::bin("prog_tracker_leaks"), "2", "10", "800"}, dir,
                               {"LEAKDBG_INTERVAL=0.2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto names = snapshot_names(dir);
-  ASSERT_GE(names.size(), 4u);
-  for (const auto& name : names) {
-    EXPECT_NE(name[0], '.') << "temporary file left: " << name;
+  auto paths = e2e::files_in(dir);
+  ASSERT_GE(paths.size(), 4u);
+  for (const auto& path : paths) {
+    EXPECT_NE(std::filesystem::path(path).filename().string()[0], '.')
+        << "temporary file left: " << path;
   }
   uint64_t previous = 0;
   bool saw_api = false, saw_interval = false;
-  for (size_t i = 0; i < names.size(); ++i) {
-    nlohmann::json j = info(dir + "/" + names[i]);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    nlohmann::json j = e2e::info(paths[i]);
     uint64_t sequence = j["sequence"].get<uint64_t>();
-    EXPECT_EQ(sequence, previous + 1) << names[i];
+    EXPECT_EQ(sequence, previous + 1) << paths[i];
     previous = sequence;
     std::string trigger = j["trigger"].get<std::string>();
     if (trigger == "api") {
@@ -86,7 +69,7 @@ TEST(TrackerLeaks, IntervalAndApiSnapshotsAreOrderedAndExitIsLast) {
       saw_interval = true;
       EXPECT_GE(j["samples"].get<uint64_t>(), 1u);
     }
-    if (i + 1 == names.size()) {
+    if (i + 1 == paths.size()) {
       EXPECT_EQ(trigger, "exit");
     }
     EXPECT_GE(j["stacks"].get<uint64_t>(), 1u);
@@ -100,9 +83,9 @@ TEST(TrackerLeaks, StacksGoThroughTheCallChainWithoutFramePointers) {
   std::string dir = e2e::scratch_dir("tracker-depth");
   e2e::Result r = run_tracked({e2e::bin("prog_tracker_leaks"), "1", "5"}, dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto names = snapshot_names(dir);
-  ASSERT_FALSE(names.empty());
-  nlohmann::json j = info(dir + "/" + names.back());
+  auto paths = e2e::files_in(dir);
+  ASSERT_FALSE(paths.empty());
+  nlohmann::json j = e2e::info(paths.back());
   // new <- make_widget <- build_level2 <- build_level1 <- worker <- thread entry ...
   EXPECT_GE(j["max_stack_depth"].get<uint64_t>(), 6u);
   EXPECT_EQ(j["tracker"]["dropped_events"], 0);
@@ -113,10 +96,7 @@ TEST(TrackerLeaks, FramePointerBuildGivesTheSameCountsAndDepth) {
   std::string dir_fp = e2e::scratch_dir("tracker-fp-with");
   ASSERT_EQ(run_tracked({e2e::bin("prog_tracker_leaks"), "2", "30"}, dir).exit_code, 0);
   ASSERT_EQ(run_tracked({e2e::bin("prog_tracker_leaks_fp"), "2", "30"}, dir_fp).exit_code, 0);
-  auto last = [](const std::string& d) {
-    auto names = snapshot_names(d);
-    return info(d + "/" + names.back());
-  };
+  auto last = [](const std::string& d) { return e2e::info(e2e::files_in(d).back()); };
   nlohmann::json without = last(dir), with = last(dir_fp);
   EXPECT_EQ(with["blocks"], without["blocks"]);
   EXPECT_EQ(with["max_stack_depth"], without["max_stack_depth"]);
@@ -124,12 +104,12 @@ TEST(TrackerLeaks, FramePointerBuildGivesTheSameCountsAndDepth) {
 
 TEST(TrackerLeaks, WithoutOutputDirectoryTheTrackerIsPassive) {
   std::string dir = e2e::scratch_dir("tracker-passive");
-  e2e::Result r =
-      e2e::run({e2e::bin("prog_tracker_leaks"), "2", "10"}, {"LD_PRELOAD=" + tracker_library()});
+  e2e::Result r = e2e::run({e2e::bin("prog_tracker_leaks"), "2", "10"},
+                           {"LD_PRELOAD=" + e2e::tracker_library()});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "");
-  EXPECT_TRUE(snapshot_names(dir).empty());
+  EXPECT_TRUE(e2e::files_in(dir).empty());
 }
 
 TEST(TrackerLeaks, UnwritableOutputDirectoryGivesOneLineAndTheProgramRunsOn) {

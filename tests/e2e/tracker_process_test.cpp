@@ -1,13 +1,11 @@
 // Process life events under the tracker: fork (continue or stop), exec (untracked unless
 // asked), and on-demand snapshots through the control socket.
 #include <gtest/gtest.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -18,47 +16,26 @@
 
 #include "e2e_util.h"
 
-extern char** environ;
-
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string tracker_library() {
-  return std::string(LEAKDBG_BIN_DIR) + "/../lib/leakdbg/libleakdbg.so";
-}
-
-std::vector<std::string> snapshot_paths(const std::string& dir) {
-  std::vector<std::string> paths;
-  if (!fs::exists(dir)) return paths;
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.is_regular_file()) paths.push_back(entry.path().string());
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
-
-nlohmann::json info(const std::string& path) {
-  e2e::Result r = e2e::run({e2e::leakdbg(), "info", "--json", path});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return e2e::json_of(r);
-}
-
 uint64_t blocks_of_exit_snapshot(const std::string& dir) {
-  auto paths = snapshot_paths(dir);
+  auto paths = e2e::files_in(dir);
   if (paths.empty()) return 0;
-  return info(paths.back())["blocks"].get<uint64_t>();
+  return e2e::info(paths.back())["blocks"].get<uint64_t>();
 }
 
 TEST(TrackerProcess, ForkedChildContinuesInItsOwnSeries) {
   std::string dir = e2e::scratch_dir("tracker-fork");
   e2e::Result r = e2e::run({e2e::bin("prog_tracker_fork")},
-                           {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir});
+                           {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   int child = std::stoi(r.out);
   std::string child_dir = dir + "/fork-" + std::to_string(child);
-  auto child_snapshots = snapshot_paths(child_dir);
+  auto child_snapshots = e2e::files_in(child_dir);
   ASSERT_EQ(child_snapshots.size(), 1u);
-  nlohmann::json c = info(child_snapshots[0]);
+  nlohmann::json c = e2e::info(child_snapshots[0]);
   EXPECT_EQ(c["pid"], child);
   EXPECT_EQ(c["trigger"], "exit");
   EXPECT_EQ(c["sequence"], 1);
@@ -70,27 +47,27 @@ TEST(TrackerProcess, ForkedChildStopsTrackingWhenAsked) {
   std::string dir = e2e::scratch_dir("tracker-fork-stop");
   e2e::Result r = e2e::run(
       {e2e::bin("prog_tracker_fork")},
-      {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_FORK=stop"});
+      {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_FORK=stop"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   int child = std::stoi(r.out);
   EXPECT_FALSE(fs::exists(dir + "/fork-" + std::to_string(child)));
-  EXPECT_EQ(snapshot_paths(dir).size(), 1u);
+  EXPECT_EQ(e2e::files_in(dir).size(), 1u);
 }
 
 TEST(TrackerProcess, ExecdProgramsRunUntrackedByDefault) {
   std::string dir = e2e::scratch_dir("tracker-exec");
   e2e::Result r = e2e::run(
       {e2e::bin("prog_tracker_exec")},
-      {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_FORK=stop"});
+      {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_FORK=stop"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "child LD_PRELOAD=[]\n");
-  EXPECT_EQ(snapshot_paths(dir).size(), 1u);  // the parent's exit snapshot only
+  EXPECT_EQ(e2e::files_in(dir).size(), 1u);  // the parent's exit snapshot only
 }
 
 TEST(TrackerProcess, FollowExecTracksTheExecdProgramInItsOwnFolder) {
   std::string dir = e2e::scratch_dir("tracker-exec-follow");
   e2e::Result r = e2e::run({e2e::bin("prog_tracker_exec")},
-                           {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir,
+                           {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir,
                             "LEAKDBG_FORK=stop", "LEAKDBG_FOLLOW_EXEC=1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("libleakdbg"), std::string::npos) << r.out;
@@ -98,7 +75,7 @@ TEST(TrackerProcess, FollowExecTracksTheExecdProgramInItsOwnFolder) {
   for (const auto& entry : fs::directory_iterator(dir))
     if (entry.is_directory() && entry.path().filename().string().rfind("exec-", 0) == 0) {
       ++exec_series;
-      EXPECT_EQ(snapshot_paths(entry.path().string()).size(), 1u);
+      EXPECT_EQ(e2e::files_in(entry.path().string()).size(), 1u);
     }
   EXPECT_EQ(exec_series, 1);
 }
@@ -126,24 +103,12 @@ std::string ask(const std::string& socket_path, const std::string& line) {
 
 // Runs prog_tracker_ending MODE under the tracker; returns its wait status.
 int run_ending(const std::string& dir, const std::string& mode, int signal_to_send) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  env_strings.push_back("LD_PRELOAD=" + tracker_library());
-  env_strings.push_back("LEAKDBG_OUTPUT_DIR=" + dir);
-  env_strings.push_back("LEAKDBG_SOCKET_DIR=" + dir + "-sockets");
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  const std::string program = e2e::bin("prog_tracker_ending");
   const std::string ready = dir + "-ready";
   fs::remove(ready);
-  std::vector<std::string> args = {program, mode, "300", ready};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv.data(), envp.data()) != 0)
-    return -1;
+  pid_t pid = e2e::start({e2e::bin("prog_tracker_ending"), mode, "300", ready},
+                         {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir,
+                          "LEAKDBG_SOCKET_DIR=" + dir + "-sockets"});
+  if (pid < 0) return -1;
   if (signal_to_send != 0) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!fs::exists(ready) && std::chrono::steady_clock::now() < deadline)
@@ -158,10 +123,10 @@ int run_ending(const std::string& dir, const std::string& mode, int signal_to_se
 
 // However the process ends, the last snapshot is the exit snapshot with the leaked blocks.
 void expect_exit_snapshot(const std::string& dir, const std::string& label) {
-  auto paths = snapshot_paths(dir);
+  auto paths = e2e::files_in(dir);
   ASSERT_FALSE(paths.empty());
   for (const auto& path : paths) EXPECT_EQ(path.find(".tmp"), std::string::npos) << path;
-  nlohmann::json j = info(paths.back());
+  nlohmann::json j = e2e::info(paths.back());
   EXPECT_EQ(j["trigger"], "exit");
   EXPECT_EQ(j["label"], label);
   EXPECT_GE(j["blocks"].get<uint64_t>(), 300u);
@@ -186,7 +151,7 @@ TEST(TrackerProcess, TerminationSignalsWriteTheExitSnapshotAndStillEndTheProcess
     // The churning threads were alive at the snapshot: their records carry their stacks,
     // which vmmap names by thread id.
     e2e::Result vmmap =
-        e2e::run({e2e::leakdbg(), "vmmap", snapshot_paths(dir).back(), "--detail", "Stack"});
+        e2e::run({e2e::leakdbg(), "vmmap", e2e::files_in(dir).back(), "--detail", "Stack"});
     EXPECT_EQ(vmmap.exit_code, 0) << vmmap.err;
     EXPECT_TRUE(
         std::regex_search(vmmap.out, std::regex(R"(rw-p +thread [0-9]+ \(prog_tracker_en)")))
@@ -198,21 +163,10 @@ TEST(TrackerProcess, ControlSocketTakesSnapshotsOnRequest) {
   std::string dir = e2e::scratch_dir("tracker-socket");
   std::string socket_dir = dir + "-sockets";
   fs::remove_all(socket_dir);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  env_strings.push_back("LD_PRELOAD=" + tracker_library());
-  env_strings.push_back("LEAKDBG_OUTPUT_DIR=" + dir);
-  env_strings.push_back("LEAKDBG_SOCKET_DIR=" + socket_dir);
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::string program = e2e::bin("prog_tracker_leaks");
-  std::vector<std::string> args = {program, "1", "3", "8000"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv.data(), envp.data()), 0);
+  pid_t pid = e2e::start({e2e::bin("prog_tracker_leaks"), "1", "3", "8000"},
+                         {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir,
+                          "LEAKDBG_SOCKET_DIR=" + socket_dir});
+  ASSERT_GT(pid, 0);
 
   std::string socket_path = socket_dir + "/" + std::to_string(pid) + ".sock";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(6);
@@ -223,7 +177,7 @@ TEST(TrackerProcess, ControlSocketTakesSnapshotsOnRequest) {
 
   std::string answer = ask(socket_path, "snapshot from-test\n");
   ASSERT_EQ(answer.rfind("ok ", 0), 0u) << answer;
-  nlohmann::json j = info(answer.substr(3));
+  nlohmann::json j = e2e::info(answer.substr(3));
   EXPECT_EQ(j["trigger"], "request");
   EXPECT_EQ(j["label"], "from-test");
   EXPECT_EQ(ask(socket_path, "format disk\n").rfind("error ", 0), 0u);

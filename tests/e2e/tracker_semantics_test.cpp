@@ -2,7 +2,6 @@
 // and the tracker holds up under threads, a foreign allocator and dlopen/dlclose.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -12,29 +11,12 @@
 
 namespace {
 
-std::string tracker_library() {
-  return std::string(LEAKDBG_BIN_DIR) + "/../lib/leakdbg/libleakdbg.so";
-}
-
-std::vector<std::string> snapshot_paths(const std::string& dir) {
-  std::vector<std::string> paths;
-  for (const auto& entry : std::filesystem::directory_iterator(dir))
-    if (entry.is_regular_file()) paths.push_back(entry.path().string());
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
-
-nlohmann::json info(const std::string& path) {
-  e2e::Result r = e2e::run({e2e::leakdbg(), "info", "--json", path});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return e2e::json_of(r);
-}
-
 TEST(TrackerSemantics, EdgeCasesBehaveAsWithoutTheTracker) {
   std::string dir = e2e::scratch_dir("tracker-edge");
   e2e::Result plain = e2e::run({e2e::bin("prog_tracker_edge")});
-  e2e::Result tracked = e2e::run({e2e::bin("prog_tracker_edge")},
-                                 {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir});
+  e2e::Result tracked =
+      e2e::run({e2e::bin("prog_tracker_edge")},
+               {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_EQ(tracked.exit_code, 0) << tracked.err;
   EXPECT_EQ(tracked.out, plain.out);
@@ -43,14 +25,14 @@ TEST(TrackerSemantics, EdgeCasesBehaveAsWithoutTheTracker) {
   EXPECT_NE(plain.out.find("calloc overflow: null errno=12"), std::string::npos) << plain.out;
   EXPECT_NE(plain.out.find("realloc(p, 0): null"), std::string::npos) << plain.out;
   EXPECT_NE(plain.out.find("new huge: bad_alloc"), std::string::npos) << plain.out;
-  ASSERT_FALSE(snapshot_paths(dir).empty());
+  ASSERT_FALSE(e2e::files_in(dir).empty());
 }
 
 TEST(TrackerSemantics, StressSnapshotsMatchTheProgramsOwnCountsWhenQuiescent) {
   std::string dir = e2e::scratch_dir("tracker-stress");
   e2e::Result r = e2e::run(
       {e2e::bin("prog_tracker_stress"), "6"},
-      {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_INTERVAL=0.1"},
+      {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_INTERVAL=0.1"},
       120);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   unsigned long long blocks = 0, bytes = 0, regions = 0, region_bytes = 0;
@@ -61,11 +43,11 @@ TEST(TrackerSemantics, StressSnapshotsMatchTheProgramsOwnCountsWhenQuiescent) {
             5)
       << r.out;
   ASSERT_EQ(snapshot, 0);
-  auto paths = snapshot_paths(dir);
+  auto paths = e2e::files_in(dir);
   ASSERT_GE(paths.size(), 5u) << "interval snapshots every 0.1 s were expected";
   nlohmann::json start, quiescent;
   for (const auto& path : paths) {
-    nlohmann::json j = info(path);
+    nlohmann::json j = e2e::info(path);
     if (j["label"] == "start") start = j;
     if (j["label"] == "quiescent") quiescent = j;
   }
@@ -88,14 +70,14 @@ TEST(TrackerSemantics, ProgramUsingJemallocIsTrackedWithoutGlibcArenas) {
   auto run_with = [&](const std::string& out, const char* leaks) {
     return e2e::run(
         {e2e::bin("prog_tracker_leaks"), "3", leaks},
-        {"LD_PRELOAD=" + tracker_library() + ":" + jemalloc, "LEAKDBG_OUTPUT_DIR=" + out});
+        {"LD_PRELOAD=" + e2e::tracker_library() + ":" + jemalloc, "LEAKDBG_OUTPUT_DIR=" + out});
   };
   e2e::Result base = run_with(base_dir, "0");
   e2e::Result r = run_with(dir, "40");
   ASSERT_EQ(base.exit_code, 0) << base.err;
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  nlohmann::json b = info(snapshot_paths(base_dir).back());
-  nlohmann::json j = info(snapshot_paths(dir).back());
+  nlohmann::json b = e2e::info(e2e::files_in(base_dir).back());
+  nlohmann::json j = e2e::info(e2e::files_in(dir).back());
   EXPECT_EQ(j["allocator"], "other");
   EXPECT_EQ(j["blocks"].get<uint64_t>(), b["blocks"].get<uint64_t>() + 3 * 40);
   EXPECT_TRUE(j["arenas"].empty());
@@ -105,9 +87,9 @@ TEST(TrackerSemantics, UnloadedPluginStaysListedWhileItsBlocksLive) {
   std::string dir = e2e::scratch_dir("tracker-plugin");
   std::string plugin = e2e::bin("tracker_test_plugin.so");
   e2e::Result r = e2e::run({e2e::bin("prog_tracker_plugin"), plugin},
-                           {"LD_PRELOAD=" + tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir});
+                           {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  nlohmann::json j = info(snapshot_paths(dir).back());
+  nlohmann::json j = e2e::info(e2e::files_in(dir).back());
   bool listed_unloaded = false;
   for (const auto& m : j["module_list"])
     if (m["path"].get<std::string>().find("tracker_test_plugin") != std::string::npos)

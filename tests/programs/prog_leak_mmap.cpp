@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "program_options.h"
+
 namespace {
 
 constexpr size_t kSegment = 64 * 1024;
@@ -32,16 +34,10 @@ __attribute__((noinline)) unsigned use_scratch(unsigned seed) {
   return sum;
 }
 
-double seconds_option(int argc, char** argv, double fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--seconds") == 0) return std::atof(argv[i + 1]);
-  return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = seconds_option(argc, argv, 3.0);
+  double seconds = program_options::seconds(argc, argv, 3.0);
   auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   unsigned sum = 0, segments = 0;
   while (std::chrono::steady_clock::now() < end) {

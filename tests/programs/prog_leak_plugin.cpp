@@ -5,10 +5,10 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 #include <thread>
+
+#include "program_options.h"
 
 namespace {
 
@@ -19,16 +19,10 @@ std::string plugin_path(const char* argv0) {
   return dir.substr(0, dir.rfind('/') + 1) + "libleak_config_plugin.so";
 }
 
-double seconds_option(int argc, char** argv, double fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--seconds") == 0) return std::atof(argv[i + 1]);
-  return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = seconds_option(argc, argv, 3.0);
+  double seconds = program_options::seconds(argc, argv, 3.0);
   std::string path = plugin_path(argv[0]);
   void* plugin = dlopen(path.c_str(), RTLD_NOW);
   if (!plugin) {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <thread>
 
+#include "program_options.h"
+
 namespace {
 
 unsigned sink_checksum = 0;
@@ -41,18 +43,11 @@ __attribute__((noinline)) void build_scratch(unsigned id) {
   std::free(grown);
 }
 
-const char* option(int argc, char** argv, const char* name) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
-  return nullptr;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* seconds_text = option(argc, argv, "--seconds");
-  const char* messages_text = option(argc, argv, "--messages");
-  double seconds = seconds_text ? std::atof(seconds_text) : 3.0;
+  const char* messages_text = program_options::option(argc, argv, "--messages");
+  double seconds = program_options::seconds(argc, argv, 3.0);
   long messages = messages_text ? std::atol(messages_text) : 0;
   auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   for (long i = 0; messages > 0 ? i < messages : std::chrono::steady_clock::now() < end; ++i) {

@@ -7,9 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <thread>
 #include <vector>
+
+#include "program_options.h"
 
 namespace {
 
@@ -61,18 +62,11 @@ void worker(unsigned index, double seconds, long requests) {
   }
 }
 
-const char* option(int argc, char** argv, const char* name) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
-  return nullptr;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* seconds_text = option(argc, argv, "--seconds");
-  const char* requests_text = option(argc, argv, "--requests");
-  double seconds = seconds_text ? std::atof(seconds_text) : 3.0;
+  const char* requests_text = program_options::option(argc, argv, "--requests");
+  double seconds = program_options::seconds(argc, argv, 3.0);
   long requests = requests_text ? std::atol(requests_text) : 0;
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < 4; ++t) threads.emplace_back(worker, t, seconds, requests);

@@ -3,11 +3,11 @@
 //   --seconds S   run for S seconds (default 3)
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "program_options.h"
 
 namespace {
 
@@ -22,16 +22,10 @@ __attribute__((noinline)) size_t process_batch(unsigned round) {
   return total;
 }
 
-double seconds_option(int argc, char** argv, double fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--seconds") == 0) return std::atof(argv[i + 1]);
-  return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = seconds_option(argc, argv, 3.0);
+  double seconds = program_options::seconds(argc, argv, 3.0);
   auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   size_t total = 0;
   for (unsigned round = 0; std::chrono::steady_clock::now() < end; ++round) {

@@ -4,10 +4,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <thread>
 #include <unordered_map>
+
+#include "program_options.h"
 
 namespace {
 
@@ -27,16 +28,10 @@ class Cache {
   std::unordered_map<unsigned, std::string> entries_;
 };
 
-double seconds_option(int argc, char** argv, double fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--seconds") == 0) return std::atof(argv[i + 1]);
-  return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = seconds_option(argc, argv, 3.0);
+  double seconds = program_options::seconds(argc, argv, 3.0);
   auto start = std::chrono::steady_clock::now();
   auto end = start + std::chrono::duration<double>(seconds);
   // Keys spread over the whole key space during the warm-up, then only keys already seen.

@@ -3,11 +3,11 @@
 //   --seconds S   run for S seconds (default 3)
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include "program_options.h"
 
 namespace {
 
@@ -23,16 +23,10 @@ class BufferPool {
   void give_back(std::unique_ptr<WorkBuffer> buffer) { buffer.reset(); }
 };
 
-double seconds_option(int argc, char** argv, double fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--seconds") == 0) return std::atof(argv[i + 1]);
-  return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  double seconds = seconds_option(argc, argv, 3.0);
+  double seconds = program_options::seconds(argc, argv, 3.0);
   auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   BufferPool pool;
   unsigned sum = 0;

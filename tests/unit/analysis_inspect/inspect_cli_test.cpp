@@ -1,15 +1,13 @@
 // The inspection commands as users run them: snapshots written from hand-built models, the
 // leakdbg executable run on them, JSON fields, text and exit codes checked.
 #include <gtest/gtest.h>
-#include <unistd.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "e2e_util.h"
 #include "format/model_encoder.h"
 #include "format/records.h"
 #include "inspect_models.h"
@@ -18,43 +16,20 @@ namespace {
 
 using namespace inspect_test;
 namespace fs = std::filesystem;
-// ctest runs the tests of this file as parallel processes: each needs its own folder.
-std::string scratch_dir() { return std::string(INSPECT_SCRATCH) + "/" + std::to_string(getpid()); }
 
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-  nlohmann::json json() const {
-    try {
-      return nlohmann::json::parse(out);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "not JSON: " << out << "\nstderr: " << err;
-      return {};
-    }
-  }
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+// ctest runs the tests of this file as parallel processes: e2e::scratch_dir gives each its
+// own folder, emptied once per process.
+const std::string& scratch_dir() {
+  static const std::string dir = e2e::scratch_dir("inspect-cli");
+  return dir;
 }
 
-CliRun leakdbg(const std::string& args) {
-  std::string err_path = scratch_dir() + "/stderr.txt";
-  std::string command = std::string("'") + LEAKDBG_EXE + "' " + args + " 2>'" + err_path + "'";
-  CliRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.out.append(buffer, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = slurp(err_path);
-  return run;
+// The arguments as typed after `leakdbg`, split at spaces: none of them needs quoting.
+e2e::Result leakdbg(const std::string& args) {
+  std::vector<std::string> argv = {e2e::leakdbg()};
+  std::istringstream words(args);
+  for (std::string word; words >> word;) argv.push_back(word);
+  return e2e::run(argv);
 }
 
 class InspectCli : public ::testing::Test {
@@ -92,7 +67,7 @@ class InspectCli : public ::testing::Test {
     return path;
   }
 
-  static void expect_one_line_error(const CliRun& run, const std::string& needle) {
+  static void expect_one_line_error(const e2e::Result& run, const std::string& needle) {
     EXPECT_NE(run.exit_code, 0);
     EXPECT_TRUE(run.out.empty()) << run.out;
     EXPECT_EQ(run.err.rfind("leakdbg: ", 0), 0u) << run.err;
@@ -104,9 +79,9 @@ class InspectCli : public ::testing::Test {
 };
 
 TEST_F(InspectCli, SummaryShowsTheHeapThatGrew) {
-  CliRun run = leakdbg("summary " + snap_ + " --base " + base_ + " --json");
+  e2e::Result run = leakdbg("summary " + snap_ + " --base " + base_ + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  nlohmann::json j = run.json();
+  nlohmann::json j = e2e::json_of(run);
   ASSERT_TRUE(j["heaps"].is_array());
   std::map<std::string, nlohmann::json> by_id;
   for (const auto& heap : j["heaps"]) by_id[heap["id"]] = heap;
@@ -117,15 +92,15 @@ TEST_F(InspectCli, SummaryShowsTheHeapThatGrew) {
   EXPECT_EQ(by_id["arena1"]["change"]["busy_bytes"], 0);
   EXPECT_EQ(by_id["main"]["alias"], "0x7f00aa000000");
 
-  CliRun text = leakdbg("summary " + snap_ + " --base " + base_);
+  e2e::Result text = leakdbg("summary " + snap_ + " --base " + base_);
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("+1.4 KiB"), std::string::npos) << text.out;
 }
 
 TEST_F(InspectCli, StatGroupsBySizeAndSortsByGrowth) {
-  CliRun run = leakdbg("stat " + snap_ + " --base " + base_ + " --json");
+  e2e::Result run = leakdbg("stat " + snap_ + " --base " + base_ + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  nlohmann::json j = run.json();
+  nlohmann::json j = e2e::json_of(run);
   const auto& first = j["groups"][0];
   EXPECT_EQ(first["size"], 48);
   EXPECT_EQ(first["blocks"], 40);
@@ -133,22 +108,22 @@ TEST_F(InspectCli, StatGroupsBySizeAndSortsByGrowth) {
   EXPECT_EQ(first["growth_blocks"], 30);
   EXPECT_TRUE(first["percent"].is_number());
 
-  CliRun plain = leakdbg("stat " + snap_ + " --json --top 1");
-  nlohmann::json p = plain.json();
+  e2e::Result plain = leakdbg("stat " + snap_ + " --json --top 1");
+  nlohmann::json p = e2e::json_of(plain);
   ASSERT_EQ(p["groups"].size(), 1u);
   EXPECT_EQ(p["groups"][0]["size"], 200000);  // largest total without a base
   EXPECT_EQ(p["groups_total"], 3);
 
-  CliRun hex = leakdbg("stat " + snap_ + " --hex --heap main");
+  e2e::Result hex = leakdbg("stat " + snap_ + " --hex --heap main");
   ASSERT_EQ(hex.exit_code, 0) << hex.err;
   EXPECT_NE(hex.out.find("\n  30      28"), std::string::npos)
       << hex.out;  // size 0x30, 0x28 blocks
 }
 
 TEST_F(InspectCli, BlocksListsOneSizeWithHints) {
-  CliRun run = leakdbg("blocks " + snap_ + " --size 48 --limit 5 --json");
+  e2e::Result run = leakdbg("blocks " + snap_ + " --size 48 --limit 5 --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  nlohmann::json j = run.json();
+  nlohmann::json j = e2e::json_of(run);
   EXPECT_EQ(j["total"], 40);
   ASSERT_EQ(j["blocks"].size(), 5u);
   EXPECT_EQ(j["blocks"][0]["address"], "0x100000");
@@ -156,15 +131,15 @@ TEST_F(InspectCli, BlocksListsOneSizeWithHints) {
   EXPECT_EQ(j["blocks"][0]["usable"], 56);
   EXPECT_EQ(j["blocks"][0]["type"], "printable \"server.base_url=\"");
 
-  CliRun range = leakdbg("blocks " + snap_ + " --range 0x30 4096");
+  e2e::Result range = leakdbg("blocks " + snap_ + " --range 0x30 4096");
   ASSERT_EQ(range.exit_code, 0) << range.err;
   EXPECT_NE(range.out.find("40 blocks"), std::string::npos) << range.out;  // 4096 excluded
 }
 
 TEST_F(InspectCli, BlockFindsInteriorPointersAndNamesNeighbours) {
-  CliRun run = leakdbg("block " + snap_ + " 0x100048 --json");
+  e2e::Result run = leakdbg("block " + snap_ + " 0x100048 --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  nlohmann::json j = run.json();
+  nlohmann::json j = e2e::json_of(run);
   EXPECT_EQ(j["address"], "0x100040");
   EXPECT_EQ(j["offset"], 8);
   EXPECT_EQ(j["size"], 48);
@@ -172,12 +147,16 @@ TEST_F(InspectCli, BlockFindsInteriorPointersAndNamesNeighbours) {
   EXPECT_EQ(j["frames"].size(), 2u);
   EXPECT_EQ(j["chunk"]["size"], 64);
 
-  CliRun text = leakdbg("block " + snap_ + " 100048");
+  // Bare digits are hex, as WinDbg reads them; 0n marks decimal (0x100048 = 0n1048648).
+  e2e::Result text = leakdbg("block " + snap_ + " 100048");
   EXPECT_NE(text.out.find("|server.base_url=|"), std::string::npos) << text.out;
+  e2e::Result decimal = leakdbg("block " + snap_ + " 0n1048648 --json");
+  ASSERT_EQ(decimal.exit_code, 0) << decimal.err;
+  EXPECT_EQ(e2e::json_of(decimal)["address"], "0x100040");
 
-  CliRun missing = leakdbg("block " + snap_ + " 0x90 --json");
+  e2e::Result missing = leakdbg("block " + snap_ + " 0x90 --json");
   EXPECT_EQ(missing.exit_code, 1);
-  nlohmann::json m = missing.json();
+  nlohmann::json m = e2e::json_of(missing);
   EXPECT_EQ(m["found"], false);
   EXPECT_EQ(m["nearest_above"]["address"], "0x100000");
 }
@@ -187,9 +166,14 @@ TEST_F(InspectCli, BadInputGetsOneLine) {
   expect_one_line_error(leakdbg("stat " + snap_ + " --by colour"), "unknown grouping 'colour'");
   expect_one_line_error(leakdbg("blocks " + snap_ + " --size 4x"), "not a size");
   expect_one_line_error(leakdbg("blocks " + snap_ + " --range 64 48"), "empty size range");
-  expect_one_line_error(leakdbg("block " + snap_ + " 0xzz"), "not an address");
-  expect_one_line_error(leakdbg("summary " + scratch_dir() + "/missing.ldsnap"),
-                        "missing.ldsnap");
+  // A malformed address is a usage error (2), apart from `block`'s "in no block" (1).
+  for (const char* command : {"block ", "ln "})
+    for (const char* address : {" 0xzz", " 0n1f", " 12g"}) {
+      e2e::Result run = leakdbg(command + snap_ + address);
+      expect_one_line_error(run, "is not an address (hex by default");
+      EXPECT_EQ(run.exit_code, 2) << command << address;
+    }
+  expect_one_line_error(leakdbg("summary " + scratch_dir() + "/missing.ldsnap"), "missing.ldsnap");
 
   // A snapshot written by a newer leakdbg.
   std::string newer = scratch_dir() + "/newer.ldsnap";
@@ -202,7 +186,7 @@ TEST_F(InspectCli, BadInputGetsOneLine) {
     out.write(reinterpret_cast<const char*>(&header), sizeof header);
   }
   for (const char* command : {"summary ", "stat ", "block "}) {
-    CliRun run = leakdbg(command + newer + (std::string(command) == "block " ? " 0x10" : ""));
+    e2e::Result run = leakdbg(command + newer + (std::string(command) == "block " ? " 0x10" : ""));
     EXPECT_NE(run.exit_code, 0);
     EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
   }

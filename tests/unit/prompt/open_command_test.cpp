@@ -1,50 +1,26 @@
 // `leakdbg open ... -c '...'` as a user runs it: output shapes, one-line errors, exit codes.
 #include <gtest/gtest.h>
-#include <unistd.h>
-#include <sys/wait.h>
 
-#include <cstdio>
-#include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "e2e_util.h"
 #include "format/model_encoder.h"
 #include "model/heap_model.h"
 
 namespace {
-// ctest runs the tests of this file as parallel processes: each needs its own folder.
-std::string scratch_dir() { return std::string(LEAKDBG_SCRATCH) + "/" + std::to_string(getpid()); }
 
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+// ctest runs the tests of this file as parallel processes: e2e::scratch_dir gives each its
+// own folder, emptied once per process.
+const std::string& scratch_dir() {
+  static const std::string dir = e2e::scratch_dir("prompt-open");
+  return dir;
 }
 
-// Runs leakdbg through the shell; the arguments are single-quoted (none holds a quote).
-CliRun run_leakdbg(const std::vector<std::string>& args) {
-  std::filesystem::create_directories(scratch_dir());
-  std::string err_path = scratch_dir() + "/stderr.txt";
-  std::string command = std::string("'") + LEAKDBG_EXE + "'";
-  for (const auto& a : args) command += " '" + a + "'";
-  command += " 2>'" + err_path + "' </dev/null";
-  CliRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return run;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = slurp(err_path);
-  return run;
+// leakdbg with these arguments; its standard input is empty, so `open` never waits for
+// commands typed after the -c ones.
+e2e::Result run_leakdbg(std::vector<std::string> args) {
+  args.insert(args.begin(), e2e::leakdbg());
+  return e2e::run_with_input(args, "/dev/null");
 }
 
 bool has(const std::string& text, const std::string& part) {
@@ -106,7 +82,6 @@ leakdbg::HeapModel synthetic_model(uint64_t sequence, size_t extra_48_byte_block
 }
 
 std::string write_synthetic(const std::string& name, uint64_t sequence, size_t extra) {
-  std::filesystem::create_directories(scratch_dir());
   std::string path = scratch_dir() + "/" + name;
   leakdbg::fmt::write_snapshot(synthetic_model(sequence, extra), path);
   return path;
@@ -116,7 +91,8 @@ std::string write_synthetic(const std::string& name, uint64_t sequence, size_t e
 
 TEST(OpenCommand, WindbgCommandsOnASnapshot) {
   std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
-  CliRun r = run_leakdbg({"open", snap, "-c",
+  e2e::Result r =
+      run_leakdbg({"open", snap, "-c",
                    "!heap -s; !heap -stat -h main; !heap -flt s 0n48; !heap -p -a 5000018"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;
@@ -140,7 +116,7 @@ TEST(OpenCommand, WindbgCommandsOnASnapshot) {
 TEST(OpenCommand, SnapSwitchesBetweenSnapshots) {
   std::string first = write_synthetic("0001-interval.ldsnap", 1, 0);
   std::string second = write_synthetic("0002-interval.ldsnap", 2, 3);
-  CliRun r = run_leakdbg(
+  e2e::Result r = run_leakdbg(
       {"open", first, second, "-c", "!heap -stat -h main; .snap 1; !heap -stat -h main; .snap"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   size_t before = r.out.find("    30 5 - f0");
@@ -153,8 +129,8 @@ TEST(OpenCommand, SnapSwitchesBetweenSnapshots) {
 
 TEST(OpenCommand, ImportedWindowsTextAnswersTheSameCommands) {
   std::string log = std::string(LEAKDBG_WINDOWS_DATA) + "/session.txt";
-  CliRun r =
-      run_leakdbg({"open", log, "-c", "!heap -stat -h 0d7b0000; !heap -p -a 1a949568; ln 6fd7199b"});
+  e2e::Result r = run_leakdbg(
+      {"open", log, "-c", "!heap -stat -h 0d7b0000; !heap -p -a 1a949568; ln 6fd7199b"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(has(r.out, "    30 e793 - 2b6b90  (")) << r.out;
   EXPECT_TRUE(has(r.out, "Plugin!CCommonCfg::Parse+0x19b")) << r.out;
@@ -163,12 +139,12 @@ TEST(OpenCommand, ImportedWindowsTextAnswersTheSameCommands) {
 
 TEST(OpenCommand, BadCommandsAndBadFilesGiveOneLineAndNonZeroExit) {
   std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
-  CliRun bad = run_leakdbg({"open", snap, "-c", "!heap -flt r 40 20; !heap -s"});
+  e2e::Result bad = run_leakdbg({"open", snap, "-c", "!heap -flt r 40 20; !heap -s"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(bad.err, "leakdbg: !heap -flt r MIN MAX: MIN must be below MAX (MAX is exclusive)\n");
   EXPECT_TRUE(has(bad.out, "mmap-chunks")) << bad.out;  // the next command still ran
   std::string corrupt = std::string(LEAKDBG_WINDOWS_DATA) + "/malformed/heap-stat-bad-total.txt";
-  CliRun broken = run_leakdbg({"open", corrupt, "-c", "!heap -s"});
+  e2e::Result broken = run_leakdbg({"open", corrupt, "-c", "!heap -s"});
   EXPECT_EQ(broken.exit_code, 1);
   EXPECT_TRUE(has(broken.err, "heap-stat-bad-total.txt: WinDbg !heap -stat, line 4: "))
       << broken.err;
@@ -181,14 +157,8 @@ TEST(OpenCommand, PipedCommandsWithoutTerminal) {
   std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
   std::string script = scratch_dir() + "/commands.txt";
   std::ofstream(script) << "!heap -stat -h main\nq\n!heap -s\n";
-  std::string command = std::string("'") + LEAKDBG_EXE + "' open '" + snap + "' < '" + script + "'";
-  FILE* pipe = popen(command.c_str(), "r");
-  ASSERT_TRUE(pipe);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  EXPECT_EQ(pclose(pipe), 0);
-  EXPECT_TRUE(has(out, "    30 5 - f0")) << out;
-  EXPECT_FALSE(has(out, "Reserv")) << out;  // q stopped before !heap -s
+  e2e::Result r = e2e::run_with_input({e2e::leakdbg(), "open", snap}, script);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "    30 5 - f0")) << r.out;
+  EXPECT_FALSE(has(r.out, "Reserv")) << r.out;  // q stopped before !heap -s
 }

@@ -3,10 +3,10 @@
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 
+#include "e2e_util.h"
 #include "fixture_support.h"
 #include "symbolize/elf_info.h"
 #include "symbolize/proc_modules.h"
@@ -290,12 +290,9 @@ TEST(Symbolizer, MissingFileGivesModuleOffset) {
 
 // A PIE executable that has exited: its module list comes from the maps it printed.
 TEST(Symbolizer, PieExecutableOfExitedProcess) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(SYMFIXTURE_PROG, "r"), pclose);
-  ASSERT_TRUE(pipe);
-  std::string output;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe.get())) > 0;) output.append(buffer, n);
-  ASSERT_EQ(pclose(pipe.release()), 0);
+  e2e::Result run = e2e::run({SYMFIXTURE_PROG});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string& output = run.out;
   size_t newline = output.find('\n');
   ASSERT_NE(newline, std::string::npos);
   uint64_t address = std::stoull(output.substr(0, newline), nullptr, 16);
