@@ -8,6 +8,7 @@
 
 #include "tracker/background.h"
 #include "tracker/thread_state.h"
+#include "tracker/tracker_state.h"
 
 namespace leakdbg::tracker {
 
@@ -22,7 +23,9 @@ constexpr int kSnapshotTimeoutMs = 20'000;
 void finish(int sig) {
   const int saved_errno = errno;
   const char* label = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
-  request_final_snapshot(label, kSnapshotTimeoutMs);
+  // After an internal failure tracking is off and the thread takes no more snapshots: do
+  // not make the program wait for one.
+  if (tracking()) request_final_snapshot(label, kSnapshotTimeoutMs);
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
   sigemptyset(&default_action.sa_mask);

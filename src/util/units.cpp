@@ -27,17 +27,12 @@ std::string format_bytes_signed(int64_t bytes) {
   if (bytes == 0) return "0 B";
   uint64_t magnitude =
       bytes < 0 ? static_cast<uint64_t>(-(bytes + 1)) + 1 : static_cast<uint64_t>(bytes);
-  // Appending, rather than const char* + std::string, avoids GCC 12's false -Wrestrict at -O3.
-  std::string signed_text(bytes < 0 ? "-" : "+");
-  signed_text += format_bytes(magnitude);
-  return signed_text;
+  return (bytes < 0 ? "-" : "+") + format_bytes(magnitude);
 }
 
 std::string format_count_signed(int64_t n) {
   if (n == 0) return "0";
-  std::string signed_text(n > 0 ? "+" : "");
-  signed_text += std::to_string(n);
-  return signed_text;
+  return (n > 0 ? "+" : "") + std::to_string(n);
 }
 
 std::string format_hex(uint64_t value) { return "0x" + format_hex_plain(value); }
