@@ -235,13 +235,31 @@ bool SnapshotWriter::finish() {
   return true;
 }
 
-// Gives the unnamed file its final name. linkat with AT_EMPTY_PATH needs a capability most
-// users lack; the /proc/self/fd path works for everyone when /proc is mounted.
-bool SnapshotWriter::link_unnamed() {
-  if (::linkat(fd_, "", dir_fd_, name_, AT_EMPTY_PATH) == 0) return true;
+// Gives the unnamed file the name `target` in the directory. linkat with AT_EMPTY_PATH needs
+// a capability most users lack; the /proc/self/fd path works for everyone when /proc is
+// mounted.
+bool SnapshotWriter::link_unnamed_as(const char* target) {
+  if (::linkat(fd_, "", dir_fd_, target, AT_EMPTY_PATH) == 0) return true;
+  if (errno == EEXIST) return false;
   char path[64];
   ::snprintf(path, sizeof path, "/proc/self/fd/%d", fd_);
-  return ::linkat(AT_FDCWD, path, dir_fd_, name_, AT_SYMLINK_FOLLOW) == 0;
+  return ::linkat(AT_FDCWD, path, dir_fd_, target, AT_SYMLINK_FOLLOW) == 0;
+}
+
+// link() never replaces a file, but a series written again into the same folder meets its
+// older namesakes: those are replaced atomically, as rename() would, through the hidden name.
+bool SnapshotWriter::link_unnamed() {
+  if (link_unnamed_as(name_)) return true;
+  if (errno != EEXIST) return false;
+  ::unlinkat(dir_fd_, temp_name_, 0);
+  if (!link_unnamed_as(temp_name_)) return false;
+  if (::renameat(dir_fd_, temp_name_, dir_fd_, name_) != 0) {
+    int saved = errno;
+    ::unlinkat(dir_fd_, temp_name_, 0);
+    errno = saved;
+    return false;
+  }
+  return true;
 }
 
 void SnapshotWriter::abort() {

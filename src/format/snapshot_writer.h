@@ -36,6 +36,7 @@ class SnapshotWriter {  // writes <dir>/.<name>.tmp, renames to <dir>/<name> on 
  private:
   bool fail();  // keeps errno, marks the writer failed, returns false
   bool link_unnamed();
+  bool link_unnamed_as(const char* target);
   bool flush_output();
   bool write_all(const void* data, size_t size);
   bool compress(const void* data, size_t size, int end_directive);

@@ -199,6 +199,20 @@ TEST(Writer, NothingVisibleUntilFinishAndTempRemovedOnAbort) {
   fs::remove_all(dir);
 }
 
+// A series written again into the same folder replaces its older namesakes, as rename() does.
+TEST(Writer, ReplacesAnOlderFileOfTheSameName) {
+  fs::path dir = scratch("replace");
+  const std::string path = (dir / "0001-exit.ldsnap").string();
+  HeapModel model = test::sample_model();
+  for (const char* status : {"Name:\tfirst\n", "Name:\tsecond\n"}) {
+    model.proc_status = status;
+    ASSERT_NO_THROW(fmt::write_snapshot(model, path));
+  }
+  EXPECT_EQ(names_in(dir), std::vector<std::string>{"0001-exit.ldsnap"});
+  EXPECT_EQ(fmt::read_snapshot(path).proc_status, "Name:\tsecond\n");
+  fs::remove_all(dir);
+}
+
 TEST(Writer, ReportsErrorsWithErrno) {
   fmt::SnapshotWriter w;
   errno = 0;
