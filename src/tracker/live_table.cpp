@@ -45,11 +45,22 @@ uint32_t exact_distance(const LiveTable::Slot& slot, uint32_t i, uint32_t capaci
 
 // Starts loading the home slot before the lock is taken: the locked instruction would keep
 // the slot's cache miss from overlapping with anything. The unlocked reads may see a table
-// being replaced; a prefetch of a stale address is harmless.
-void prefetch_home(const LiveTable::Shard& s, uint64_t hash) {
+// being replaced; a prefetch of a stale address is harmless. Returns the home slot for the
+// capacity it saw, to be reused under the lock when the capacity is still that one.
+struct Home {
+  uint32_t slot, capacity;
+};
+Home prefetch_home(const LiveTable::Shard& s, uint64_t hash) {
   const LiveTable::Slot* slots = __atomic_load_n(&s.slots, __ATOMIC_RELAXED);
   const uint32_t capacity = __atomic_load_n(&s.capacity, __ATOMIC_RELAXED);
-  if (slots != nullptr) __builtin_prefetch(slots + home_slot(hash, capacity), 1);
+  const uint32_t slot = home_slot(hash, capacity);
+  if (slots != nullptr) __builtin_prefetch(slots + slot, 1);
+  return Home{slot, capacity};
+}
+
+// The home slot under the lock: the prefetched one unless the shard grew meanwhile.
+uint32_t locked_home(const LiveTable::Shard& s, uint64_t hash, Home seen) {
+  return s.capacity == seen.capacity ? seen.slot : home_slot(hash, s.capacity);
 }
 
 }  // namespace
@@ -122,10 +133,10 @@ bool LiveTable::insert(const LiveBlock& block) {
   const uint64_t hash = mix(block.address);
 
   Shard& s = shards_[shard_of(block.address)];
-  prefetch_home(s, hash);
+  const Home seen = prefetch_home(s, hash);
   SpinLockGuard guard(s.lock);
   if ((uint64_t{s.count} + 1) * 4 > uint64_t{s.capacity} * 3 && !grow(s)) return false;
-  uint32_t i = home_slot(hash, s.capacity);
+  uint32_t i = locked_home(s, hash, seen);
   uint32_t distance = 0;
   for (; s.slots[i].key != 0; ++distance) {
     if (address_of(s.slots[i]) == block.address) {
@@ -156,10 +167,10 @@ bool LiveTable::remove(uintptr_t address, LiveBlock* removed) {
   if (address == 0 || address > kMaxTrackedAddress) return false;
   const uint64_t hash = mix(address);
   Shard& s = shards_[shard_of(address)];
-  prefetch_home(s, hash);
+  const Home seen = prefetch_home(s, hash);
   SpinLockGuard guard(s.lock);
   if (s.count == 0) return false;
-  uint32_t i = home_slot(hash, s.capacity);
+  uint32_t i = locked_home(s, hash, seen);
   for (uint32_t distance = 0;; ++distance) {
     if (s.slots[i].key == 0 || exact_distance(s.slots[i], i, s.capacity) < distance) return false;
     if (address_of(s.slots[i]) == address) break;

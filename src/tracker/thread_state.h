@@ -5,8 +5,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdint>
+
+#include "tracker/termination_signals.h"
 
 namespace leakdbg::tracker {
 
@@ -15,10 +16,7 @@ extern __thread uint32_t t_thread_id __attribute__((tls_model("initial-exec")));
 
 // Held while the tracker itself runs: any allocation made meanwhile (by the real allocator,
 // the unwinder, zstd, dlsym, ...) goes straight through untracked instead of recursing.
-// A termination signal that arrived inside the tracker (termination_signals.h).
-extern std::atomic<int> g_deferred_signal;
-void finish_deferred_signal();
-
+// Leaving the outermost guard finishes a termination signal that arrived meanwhile.
 class RecursionGuard {
  public:
   RecursionGuard() { ++t_guard_depth; }

@@ -41,15 +41,6 @@ constinit Counters g_counters;
 // depends on the loaded pc. That takes the lookup off the per-frame critical path. A hint
 // is only ever used for the very pc it was resolved for.
 constexpr int kHintFrames = 64;
-struct StackHints {
-  uint64_t generation;  // g_generation when filled; older hints are dropped
-  bool in_use;          // a capture on this thread is walking (signal-handler re-entry)
-  struct {
-    uintptr_t pc;  // side by side with its rule: one cache line serves four depths
-    uint64_t rule;
-  } at[kHintFrames];
-};
-__attribute__((tls_model("initial-exec"))) thread_local StackHints t_hints{};
 
 // Replays: a few complete walks of this thread, each kept as the exact memory reads that
 // decided it. A walk is a function of its starting (sp, fp) and of the words it loads: the
@@ -76,12 +67,18 @@ struct Replay {
   uintptr_t fp_slot[kHintFrames];
   uintptr_t fp[kHintFrames];
 };
-struct ThreadReplays {
-  uint64_t generation;  // g_generation when filled; older replays are dropped
-  int next_victim;
-  Replay entry[kReplays];
+// One thread's hints and replays, claimed together by HintClaim.
+struct StackHints {
+  uint64_t generation;  // g_generation when filled; older hints and replays are dropped
+  bool in_use;          // a capture on this thread is walking (signal-handler re-entry)
+  struct {
+    uintptr_t pc;  // side by side with its rule: one cache line serves four depths
+    uint64_t rule;
+  } at[kHintFrames];
+  int next_victim;  // the replay the next recorded walk replaces
+  Replay replays[kReplays];
 };
-__attribute__((tls_model("initial-exec"))) thread_local ThreadReplays t_replays{};
+__attribute__((tls_model("initial-exec"))) thread_local StackHints t_hints{};
 // Bumped by invalidate_range: a hint may name code that has been unloaded since.
 constinit std::atomic<uint64_t> g_generation{0};
 
@@ -132,15 +129,10 @@ class HintClaim {
     const uint64_t generation = g_generation.load(std::memory_order_acquire);
     if (mine.generation != generation) {
       std::memset(mine.at, 0, sizeof mine.at);
+      for (Replay& r : mine.replays) r.valid = false;
       mine.generation = generation;
     }
-    ThreadReplays& replays = t_replays;
-    if (replays.generation != generation) {
-      for (Replay& r : replays.entry) r.valid = false;
-      replays.generation = generation;
-    }
     hints = &mine;
-    ready = &replays;
   }
   ~HintClaim() {
     if (hints != nullptr) hints->in_use = false;
@@ -148,7 +140,6 @@ class HintClaim {
   HintClaim(const HintClaim&) = delete;
   HintClaim& operator=(const HintClaim&) = delete;
   StackHints* hints = nullptr;
-  ThreadReplays* ready = nullptr;
 };
 
 template <bool kUseHints>
@@ -226,8 +217,8 @@ struct Recording {
 };
 
 // The recorded replay that this capture would reproduce, or null.
-Replay* find_replay(ThreadReplays& replays, uintptr_t sp, uintptr_t fp, int max, int skip) {
-  for (Replay& r : replays.entry) {
+Replay* find_replay(StackHints& hints, uintptr_t sp, uintptr_t fp, int max, int skip) {
+  for (Replay& r : hints.replays) {
     if (!r.valid || r.sp != sp || r.max != max || r.skip != skip ||
         (r.fp_needed && r.start_fp != fp))
       continue;
@@ -337,9 +328,9 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
         }
         break;
       }
-      ThreadReplays& replays = *claim.ready;
+      StackHints& hints = *claim.hints;
       const bool use_replays = g_replays.load(std::memory_order_relaxed);
-      if (Replay* r = use_replays ? find_replay(replays, sp, fp, max, skip) : nullptr) {
+      if (Replay* r = use_replays ? find_replay(hints, sp, fp, max, skip) : nullptr) {
         n = r->count;
         if (memo != nullptr) {
           memo->memo = &r->memo;
@@ -351,11 +342,11 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
       }
       Recording rec;
       if (use_replays) {
-        rec.replay = &replays.entry[replays.next_victim];
-        replays.next_victim = (replays.next_victim + 1) % kReplays;
+        rec.replay = &hints.replays[hints.next_victim];
+        hints.next_victim = (hints.next_victim + 1) % kReplays;
         rec.replay->valid = false;
       }
-      const WalkEnd end = walk<true>(claim.hints, pc, sp, fp, out, max, skip, &n, &rec);
+      const WalkEnd end = walk<true>(&hints, pc, sp, fp, out, max, skip, &n, &rec);
       switch (end) {
         case WalkEnd::kComplete:
           rec.finish(sp, fp, max, skip, n);
