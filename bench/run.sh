@@ -6,10 +6,11 @@
 # One run measures, on the same binaries (built -O2 -fomit-frame-pointer by bench/):
 #   - alloc_bench (PAIRS malloc/free pairs, ~10 k live, 10-frame chain) with 1 and 2 threads:
 #     native, libleakdbg.so preloaded with each unwinder (fast, libunwind, none), heaptrack,
-#     valgrind memcheck. Wall time of the whole command, best of RUNS for native and leakdbg
-#     (the machine may be shared), one run for heaptrack and valgrind.
+#     valgrind memcheck, and the fast unwinder with LEAKDBG_LIVE_SET=table. Wall time of the
+#     whole command, best of RUNS rounds (default 5) for native and leakdbg (the machine may be
+#     shared), one run for heaptrack and valgrind.
 #   - live_blocks_bench (2 M live blocks): RSS per live block above native, snapshot time,
-#     the longest allocation call that overlapped the snapshot.
+#     the longest free + malloc pair that overlapped the snapshot.
 #   - capture_bench: ns per capture and per frame for each unwinder, and unw_backtrace.
 # Prints the tables and writes them, with the machine, date and commands, into the tracker's
 # section of RESULTS.md (the rest of the file is left alone).
@@ -19,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$here/../build
 pairs=10000000
 blocks=2000000
-runs=3
+runs=5
 while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -60,48 +61,56 @@ measure() {
   awk '{ printf "%.3f %.3f", $1, $2 + $3 }' <<<"$t"
 }
 
-# "WALL CPU": the least of each over $1 runs of the rest.
-best_of() {
-  local n=$1 best_wall="" best_cpu="" wall cpu
-  shift
-  for ((i = 0; i < n; i++)); do
-    read -r wall cpu <<<"$(measure "$@")"
-    best_wall=$(awk -v a="$best_wall" -v b="$wall" 'BEGIN { print (a == "" || b < a) ? b : a }')
-    best_cpu=$(awk -v a="$best_cpu" -v b="$cpu" 'BEGIN { print (a == "" || b < a) ? b : a }')
-  done
-  echo "$best_wall $best_cpu"
-}
-
 record() { printf '%s\n' "$*" >>"$commands"; }
 
 with_tracker() {  # with_tracker MODE command...: the program under libleakdbg.so
-  local mode=$1
+  local mode=$1 live_set=shadow
   shift
+  # "table": the fast unwinder with every block in the hash table instead of the heap shadow.
+  [[ $mode == table ]] && mode=fast live_set=table
   rm -rf "$scratch/snaps"
   mkdir -p "$scratch/snaps"
-  env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" LEAKDBG_UNWINDER="$mode" "$@"
+  env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" LEAKDBG_UNWINDER="$mode" \
+    LEAKDBG_LIVE_SET="$live_set" "$@"
+}
+
+command_of() {  # the command line recorded for a configuration, DIR for the scratch folder
+  local config=$1
+  shift
+  case $config in
+    leakdbg-table) echo "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_UNWINDER=fast LEAKDBG_LIVE_SET=table $*" ;;
+    leakdbg-*) echo "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_UNWINDER=${config#leakdbg-} $*" ;;
+    heaptrack) echo "heaptrack -o DIR/heaptrack.alloc $*" ;;
+    valgrind-memcheck) echo "valgrind --tool=memcheck --quiet $*" ;;
+    *) echo "$*" ;;
+  esac
 }
 
 echo "== alloc_bench: $pairs malloc/free pairs" >&2
 declare -A wall cpu
-configs=(native leakdbg-fast leakdbg-libunwind leakdbg-none heaptrack valgrind-memcheck)
+configs=(native leakdbg-fast leakdbg-table leakdbg-libunwind leakdbg-none heaptrack valgrind-memcheck)
 for threads in 1 2; do
   prog=("$build/bin/alloc_bench" "$threads" "$pairs")
+  # Rounds over all configurations rather than runs of one after the other: a machine whose
+  # speed drifts then shifts every configuration alike. heaptrack and valgrind run once.
+  for ((round = 1; round <= runs; round++)); do
+    for config in "${configs[@]}"; do
+      case $config in
+        native) cmd=("${prog[@]}") ;;
+        leakdbg-*) cmd=(with_tracker "${config#leakdbg-}" "${prog[@]}") ;;
+        heaptrack) ((round == 1)) || continue; cmd=(heaptrack -o "$scratch/heaptrack.alloc" "${prog[@]}") ;;
+        valgrind-memcheck) ((round == 1)) || continue; cmd=(valgrind --tool=memcheck --quiet "${prog[@]}") ;;
+      esac
+      read -r w c <<<"$(measure "${cmd[@]}")"
+      key=$config.$threads
+      wall[$key]=$(awk -v a="${wall[$key]:-}" -v b="$w" 'BEGIN { print (a == "" || b < a) ? b : a }')
+      cpu[$key]=$(awk -v a="${cpu[$key]:-}" -v b="$c" 'BEGIN { print (a == "" || b < a) ? b : a }')
+      rm -f "$scratch"/heaptrack.alloc*
+    done
+  done
   for config in "${configs[@]}"; do
-    case $config in
-      native) cmd=("${prog[@]}"); n=$runs ;;
-      leakdbg-*) cmd=(with_tracker "${config#leakdbg-}" "${prog[@]}"); n=$runs ;;
-      heaptrack) cmd=(heaptrack -o "$scratch/heaptrack.alloc" "${prog[@]}"); n=1 ;;
-      valgrind-memcheck) cmd=(valgrind --tool=memcheck --quiet "${prog[@]}"); n=1 ;;
-    esac
-    read -r "wall[$config.$threads]" "cpu[$config.$threads]" <<<"$(best_of "$n" "${cmd[@]}")"
     echo "   $config, $threads thread(s): wall ${wall[$config.$threads]} s, cpu ${cpu[$config.$threads]} s" >&2
-    case $config in
-      leakdbg-*) record "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_UNWINDER=${config#leakdbg-} ${prog[*]}" ;;
-      heaptrack) record "heaptrack -o DIR/heaptrack.alloc ${prog[*]}" ;;
-      *) [[ $config == native ]] && record "${prog[*]}" || record "${cmd[*]}" ;;
-    esac
-    rm -f "$scratch"/heaptrack.alloc*
+    record "$(command_of "$config" "${prog[@]}")"
   done
 done
 
@@ -112,14 +121,14 @@ measure "${live[@]}" >/dev/null
 native_rss=$(field rss_bytes)
 record "${live[*]}"
 declare -A live_rss live_snap live_stall live_ok live_base
-for mode in fast libunwind none; do
+for mode in fast table libunwind none; do
   measure with_tracker "$mode" "${live[@]}" >/dev/null
   live_rss[$mode]=$(field rss_bytes)
   live_snap[$mode]=$(field snapshot_seconds)
   live_ok[$mode]=$(field snapshot_ok)
   live_stall[$mode]=$(field max_stall_during_snapshot_ms)
   live_base[$mode]=$(field max_stall_before_snapshot_ms)
-  record "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_UNWINDER=$mode ${live[*]}"
+  record "$(command_of "leakdbg-$mode" "${live[@]}")"
   echo "   leakdbg-$mode: rss ${live_rss[$mode]} B, snapshot ${live_snap[$mode]} s" >&2
 done
 
@@ -166,6 +175,8 @@ capture_ns() {
   echo "Seconds for the whole command (program start to exit, exit snapshot included), and the"
   echo "ratio to native: wall time, and CPU time (user + system of every process of the command)."
   echo "CPU time is the steadier figure when other jobs share the machine. Target: leakdbg <= 2.5x."
+  echo "leakdbg-table is the fast unwinder with every block kept in the hash table"
+  echo "(\`LEAKDBG_LIVE_SET=table\`) instead of the heap shadow; -none captures no stacks."
   echo
   echo "| configuration | 1 thread wall | ratio | 1 thread CPU | ratio | 2 threads wall | ratio | 2 threads CPU | ratio |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -182,10 +193,10 @@ capture_ns() {
   echo
   echo "Targets: <= 48 B of RSS per live block above native, snapshot <= 1 s, allocation calls blocked <= 100 ms."
   echo
-  echo "| configuration | RSS | RSS per block above native | snapshot written | snapshot time | longest malloc during snapshot | longest malloc before |"
+  echo "| configuration | RSS | RSS per block above native | snapshot written | snapshot time | longest free + malloc during snapshot | longest free + malloc before |"
   echo "|---|---:|---:|---|---:|---:|---:|"
   echo "| native | $native_rss B | - | - | - | - | - |"
-  for mode in fast libunwind none; do
+  for mode in fast table libunwind none; do
     per_block=$(awk -v t="${live_rss[$mode]}" -v n="$native_rss" -v b="$blocks" 'BEGIN { printf "%.1f B", (t - n) / b }')
     ok=$([[ ${live_ok[$mode]} == 1 ]] && echo yes || echo NO)
     echo "| leakdbg-$mode | ${live_rss[$mode]} B | $per_block | $ok | ${live_snap[$mode]} s | ${live_stall[$mode]} ms | ${live_base[$mode]} ms |"

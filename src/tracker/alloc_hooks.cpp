@@ -71,9 +71,7 @@ LEAKDBG_HOOK void free(void* p) {
   if (LEAKDBG_UNLIKELY(in_bootstrap_pool(p))) return;  // static memory: nothing to release
   if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
   if (should_record()) {
-    // The allocator reads the chunk header next; start that miss now so it overlaps with the
-    // table lookup instead of following it.
-    prefetch_chunk_header(p);
+    prefetch_for_release(p);
     RecursionGuard guard;
     ErrnoKeeper keep;
     record_release(p, ReleaseKind::kFree, nullptr);

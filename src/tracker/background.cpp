@@ -11,6 +11,7 @@
 
 #include "tracker/control_socket.h"
 #include "tracker/final_snapshot.h"
+#include "tracker/site_counters.h"
 #include "tracker/module_registry.h"
 #include "tracker/proc_files.h"
 #include "tracker/snapshot.h"
@@ -42,8 +43,9 @@ void take_requested_final_snapshot() {
 void sample(uint64_t now) {
   fmt::SampleRecord s{};
   s.monotonic_ns = now - g_series.start_monotonic_ns;
-  s.heap_bytes = g_live.total_bytes();
-  s.heap_blocks = g_live.total_blocks();
+  const LiveTotals live = live_totals();
+  s.heap_bytes = live.bytes;
+  s.heap_blocks = live.blocks;
   s.mmap_bytes = g_regions.anonymous_bytes();
   s.rss_bytes = read_rss_bytes();
   s.private_bytes = read_private_bytes();

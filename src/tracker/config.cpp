@@ -73,6 +73,12 @@ void read_config(Config& config) {
     else if (std::strcmp(value, "fast") != 0)
       warn("ignoring %s=%s (want fast, libunwind or none)", kEnvUnwinder, value);
   }
+  if (const char* value = getenv(kEnvLiveSet); value && *value) {
+    if (std::strcmp(value, "table") == 0)
+      config.heap_shadow = false;
+    else if (std::strcmp(value, "shadow") != 0)
+      warn("ignoring %s=%s (want shadow or table)", kEnvLiveSet, value);
+  }
   if (const char* value = getenv(kEnvSampleMs); value && *value) {
     char* end = nullptr;
     long ms = std::strtol(value, &end, 10);

@@ -17,6 +17,7 @@ struct Config {
   int sample_ms = 100;
   char socket_dir[PATH_MAX] = {};
   unwind::Mode unwinder = unwind::Mode::kFast;
+  bool heap_shadow = true;  // LEAKDBG_LIVE_SET=table turns it off
 };
 
 // Reads the environment. Invalid values are replaced by defaults with one warning line each.

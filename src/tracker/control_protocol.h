@@ -20,6 +20,9 @@ inline constexpr const char kEnvFollowExec[] = "LEAKDBG_FOLLOW_EXEC";
 inline constexpr const char kEnvFork[] = "LEAKDBG_FORK";
 // "none" | "libunwind" | "fast" (default): the unwinder, for benchmarks and bug hunts.
 inline constexpr const char kEnvUnwinder[] = "LEAKDBG_UNWINDER";
+// Where live heap blocks are kept: "shadow" (default; glibc's malloc only, others always use
+// the table) or "table" (the hash table for every block: for comparisons).
+inline constexpr const char kEnvLiveSet[] = "LEAKDBG_LIVE_SET";
 // Sampling period of the time series in milliseconds (default 100).
 inline constexpr const char kEnvSampleMs[] = "LEAKDBG_SAMPLE_MS";
 // Directory for control sockets; default $XDG_RUNTIME_DIR/leakdbg if set, else

@@ -24,19 +24,34 @@ inline bool should_record() {
   return tracking() && !RecursionGuard::active();
 }
 
-// Allocators keep their bookkeeping in the word(s) just below a block.
-inline void prefetch_chunk_header(const void* p) {
+// Before a release: the allocator reads its bookkeeping in the word(s) just below the block
+// next, and the tracker the block's shadow entry; start both cache misses now so that they
+// overlap with each other and with the hook's work instead of following it.
+inline void prefetch_for_release(const void* p) {
   __builtin_prefetch(static_cast<const char*>(p) - 2 * sizeof(void*), 1);
+  g_shadow.prefetch(reinterpret_cast<uintptr_t>(p));
 }
+
+// errno's address on this thread, learnt once: errno is a call into libc (through the PLT),
+// two per hook otherwise.
+extern __thread int* t_errno_address __attribute__((tls_model("initial-exec")));
 
 // Keeps errno as the real call left it: the recording work must not change what the
 // program sees.
 class ErrnoKeeper {
  public:
-  ErrnoKeeper() : saved_(errno) {}
-  ~ErrnoKeeper() { errno = saved_; }
+  ErrnoKeeper() {
+    address_ = t_errno_address;
+    if (address_ == nullptr) [[unlikely]]
+      address_ = t_errno_address = &errno;
+    saved_ = *address_;
+  }
+  ~ErrnoKeeper() { *address_ = saved_; }
+  ErrnoKeeper(const ErrnoKeeper&) = delete;
+  ErrnoKeeper& operator=(const ErrnoKeeper&) = delete;
 
  private:
+  int* address_;
   int saved_;
 };
 

@@ -92,6 +92,7 @@ void prepare_fork() {
   ++t_guard_depth;  // an allocation by a later prepare handler must not wait on our locks
   if (!tracking()) return;
   lock_snapshots();
+  g_shadow.lock_all();
   g_live.lock_all();
   g_regions.lock();
   g_depot.lock();
@@ -102,6 +103,7 @@ void after_fork_in_parent() {
     g_depot.unlock();
     g_regions.unlock();
     g_live.unlock_all();
+    g_shadow.unlock_all();
     unlock_snapshots();
   }
   --t_guard_depth;
@@ -114,6 +116,8 @@ void after_fork_in_child() {
     g_depot.reset_lock_in_child();
     g_regions.reset_lock_in_child();
     g_live.reset_locks_in_child();
+    g_shadow.reset_locks_in_child();
+    g_shadow.after_fork_in_child();
     reset_snapshot_lock_in_child();
     reset_samples_in_child();
     forget_background_thread_in_child();
@@ -154,6 +158,7 @@ void start_tracking() {
   start_series(directory);
   remember_command_line();
   detect_allocator();
+  if (g_allocator_is_glibc && g_config.heap_shadow) g_shadow.enable(wait_for_release_marks);
   find_own_code();
   unwind::set_mode(g_config.unwinder);
   refresh_modules();

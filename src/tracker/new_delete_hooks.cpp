@@ -31,7 +31,7 @@ void release(void* p, ReleaseKind kind, RealCall call) {
   if (!p) return;
   if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
   if (!should_record()) return call();
-  prefetch_chunk_header(p);
+  prefetch_for_release(p);
   RecursionGuard guard;  // held across the runtime's operator too: its inner free is not ours
   {
     ErrnoKeeper keep;

@@ -12,6 +12,8 @@ namespace leakdbg::tracker {
 
 Config g_config;
 constinit LiveTable g_live;
+constinit HeapShadow g_shadow;
+std::atomic<bool> g_live_table_used{false};
 constinit StackDepot g_depot;
 constinit RegionTable g_regions;
 std::atomic<int> g_mode{static_cast<int>(TrackerMode::kUninitialized)};
@@ -21,6 +23,7 @@ Counters g_counters;
 
 __thread int t_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
 __thread uint32_t t_thread_id __attribute__((tls_model("initial-exec"))) = 0;
+__thread int* t_errno_address __attribute__((tls_model("initial-exec"))) = nullptr;
 
 __attribute__((noinline, cold)) uint32_t first_sight_of_thread() {
   t_thread_id = static_cast<uint32_t>(syscall(SYS_gettid));
@@ -87,7 +90,30 @@ bool release_matches(uint8_t api, ReleaseKind kind) {
 
 }  // namespace
 
+namespace {
+
+// The shadow when the block fits it, the LiveTable otherwise. False if neither can keep it.
+bool keep_block(const LiveBlock& block) {
+  LiveBlock replaced;
+  switch (g_shadow.insert(block, &replaced)) {
+    case HeapShadow::Insert::kStored:
+      return true;
+    case HeapShadow::Insert::kReplaced:
+      count_vanished(replaced.size);
+      return true;
+    case HeapShadow::Insert::kNotStorable:
+      break;
+  }
+  if (!g_live_table_used.load(std::memory_order_relaxed))
+    g_live_table_used.store(true, std::memory_order_relaxed);
+  return g_live.insert(block);
+}
+
+}  // namespace
+
 void record_allocation(void* p, size_t size, fmt::ApiKind api) {
+  // The entry's cache miss overlaps with the stack capture.
+  g_shadow.prefetch(reinterpret_cast<uintptr_t>(p));
   LiveBlock block;
   block.address = reinterpret_cast<uintptr_t>(p);
   block.size = size;
@@ -95,7 +121,7 @@ void record_allocation(void* p, size_t size, fmt::ApiKind api) {
   block.thread_id = current_thread_id();
   block.tick = g_tick.load(std::memory_order_relaxed);
   block.api = static_cast<uint8_t>(api);
-  if (!g_live.insert(block)) {
+  if (!keep_block(block)) {
     g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -104,7 +130,9 @@ void record_allocation(void* p, size_t size, fmt::ApiKind api) {
 
 bool record_release(void* p, ReleaseKind kind, LiveBlock* removed) {
   LiveBlock block;
-  if (!g_live.remove(reinterpret_cast<uintptr_t>(p), &block)) {
+  const auto address = reinterpret_cast<uintptr_t>(p);
+  if (!g_shadow.remove(address, &block, release_mark()) &&
+      !(g_live_table_used.load(std::memory_order_relaxed) && g_live.remove(address, &block))) {
     g_counters.unknown_frees.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
@@ -116,7 +144,7 @@ bool record_release(void* p, ReleaseKind kind, LiveBlock* removed) {
 }
 
 void restore_block(const LiveBlock& block) {
-  if (!g_live.insert(block)) {
+  if (!keep_block(block)) {
     g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
     return;
   }

@@ -1,6 +1,7 @@
 #include "tracker/site_counters.h"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <cstring>
@@ -26,12 +27,17 @@ struct Slot {
 
 struct ThreadTable {
   std::atomic<bool> in_use;
+  // This thread's change of the live set (negative when it frees others' blocks).
+  std::atomic<int64_t> live_blocks, live_bytes;
+  std::atomic<uint32_t> releasing;  // see HeapShadow::remove
   Slot slot[kSlots];
 };
 
 constinit std::atomic<ThreadTable*> g_tables[kMaxTables] = {};
 constinit std::atomic<int> g_table_count{0};
 constinit SpinLock g_tables_lock;
+// Live-set changes of threads without a table, and of ended threads.
+constinit std::atomic<int64_t> g_other_live_blocks{0}, g_other_live_bytes{0};
 pthread_key_t g_exit_key;
 bool g_exit_key_ready = false;
 
@@ -40,6 +46,9 @@ ThreadTable* const kNoTable = reinterpret_cast<ThreadTable*>(1);
 __thread ThreadTable* t_table __attribute__((tls_model("initial-exec"))) = nullptr;
 
 void add(std::atomic<uint64_t>& counter, uint64_t amount) {
+  counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+}
+void add(std::atomic<int64_t>& counter, int64_t amount) {
   counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
 }
 
@@ -66,6 +75,10 @@ void hand_over(Slot& slot) {
 void release_table(void* value) {
   auto* table = static_cast<ThreadTable*>(value);
   for (Slot& slot : table->slot) hand_over(slot);
+  g_other_live_blocks.fetch_add(table->live_blocks.exchange(0, std::memory_order_relaxed),
+                                std::memory_order_relaxed);
+  g_other_live_bytes.fetch_add(table->live_bytes.exchange(0, std::memory_order_relaxed),
+                               std::memory_order_relaxed);
   table->in_use.store(false, std::memory_order_release);
   t_table = kNoTable;
 }
@@ -96,11 +109,27 @@ ThreadTable* claim_table() {
   return table;
 }
 
-// The slot counting stack `id` on this thread, or nullptr to count into the depot.
-inline Slot* slot_for(uint32_t id) {
+inline ThreadTable* thread_table() {
   ThreadTable* table = t_table;
   if (table == nullptr) [[unlikely]]
     table = t_table = claim_table();
+  return table;
+}
+
+void change_live(int64_t blocks, int64_t bytes) {
+  ThreadTable* table = thread_table();
+  if (table == kNoTable) [[unlikely]] {
+    g_other_live_blocks.fetch_add(blocks, std::memory_order_relaxed);
+    g_other_live_bytes.fetch_add(bytes, std::memory_order_relaxed);
+    return;
+  }
+  add(table->live_blocks, blocks);
+  add(table->live_bytes, bytes);
+}
+
+// The slot counting stack `id` on this thread, or nullptr to count into the depot.
+inline Slot* slot_for(uint32_t id) {
+  ThreadTable* table = thread_table();
   if (table == kNoTable) [[unlikely]]
     return nullptr;
   Slot& slot = table->slot[id & (kSlots - 1)];
@@ -141,12 +170,53 @@ constexpr auto count_frees = count<&Slot::frees, &Slot::bytes_freed, &StackDepot
 
 }  // namespace
 
-void count_alloc(uint32_t stack_id, uint64_t bytes) { count_allocs(stack_id, 1, bytes); }
+void count_alloc(uint32_t stack_id, uint64_t bytes) {
+  change_live(1, static_cast<int64_t>(bytes));
+  count_allocs(stack_id, 1, bytes);
+}
 
-void count_free(uint32_t stack_id, uint64_t bytes) { count_frees(stack_id, 1, bytes); }
+void count_free(uint32_t stack_id, uint64_t bytes) {
+  change_live(-1, -static_cast<int64_t>(bytes));
+  count_frees(stack_id, 1, bytes);
+}
 
 void uncount_free(uint32_t stack_id, uint64_t bytes) {
+  change_live(1, static_cast<int64_t>(bytes));
   count_frees(stack_id, ~uint64_t{0}, 0 - bytes);
+}
+
+std::atomic<uint32_t>* release_mark() {
+  ThreadTable* table = thread_table();
+  return table == kNoTable ? nullptr : &table->releasing;
+}
+
+void wait_for_release_marks() {
+  const int count = g_table_count.load(std::memory_order_acquire);
+  for (int i = 0; i < count; ++i) {
+    const ThreadTable* table = g_tables[i].load(std::memory_order_acquire);
+    for (int spins = 0; table->releasing.load(std::memory_order_acquire) != 0; ++spins) {
+      if (spins > 64)
+        sched_yield();  // the releasing thread may be descheduled on a busy machine
+      else
+        cpu_relax();
+    }
+  }
+}
+
+void count_vanished(uint64_t bytes) { change_live(-1, -static_cast<int64_t>(bytes)); }
+
+LiveTotals live_totals() {
+  int64_t blocks = g_other_live_blocks.load(std::memory_order_relaxed);
+  int64_t bytes = g_other_live_bytes.load(std::memory_order_relaxed);
+  const int count = g_table_count.load(std::memory_order_acquire);
+  for (int i = 0; i < count; ++i) {
+    const ThreadTable* table = g_tables[i].load(std::memory_order_acquire);
+    blocks += table->live_blocks.load(std::memory_order_relaxed);
+    bytes += table->live_bytes.load(std::memory_order_relaxed);
+  }
+  // A sum taken while threads move blocks between them can dip below zero for an instant.
+  return LiveTotals{blocks > 0 ? static_cast<uint64_t>(blocks) : 0,
+                    bytes > 0 ? static_cast<uint64_t>(bytes) : 0};
 }
 
 bool collect_pending_site_counts(uint32_t stack_count, ByteBuffer& out) {

@@ -6,6 +6,7 @@
 // exact whenever no thread is allocating at that instant.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "tracker/raw_memory.h"
@@ -17,6 +18,23 @@ void count_alloc(uint32_t stack_id, uint64_t bytes);
 void count_free(uint32_t stack_id, uint64_t bytes);
 // Takes back a count_free whose release did not happen (a failed realloc).
 void uncount_free(uint32_t stack_id, uint64_t bytes);
+// A block that leaves the live set without a counted free: the tracker found its address
+// handed out again, so the allocator released it by a path the tracker does not see.
+void count_vanished(uint64_t bytes);
+
+// Live heap blocks and their requested bytes: what count_alloc added and count_free and
+// count_vanished took away, over every thread. Relaxed sums of per-thread figures: exact
+// when no thread is allocating, otherwise a sample.
+struct LiveTotals {
+  uint64_t blocks, bytes;
+};
+LiveTotals live_totals();
+
+// The calling thread's busy mark for lock-free releases from the heap shadow, or nullptr
+// when the thread has no table (its releases then take the shadow's locks).
+std::atomic<uint32_t>* release_mark();
+// Waits until every busy mark set before the call is clear (HeapShadow::WaitForReleases).
+void wait_for_release_marks();
 
 struct SiteTotals {
   uint64_t allocs, frees, bytes_allocated, bytes_freed;

@@ -51,9 +51,19 @@ const char* trigger_name(fmt::Trigger trigger) {
 // order of first appearance here and renumbered to malloc_info's order afterwards.
 struct BlockCopy {
   ByteBuffer records;
+  size_t capacity = 0;         // bytes reserved in `records`
   uintptr_t arenas[256] = {};  // distinct thread arenas seen, temporary index = position + 1
   int arena_count = 0;
 };
+
+// Makes room for `count` more records.
+bool reserve_more(BlockCopy& copy, size_t count) {
+  const size_t wanted = copy.records.size() + count * sizeof(fmt::BlockRecord);
+  if (wanted <= copy.capacity) return true;
+  if (!copy.records.reserve(wanted)) return false;
+  copy.capacity = wanted;
+  return true;
+}
 
 uint16_t temporary_arena_index(BlockCopy& copy, uintptr_t arena) {
   if (arena == 0) return 0;
@@ -64,19 +74,58 @@ uint16_t temporary_arena_index(BlockCopy& copy, uintptr_t arena) {
   return static_cast<uint16_t>(copy.arena_count);
 }
 
-bool copy_blocks(BlockCopy& copy) {
-  // One reservation for all shards (with room for growth meanwhile): growing a buffer of
-  // millions of records by doubling would copy it over and over.
-  uint64_t estimate = g_live.total_blocks();
-  if (!copy.records.reserve((estimate + estimate / 8 + 4096) * sizeof(fmt::BlockRecord)))
-    return false;
+// One block's record, with what the block itself tells. The block must stay live meanwhile
+// (its shadow range or table shard is locked).
+void fill_record(BlockCopy& copy, const LiveBlock& block, fmt::BlockRecord& r) {
+  r = fmt::BlockRecord{};
+  r.address = block.address;
+  r.size = block.size;
+  r.alloc_tick = block.tick;
+  r.stack_id = block.stack_id;
+  r.thread_id = block.thread_id;
+  r.api = block.api;
+  r.arena = fmt::kArenaUnknown;
+  if (g_allocator_is_glibc) {
+    ChunkFacts facts = read_chunk(block.address);
+    r.usable = facts.usable;
+    if (facts.mmapped)
+      r.flags |= fmt::kBlockMmappedChunk;
+    else
+      r.arena = temporary_arena_index(copy, facts.arena);
+  } else if (g_real.malloc_usable_size) {
+    r.usable = g_real.malloc_usable_size(reinterpret_cast<void*>(block.address));
+  }
+  size_t bytes = block.size < 16 ? block.size : 16;
+  std::memcpy(r.content, reinterpret_cast<const void*>(block.address), bytes);
+  r.flags |= fmt::kBlockContentValid;
+}
+
+bool copy_shadow_blocks(BlockCopy& copy) {
+  bool ok = true;
+  g_shadow.for_each_block([&](const LiveBlock& block) {
+    if (!ok) return;
+    // Room was reserved for the live count seen before; blocks allocated since may need
+    // more, taken while the range stays locked (rare: the reservation has slack).
+    if (copy.records.size() + sizeof(fmt::BlockRecord) > copy.capacity &&
+        !reserve_more(copy, copy.records.size() / 8 + 4096)) {
+      ok = false;
+      return;
+    }
+    auto* r = reinterpret_cast<fmt::BlockRecord*>(copy.records.data() + copy.records.size());
+    fill_record(copy, block, *r);
+    copy.records.commit(sizeof(fmt::BlockRecord));
+  });
+  return ok;
+}
+
+bool copy_table_blocks(BlockCopy& copy) {
   for (int s = 0; s < LiveTable::kShardCount; ++s) {
     LiveTable::Shard& shard = g_live.shard(s);
+    if (__atomic_load_n(&shard.slots, __ATOMIC_RELAXED) == nullptr) continue;
     while (true) {
       // Make room before locking, so the program waits only for the copy itself.
       size_t expected = __atomic_load_n(&shard.count, __ATOMIC_RELAXED) + 64;
-      if (!copy.records.reserve(copy.records.size() + expected * sizeof(fmt::BlockRecord)))
-        return false;
+      if (!reserve_more(copy, expected)) return false;
       SpinLockGuard guard(shard.lock);
       if (shard.count > expected) continue;  // grew meanwhile: reserve again
       auto* out = reinterpret_cast<fmt::BlockRecord*>(copy.records.data() + copy.records.size());
@@ -90,35 +139,21 @@ bool copy_blocks(BlockCopy& copy) {
               reinterpret_cast<const char*>(LiveTable::unpack(shard.slots[i + kAhead]).address) -
               8);
         if (shard.slots[i].key == 0) continue;
-        LiveBlock block = LiveTable::unpack(shard.slots[i]);
-        fmt::BlockRecord& r = out[n++];
-        r = fmt::BlockRecord{};
-        r.address = block.address;
-        r.size = block.size;
-        r.alloc_tick = block.tick;
-        r.stack_id = block.stack_id;
-        r.thread_id = block.thread_id;
-        r.api = block.api;
-        r.arena = fmt::kArenaUnknown;
-        if (g_allocator_is_glibc) {
-          ChunkFacts facts = read_chunk(block.address);
-          r.usable = facts.usable;
-          if (facts.mmapped)
-            r.flags |= fmt::kBlockMmappedChunk;
-          else
-            r.arena = temporary_arena_index(copy, facts.arena);
-        } else if (g_real.malloc_usable_size) {
-          r.usable = g_real.malloc_usable_size(reinterpret_cast<void*>(block.address));
-        }
-        size_t bytes = block.size < 16 ? block.size : 16;
-        std::memcpy(r.content, reinterpret_cast<const void*>(block.address), bytes);
-        r.flags |= fmt::kBlockContentValid;
+        fill_record(copy, LiveTable::unpack(shard.slots[i]), out[n++]);
       }
       copy.records.commit(n * sizeof(fmt::BlockRecord));
       break;
     }
   }
   return true;
+}
+
+bool copy_blocks(BlockCopy& copy) {
+  // One reservation for all blocks (with room for growth meanwhile): growing a buffer of
+  // millions of records by doubling would copy it over and over.
+  const uint64_t estimate = live_totals().blocks;
+  return reserve_more(copy, estimate + estimate / 8 + 4096) && copy_shadow_blocks(copy) &&
+         copy_table_blocks(copy);
 }
 
 // Renumbers temporary arena indexes to malloc_info's heap numbers.
@@ -286,7 +321,10 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
   stats.unknown_frees = g_counters.unknown_frees.load(std::memory_order_relaxed);
   stats.truncated_stacks = g_counters.truncated_stacks.load(std::memory_order_relaxed);
   stats.dropped_events = g_counters.dropped_events.load(std::memory_order_relaxed);
-  stats.tracker_bytes = mapped_bytes();
+  // The shadow's and the depot id table's reservations are mostly never touched: count what
+  // they use.
+  stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -
+                        g_depot.untouched_reserve_bytes();
 
   // `leakdbg run` creates the output directory; a forked child's fork-<pid>/ is created here,
   // on its first snapshot, so a child that execs at once leaves no empty folder behind.

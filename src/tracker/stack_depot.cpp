@@ -42,6 +42,13 @@ bool StackDepot::ensure_tables() {
   return true;
 }
 
+size_t StackDepot::untouched_reserve_bytes() const {
+  if (by_id_.load(std::memory_order_acquire) == nullptr) return 0;
+  const size_t reserved = round_up_to_pages(kMaxStacks * sizeof(Stack*));
+  const size_t used = round_up_to_pages((size_t{count()} + 1) * sizeof(Stack*));
+  return reserved > used ? reserved - used : 0;
+}
+
 StackDepot::Stack* StackDepot::allocate(size_t bytes) {
   bytes = (bytes + 15) & ~size_t{15};
   if (bytes > chunk_left_) {

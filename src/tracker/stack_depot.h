@@ -36,6 +36,9 @@ class StackDepot {
   uint32_t count() const { return next_id_.load(std::memory_order_acquire) - 1; }
 
   size_t memory_bytes() const { return memory_bytes_.load(std::memory_order_relaxed); }
+  // The part of the id table's reservation that no id has reached yet (mapped, never
+  // touched): not memory the tracker holds.
+  size_t untouched_reserve_bytes() const;
 
   // Fork handlers.
   void lock() { insert_lock_.lock(); }

@@ -7,6 +7,7 @@
 
 #include "format/records.h"
 #include "tracker/config.h"
+#include "tracker/heap_shadow.h"
 #include "tracker/live_table.h"
 #include "tracker/region_table.h"
 #include "tracker/stack_depot.h"
@@ -21,7 +22,11 @@ enum class TrackerMode : int {
 };
 
 extern Config g_config;
+// Live heap blocks: in the shadow when they fit it (glibc's malloc), else in the table.
+extern HeapShadow g_shadow;
 extern LiveTable g_live;
+// Set once the first block went to g_live: until then releases skip its lookup.
+extern std::atomic<bool> g_live_table_used;
 extern StackDepot g_depot;
 extern RegionTable g_regions;
 extern std::atomic<int> g_mode;

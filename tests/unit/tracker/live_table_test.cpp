@@ -7,19 +7,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "test_blocks.h"
+
 namespace leakdbg::tracker {
 namespace {
-
-LiveBlock block_at(uintptr_t address, uint64_t size, uint32_t stack = 1) {
-  LiveBlock b;
-  b.address = address;
-  b.size = size;
-  b.stack_id = stack;
-  b.thread_id = 42;
-  b.tick = 7;
-  b.api = 11;
-  return b;
-}
 
 TEST(LiveTable, InsertRemoveRoundTripsEveryField) {
   static LiveTable table;

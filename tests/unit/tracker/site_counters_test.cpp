@@ -75,5 +75,25 @@ TEST(SiteCounters, StackZeroIsNotCounted) {
   EXPECT_EQ(reinterpret_cast<const SiteTotals*>(pending.data())[0].allocs, 0u);
 }
 
+// The live totals follow blocks that one thread allocates and another frees, and keep what
+// ended threads left live.
+TEST(SiteCounters, LiveTotalsFollowBlocksAcrossThreads) {
+  start_site_counters();
+  const LiveTotals before = live_totals();
+  count_alloc(0, 1000);  // stack id 0 is still a live block
+  std::thread([] {
+    for (int i = 0; i < 100; ++i) count_free(3, 10);  // blocks main() allocated, see below
+    count_alloc(3, 64);                               // left live when the thread ends
+  }).join();
+  for (int i = 0; i < 100; ++i) count_alloc(3, 10);
+  count_alloc(4, 32);
+  count_vanished(32);
+  count_free(0, 1000);
+  uncount_free(0, 1000);  // a failed realloc: the block is back
+  const LiveTotals after = live_totals();
+  EXPECT_EQ(after.blocks - before.blocks, 2u);
+  EXPECT_EQ(after.bytes - before.bytes, 1064u);
+}
+
 }  // namespace
 }  // namespace leakdbg::tracker

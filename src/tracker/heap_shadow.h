@@ -1,0 +1,182 @@
+// The live glibc heap blocks, kept in a shadow of the heap instead of a hash table: one
+// 16-byte entry for every 32 bytes of heap address space, mapped on demand 64 MiB of heap
+// (32 MiB of shadow, touched only where blocks lie) at a time.
+//
+// Why it is cheap: glibc's chunks are 16-byte aligned and at least 32 bytes long, so no two
+// live blocks share a 32-byte granule and a block's entry sits at a fixed place: no hashing,
+// no probing. And the allocator already orders every use of one address: the hook writes
+// the entry after malloc returned the block and clears it before free gives it back, so
+// two threads never write one entry at once. Recording an allocation is therefore two
+// plain stores with no lock, and so is a release while no snapshot runs. A snapshot reads
+// the blocks' chunk headers and first bytes, so it must keep them from being freed (and
+// unmapped) under its feet: while it runs, a release takes the lock of its 1 MiB range of
+// heap, and the snapshot holds that lock while it reads the range. The switch between the
+// two is an asymmetric handshake: a release marks its thread busy, then reads the
+// `visiting` flag with only a compiler barrier between; the snapshot sets the flag, makes
+// every thread of the process execute a full barrier with membarrier(2), and waits for the
+// busy marks seen then to clear. A release either saw the flag, or its busy mark is seen
+// by the snapshot, which then waits for it. Without membarrier every release locks.
+//
+// What does not fit stays in the LiveTable (HeapShadow::insert says so): other allocators;
+// sizes from 128 KiB, glibc's default mmap threshold, as such blocks are few and mapped all
+// over the address space, where each would cost a segment; thread ids from 2^22; ticks from
+// 2^28 (310 days).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "tracker/live_table.h"
+#include "tracker/spin_lock.h"
+
+namespace leakdbg::tracker {
+
+class HeapShadow {
+ public:
+  static constexpr int kGranuleShift = 5;   // 32 bytes of heap per entry
+  static constexpr int kSegmentShift = 26;  // 64 MiB of heap per shadow segment
+  static constexpr int kRangeShift = 20;    // 1 MiB of heap per release lock
+  static constexpr int kAddressBits = 47;   // user space without 5-level paging
+  static constexpr uint64_t kMaxSize = (uint64_t{1} << 17) - 1;
+  static constexpr uint32_t kMaxThread = (1u << 22) - 1;
+  static constexpr uint32_t kMaxTick = (1u << 28) - 1;
+
+  struct Entry {
+    // valid (bit 0) | block at +16 in its granule (1) | api (2-5) | size (6-45) |
+    // thread id bits 0-17 (46-63). Written last and cleared first: a reader that sees it
+    // valid also sees the word1 written with it.
+    std::atomic<uint64_t> word0;
+    // stack id (0-31) | thread id bits 18-21 (32-35) | tick (36-63)
+    std::atomic<uint64_t> word1;
+  };
+  static_assert(sizeof(Entry) == 16);
+
+  enum class Insert { kStored, kReplaced, kNotStorable };
+
+  // Waits until every busy mark (see remove) set before the call has been cleared.
+  using WaitForReleases = void (*)();
+
+  // Maps the segment directory; until then (and if it fails) every insert says
+  // kNotStorable. Only for glibc's malloc, whose chunk layout the granule relies on.
+  bool enable(WaitForReleases wait_for_releases);
+  // In a forked child: membarrier registration is per process.
+  void after_fork_in_child();
+  bool enabled() const { return directory_.load(std::memory_order_acquire) != nullptr; }
+
+  // kReplaced: an entry for a block the tracker never saw released was overwritten; it is
+  // in *replaced. No lock: the caller owns the block (see the header comment).
+  Insert insert(const LiveBlock& block, LiveBlock* replaced);
+  // Starts loading the entry of `address` (for write), so that its cache miss overlaps with
+  // the hook's other work.
+  void prefetch(uintptr_t address) const {
+    if (Segment* segment = segment_for(address))
+      __builtin_prefetch(&segment->entries[(address & kSegmentMask) >> kGranuleShift], 1);
+  }
+
+  // Takes the block at `address` out; false if the shadow does not hold it. `busy` is the
+  // calling thread's mark for the handshake (nullptr: take the range lock).
+  bool remove(uintptr_t address, LiveBlock* removed, std::atomic<uint32_t>* busy);
+
+  // Calls visit(const LiveBlock&) for every block held, in address order. Each 1 MiB range
+  // is locked while it is visited: none of its blocks can be released meanwhile, so the
+  // visitor may read their memory. Allocations go on; one that lands in the range being
+  // visited may or may not be seen. One visit at a time.
+  template <class Visit>
+  void for_each_block(Visit&& visit);
+
+  // Fork handlers: every release sent to the locks and every lock held across fork(), so
+  // that no entry is mid-release. The child calls reset_locks_in_child and then
+  // after_fork_in_child.
+  void lock_all();
+  void unlock_all();
+  void reset_locks_in_child();
+
+  size_t memory_bytes() const;    // shadow pages touched, plus the segments' bookkeeping
+  size_t reserved_bytes() const;  // address space mapped (part of raw_memory's figure)
+
+  // Unmaps everything (tests only; no concurrent users allowed).
+  void clear_for_tests();
+
+  static constexpr int kRangesPerSegment = 1 << (kSegmentShift - kRangeShift);
+  static constexpr size_t kEntriesPerRange = size_t{1} << (kRangeShift - kGranuleShift);
+  static constexpr size_t kPageEntries = 4096 / sizeof(Entry);
+  static constexpr int kPagesPerRange = static_cast<int>(kEntriesPerRange / kPageEntries);
+  static constexpr int kTouchedWords = kRangesPerSegment * kPagesPerRange / 64;
+
+  struct alignas(64) RangeLock {
+    SpinLock lock;
+  };
+  struct Segment {
+    RangeLock locks[kRangesPerSegment];
+    uintptr_t base = 0;        // first heap address covered
+    Entry* entries = nullptr;  // 2^21 entries, 32 MiB, mostly never touched
+    // One bit per shadow page ever written: a visit reads only those (never clear: a page
+    // of freed blocks is simply all invalid).
+    std::atomic<uint64_t> touched[kTouchedWords];
+  };
+
+  static LiveBlock unpack(uintptr_t address_of_granule, uint64_t word0, uint64_t word1);
+
+ private:
+  static constexpr uintptr_t kSegmentMask = (uintptr_t{1} << kSegmentShift) - 1;
+
+  Segment* segment_for(uintptr_t address) const {
+    std::atomic<Segment*>* directory = directory_.load(std::memory_order_acquire);
+    if (directory == nullptr || address >> kAddressBits != 0) return nullptr;
+    return directory[address >> kSegmentShift].load(std::memory_order_acquire);
+  }
+  // Sends releases to the range locks, and makes sure none is still on the lock-free path.
+  void begin_visit();
+  void end_visit();
+  static bool take(Entry& entry, uintptr_t address, LiveBlock* removed);
+  template <class Apply>
+  void for_each_range_lock(Apply apply);
+  Segment* create_segment(uintptr_t address);
+
+  // Indexed by address >> kSegmentShift; null until a block lands in that 64 MiB.
+  std::atomic<std::atomic<Segment*>*> directory_{nullptr};
+  // Segments in creation order, for visits and the fork handlers.
+  std::atomic<Segment**> list_{nullptr};
+  std::atomic<uint32_t> segment_count_{0};
+  SpinLock create_lock_;
+  // Nonzero while a visit runs, and for good when membarrier is not available.
+  std::atomic<uint32_t> visiting_{1};
+  bool lock_free_releases_ = false;
+  WaitForReleases wait_for_releases_ = nullptr;
+};
+
+template <class Visit>
+void HeapShadow::for_each_block(Visit&& visit) {
+  Segment** list = list_.load(std::memory_order_acquire);
+  if (list == nullptr) return;
+  begin_visit();
+  const uint32_t count = segment_count_.load(std::memory_order_acquire);
+  // Address order over segments too: cheap to sort a handful of pointers here.
+  uintptr_t done_below = 0;
+  for (uint32_t n = 0; n < count; ++n) {
+    Segment* next = nullptr;
+    for (uint32_t i = 0; i < count; ++i)
+      if (list[i]->base >= done_below && (next == nullptr || list[i]->base < next->base))
+        next = list[i];
+    if (next == nullptr) break;
+    done_below = next->base + (uintptr_t{1} << kSegmentShift);
+    for (int range = 0; range < kRangesPerSegment; ++range) {
+      SpinLockGuard guard(next->locks[range].lock);
+      for (int page = 0; page < kPagesPerRange; ++page) {
+        const int bit = range * kPagesPerRange + page;
+        if (!(next->touched[bit / 64].load(std::memory_order_acquire) >> (bit % 64) & 1)) continue;
+        const size_t first = static_cast<size_t>(bit) * kPageEntries;
+        for (size_t e = first; e < first + kPageEntries; ++e) {
+          const uint64_t word0 = next->entries[e].word0.load(std::memory_order_acquire);
+          if (!(word0 & 1)) continue;
+          const uint64_t word1 = next->entries[e].word1.load(std::memory_order_relaxed);
+          visit(unpack(next->base + (e << kGranuleShift), word0, word1));
+        }
+      }
+    }
+  }
+  end_visit();
+}
+
+}  // namespace leakdbg::tracker
