@@ -124,7 +124,9 @@ HeapShadow::Insert HeapShadow::insert(const LiveBlock& block, LiveBlock* replace
   if ((address & 15) != 0 || block.size > kMaxSize || block.thread_id > kMaxThread ||
       block.tick > kMaxTick || block.api > 15)
     return Insert::kNotStorable;
-  Segment* segment = segment_for(address);
+  std::atomic<Segment*>* directory = directory_.load(std::memory_order_acquire);
+  if (directory == nullptr || address >> kAddressBits != 0) return Insert::kNotStorable;
+  Segment* segment = directory[address >> kSegmentShift].load(std::memory_order_acquire);
   if (segment == nullptr) [[unlikely]] {
     segment = create_segment(address);
     if (segment == nullptr) return Insert::kNotStorable;

@@ -139,11 +139,13 @@ class HeapShadow {
   // Segments in creation order, for visits and the fork handlers.
   std::atomic<Segment**> list_{nullptr};
   std::atomic<uint32_t> segment_count_{0};
-  SpinLock create_lock_;
   // Nonzero while a visit runs, and for good when membarrier is not available.
   std::atomic<uint32_t> visiting_{1};
   bool lock_free_releases_ = false;
   WaitForReleases wait_for_releases_ = nullptr;
+  // Its own cache line: every hook reads the fields above, and a segment's creation must
+  // not take that line away from the other cores.
+  alignas(64) SpinLock create_lock_;
 };
 
 template <class Visit>

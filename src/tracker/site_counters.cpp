@@ -194,6 +194,9 @@ void wait_for_release_marks() {
   const int count = g_table_count.load(std::memory_order_acquire);
   for (int i = 0; i < count; ++i) {
     const ThreadTable* table = g_tables[i].load(std::memory_order_acquire);
+    // This thread's own mark can only be set if a signal handler interrupted its release
+    // and then forked: that release resumes after we return, waiting for it would hang.
+    if (table == t_table) continue;
     for (int spins = 0; table->releasing.load(std::memory_order_acquire) != 0; ++spins) {
       if (spins > 64)
         sched_yield();  // the releasing thread may be descheduled on a busy machine

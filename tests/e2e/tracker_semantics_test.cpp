@@ -28,12 +28,16 @@ TEST(TrackerSemantics, EdgeCasesBehaveAsWithoutTheTracker) {
   ASSERT_FALSE(e2e::files_in(dir).empty());
 }
 
-TEST(TrackerSemantics, StressSnapshotsMatchTheProgramsOwnCountsWhenQuiescent) {
-  std::string dir = e2e::scratch_dir("tracker-stress");
-  e2e::Result r = e2e::run(
-      {e2e::bin("prog_tracker_stress"), "6"},
-      {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir, "LEAKDBG_INTERVAL=0.1"},
-      120);
+// Run with each place the tracker keeps live blocks: the heap shadow (glibc's default) and
+// the hash table (other allocators, large blocks).
+class TrackerStress : public testing::TestWithParam<const char*> {};
+
+TEST_P(TrackerStress, SnapshotsMatchTheProgramsOwnCountsWhenQuiescent) {
+  std::string dir = e2e::scratch_dir(std::string("tracker-stress-") + GetParam());
+  e2e::Result r = e2e::run({e2e::bin("prog_tracker_stress"), "6"},
+                           {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir,
+                            "LEAKDBG_INTERVAL=0.1", std::string("LEAKDBG_LIVE_SET=") + GetParam()},
+                           120);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   unsigned long long blocks = 0, bytes = 0, regions = 0, region_bytes = 0;
   int snapshot = -1;
@@ -61,6 +65,8 @@ TEST(TrackerSemantics, StressSnapshotsMatchTheProgramsOwnCountsWhenQuiescent) {
             region_bytes);
   EXPECT_EQ(quiescent["tracker"]["dropped_events"], 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(LiveSets, TrackerStress, testing::Values("shadow", "table"));
 
 TEST(TrackerSemantics, ProgramUsingJemallocIsTrackedWithoutGlibcArenas) {
   const std::string jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
