@@ -154,7 +154,8 @@ HeapShadow::Insert HeapShadow::insert(const LiveBlock& block, LiveBlock* replace
   return result;
 }
 
-bool HeapShadow::take(Entry& entry, uintptr_t address, LiveBlock* removed) {
+__attribute__((always_inline)) inline bool HeapShadow::take(Entry& entry, uintptr_t address,
+                                                            LiveBlock* removed) {
   const uint64_t word0 = entry.word0.load(std::memory_order_relaxed);
   if (!(word0 & 1) || (word0 & 2) != half_bit(address)) return false;
   *removed = unpack(address & ~uintptr_t{31}, word0, entry.word1.load(std::memory_order_relaxed));

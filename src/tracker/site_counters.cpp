@@ -116,7 +116,7 @@ inline ThreadTable* thread_table() {
   return table;
 }
 
-void change_live(int64_t blocks, int64_t bytes) {
+__attribute__((always_inline)) inline void change_live(int64_t blocks, int64_t bytes) {
   ThreadTable* table = thread_table();
   if (table == kNoTable) [[unlikely]] {
     g_other_live_blocks.fetch_add(blocks, std::memory_order_relaxed);
