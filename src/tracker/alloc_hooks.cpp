@@ -11,7 +11,7 @@ using leakdbg::fmt::ApiKind;
 
 namespace {
 
-void* record_result(void* p, size_t size, ApiKind api) {
+__attribute__((always_inline)) inline void* record_result(void* p, size_t size, ApiKind api) {
   if (p) {
     ErrnoKeeper keep;
     record_allocation(p, size, api);
