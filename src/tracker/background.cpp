@@ -11,9 +11,9 @@
 
 #include "tracker/control_socket.h"
 #include "tracker/final_snapshot.h"
-#include "tracker/site_counters.h"
 #include "tracker/module_registry.h"
 #include "tracker/proc_files.h"
+#include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
 #include "tracker/thread_state.h"
 #include "tracker/time_series.h"

@@ -74,7 +74,7 @@ void HeapShadow::end_visit() {
   if (lock_free_releases_) visiting_.store(0, std::memory_order_release);
 }
 
-bool HeapShadow::enable(WaitForReleases wait_for_releases) {
+bool HeapShadow::enable(WaitForReleases wait_for_releases, Budget budget) {
   if (enabled()) return true;
   SpinLockGuard guard(create_lock_);
   if (enabled()) return true;
@@ -87,6 +87,7 @@ bool HeapShadow::enable(WaitForReleases wait_for_releases) {
     return false;
   }
   wait_for_releases_ = wait_for_releases;
+  budget_ = budget;
   if (wait_for_releases != nullptr && membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED)) {
     lock_free_releases_ = true;
     visiting_.store(0, std::memory_order_relaxed);
@@ -119,6 +120,16 @@ HeapShadow::Segment* HeapShadow::create_segment(uintptr_t address) {
   return segment;
 }
 
+bool HeapShadow::touch_page(std::atomic<uint64_t>& word, size_t page) {
+  if (full_.load(std::memory_order_relaxed)) return false;
+  const uint64_t bit = uint64_t{1} << (page % 64);
+  if (word.fetch_or(bit, std::memory_order_release) & bit) return true;  // another thread's
+  const uint64_t pages = touched_pages_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (pages % kPagesPerBudgetCheck == 0 && budget_ != nullptr && !budget_(pages * kPageBytes))
+    full_.store(true, std::memory_order_relaxed);
+  return true;
+}
+
 HeapShadow::Insert HeapShadow::insert(const LiveBlock& block, LiveBlock* replaced) {
   const uintptr_t address = block.address;
   if ((address & 15) != 0 || block.size > kMaxSize || block.thread_id > kMaxThread ||
@@ -135,8 +146,9 @@ HeapShadow::Insert HeapShadow::insert(const LiveBlock& block, LiveBlock* replace
   Entry& entry = segment->entries[index];
   const size_t page = index / kPageEntries;
   std::atomic<uint64_t>& touched = segment->touched[page / 64];
-  if (!(touched.load(std::memory_order_relaxed) >> (page % 64) & 1)) [[unlikely]]
-    touched.fetch_or(uint64_t{1} << (page % 64), std::memory_order_release);
+  if (!(touched.load(std::memory_order_relaxed) >> (page % 64) & 1)) [[unlikely]] {
+    if (!touch_page(touched, page)) return Insert::kNotStorable;
+  }
 
   const uint64_t old0 = entry.word0.load(std::memory_order_relaxed);
   const uint64_t word1 = uint64_t{block.stack_id} |
@@ -249,6 +261,8 @@ void HeapShadow::clear_for_tests() {
   list_.store(nullptr, std::memory_order_relaxed);
   directory_.store(nullptr, std::memory_order_relaxed);
   segment_count_.store(0, std::memory_order_relaxed);
+  touched_pages_.store(0, std::memory_order_relaxed);
+  full_.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace leakdbg::tracker

@@ -57,9 +57,19 @@ class HeapShadow {
   // Waits until every busy mark (see remove) set before the call has been cleared.
   using WaitForReleases = void (*)();
 
+  // Asked each time the shadow has touched another kPagesPerBudgetCheck pages, with the
+  // bytes touched so far: false stops it from touching more (blocks whose entry would lie
+  // on an untouched page then go to the table). The shadow costs 16 bytes per 32 bytes of
+  // heap wherever blocks lie, which is cheap for small blocks and half the heap for blocks
+  // of a few KiB: this is the owner's chance to bound that.
+  using Budget = bool (*)(size_t shadow_bytes);
+  static constexpr size_t kPageBytes = 4096;
+  static constexpr uint64_t kPagesPerBudgetCheck = 256;  // 1 MiB of shadow
+
   // Maps the segment directory; until then (and if it fails) every insert says
   // kNotStorable. Only for glibc's malloc, whose chunk layout the granule relies on.
-  bool enable(WaitForReleases wait_for_releases);
+  bool enable(WaitForReleases wait_for_releases, Budget budget = nullptr);
+  bool full() const { return full_.load(std::memory_order_relaxed); }
   // In a forked child: membarrier registration is per process.
   void after_fork_in_child();
   bool enabled() const { return directory_.load(std::memory_order_acquire) != nullptr; }
@@ -100,7 +110,7 @@ class HeapShadow {
 
   static constexpr int kRangesPerSegment = 1 << (kSegmentShift - kRangeShift);
   static constexpr size_t kEntriesPerRange = size_t{1} << (kRangeShift - kGranuleShift);
-  static constexpr size_t kPageEntries = 4096 / sizeof(Entry);
+  static constexpr size_t kPageEntries = kPageBytes / sizeof(Entry);
   static constexpr int kPagesPerRange = static_cast<int>(kEntriesPerRange / kPageEntries);
   static constexpr int kTouchedWords = kRangesPerSegment * kPagesPerRange / 64;
 
@@ -130,6 +140,8 @@ class HeapShadow {
   void begin_visit();
   void end_visit();
   static bool take(Entry& entry, uintptr_t address, LiveBlock* removed);
+  // Marks a shadow page touched, unless the budget is spent; false: not touched.
+  bool touch_page(std::atomic<uint64_t>& word, size_t page);
   template <class Apply>
   void for_each_range_lock(Apply apply);
   Segment* create_segment(uintptr_t address);
@@ -143,9 +155,12 @@ class HeapShadow {
   std::atomic<uint32_t> visiting_{1};
   bool lock_free_releases_ = false;
   WaitForReleases wait_for_releases_ = nullptr;
-  // Its own cache line: every hook reads the fields above, and a segment's creation must
-  // not take that line away from the other cores.
+  Budget budget_ = nullptr;
+  std::atomic<bool> full_{false};  // the budget said no: touch no more pages
+  // Their own cache line: every hook reads the fields above, and a segment's creation or a
+  // page's first touch must not take that line away from the other cores.
   alignas(64) SpinLock create_lock_;
+  std::atomic<uint64_t> touched_pages_{0};  // written when a page is first touched: here too
 };
 
 template <class Visit>

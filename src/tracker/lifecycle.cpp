@@ -158,7 +158,8 @@ void start_tracking() {
   start_series(directory);
   remember_command_line();
   detect_allocator();
-  if (g_allocator_is_glibc && g_config.heap_shadow) g_shadow.enable(wait_for_release_marks);
+  if (g_allocator_is_glibc && g_config.heap_shadow)
+    g_shadow.enable(wait_for_release_marks, shadow_within_budget);
   find_own_code();
   unwind::set_mode(g_config.unwinder);
   refresh_modules();

@@ -92,6 +92,25 @@ bool release_matches(uint8_t api, ReleaseKind kind) {
 
 namespace {
 
+// The shadow's memory bound: beyond kShadowFloor it may use at most kShadowBytesPerBlock per
+// block it holds (the table costs 32-40), else blocks on pages it has not touched yet go to
+// the table. Heaps of small blocks stay well inside (16-32 bytes per block); heaps of KiB
+// blocks, where the shadow would cost half the heap, do not.
+constexpr size_t kShadowFloor = size_t{32} << 20;
+constexpr uint64_t kShadowBytesPerBlock = 64;
+
+}  // namespace
+
+bool shadow_within_budget(size_t shadow_bytes) {
+  if (shadow_bytes <= kShadowFloor) return true;
+  const uint64_t live = live_totals().blocks;
+  const uint64_t in_table = g_live.total_blocks();
+  const uint64_t in_shadow = live > in_table ? live - in_table : 0;
+  return shadow_bytes <= kShadowBytesPerBlock * in_shadow;
+}
+
+namespace {
+
 // The shadow when the block fits it, the LiveTable otherwise. False if neither can keep it.
 bool keep_block(const LiveBlock& block) {
   LiveBlock replaced;

@@ -27,6 +27,8 @@ extern HeapShadow g_shadow;
 extern LiveTable g_live;
 // Set once the first block went to g_live: until then releases skip its lookup.
 extern std::atomic<bool> g_live_table_used;
+// g_shadow's budget (HeapShadow::Budget): how much memory it may take for its blocks.
+bool shadow_within_budget(size_t shadow_bytes);
 extern StackDepot g_depot;
 extern RegionTable g_regions;
 extern std::atomic<int> g_mode;

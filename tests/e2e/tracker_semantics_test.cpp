@@ -68,6 +68,29 @@ TEST_P(TrackerStress, SnapshotsMatchTheProgramsOwnCountsWhenQuiescent) {
 
 INSTANTIATE_TEST_SUITE_P(LiveSets, TrackerStress, testing::Values("shadow", "table"));
 
+// 40,000 blocks of 4 KiB with small ones between them: the heap shadow would take about
+// 80 MiB (half the heap); its budget stops it near 32 MiB and the rest of the blocks go to
+// the table, and every block is still counted.
+TEST(TrackerSemantics, HeapShadowStaysWithinItsMemoryBudget) {
+  std::string dir = e2e::scratch_dir("tracker-kib-blocks");
+  e2e::Result r =
+      e2e::run({e2e::bin("prog_tracker_kib_blocks"), "40000", "4096"},
+               {"LD_PRELOAD=" + e2e::tracker_library(), "LEAKDBG_OUTPUT_DIR=" + dir}, 120);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  unsigned long long blocks = 0, bytes = 0;
+  ASSERT_EQ(std::sscanf(r.out.c_str(), "blocks=%llu bytes=%llu", &blocks, &bytes), 2) << r.out;
+  nlohmann::json j = e2e::info(e2e::files_in(dir).back());
+  ASSERT_EQ(j["trigger"], "exit");
+  // The program's blocks, plus the runtime's own few (stdio buffer and the like).
+  EXPECT_GE(j["blocks"].get<uint64_t>(), blocks);
+  EXPECT_LE(j["blocks"].get<uint64_t>(), blocks + 10);
+  EXPECT_GE(j["bytes"].get<uint64_t>(), bytes);
+  EXPECT_EQ(j["tracker"]["dropped_events"], 0);
+  const uint64_t tracker_bytes = j["tracker"]["tracker_bytes"].get<uint64_t>();
+  EXPECT_LT(tracker_bytes, uint64_t{56} << 20) << "shadow budget exceeded";
+  EXPECT_GT(tracker_bytes, uint64_t{32} << 20) << "the shadow was used up to its floor";
+}
+
 TEST(TrackerSemantics, ProgramUsingJemallocIsTrackedWithoutGlibcArenas) {
   const std::string jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
   if (!std::filesystem::exists(jemalloc)) GTEST_SKIP() << "jemalloc not installed";

@@ -157,6 +157,41 @@ TEST(HeapShadow, DenseSmallBlocksCostUnder48BytesEach) {
   shadow.clear_for_tests();
 }
 
+// The budget is asked every 256 newly touched pages; once it says no, blocks whose entry
+// would need a new page are refused (the tracker puts them in its table), while pages
+// already touched keep taking blocks and every held block can still be removed.
+size_t g_budget_asked = 0;
+bool budget_of_one_mib(size_t shadow_bytes) {
+  g_budget_asked = shadow_bytes;
+  return shadow_bytes <= (size_t{1} << 20);
+}
+
+TEST(HeapShadow, ABudgetSaysNoAndNoMorePagesAreTouched) {
+  static HeapShadow shadow;
+  ASSERT_TRUE(shadow.enable(wait_for_marks, budget_of_one_mib));
+  constexpr uintptr_t kBase = 0x7f4000000000;
+  constexpr uintptr_t kPageSpan = 8192;  // heap covered by one 4 KiB shadow page
+  LiveBlock replaced, out;
+  uintptr_t page = 0;
+  // 512 pages: asked at 256 (1 MiB, yes) and 512 (2 MiB, no).
+  for (; page < 512; ++page)
+    ASSERT_EQ(shadow.insert(block_at(kBase + page * kPageSpan, 4000), &replaced),
+              HeapShadow::Insert::kStored)
+        << page;
+  EXPECT_EQ(g_budget_asked, size_t{2} << 20);
+  EXPECT_TRUE(shadow.full());
+  EXPECT_EQ(shadow.insert(block_at(kBase + page * kPageSpan, 4000), &replaced),
+            HeapShadow::Insert::kNotStorable);
+  EXPECT_EQ(shadow.insert(block_at(kBase + 5 * kPageSpan + 4096, 64), &replaced),
+            HeapShadow::Insert::kStored)
+      << "a touched page still takes blocks";
+  EXPECT_EQ(visit_all(shadow).size(), 513u);
+  for (uintptr_t p = 0; p < 512; ++p)
+    ASSERT_TRUE(shadow.remove(kBase + p * kPageSpan, &out, &g_marks[0])) << p;
+  EXPECT_GE(shadow.memory_bytes(), size_t{2} << 20);
+  shadow.clear_for_tests();
+}
+
 // Threads allocate and release in their own areas while a visitor runs over and over. Each
 // thread marks a block freed right after its release (where the hook would hand it back to
 // the allocator): a visitor must never meet a block so marked, nor an entry mixed from two
