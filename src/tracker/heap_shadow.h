@@ -77,13 +77,6 @@ class HeapShadow {
   // kReplaced: an entry for a block the tracker never saw released was overwritten; it is
   // in *replaced. No lock: the caller owns the block (see the header comment).
   Insert insert(const LiveBlock& block, LiveBlock* replaced);
-  // Starts loading the entry of `address` (for write), so that its cache miss overlaps with
-  // the hook's other work.
-  void prefetch(uintptr_t address) const {
-    if (Segment* segment = segment_for(address))
-      __builtin_prefetch(&segment->entries[(address & kSegmentMask) >> kGranuleShift], 1);
-  }
-
   // Takes the block at `address` out; false if the shadow does not hold it. `busy` is the
   // calling thread's mark for the handshake (nullptr: take the range lock).
   bool remove(uintptr_t address, LiveBlock* removed, std::atomic<uint32_t>* busy);

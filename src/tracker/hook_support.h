@@ -25,11 +25,9 @@ inline bool should_record() {
 }
 
 // Before a release: the allocator reads its bookkeeping in the word(s) just below the block
-// next, and the tracker the block's shadow entry; start both cache misses now so that they
-// overlap with each other and with the hook's work instead of following it.
+// next; start that cache miss now so that it overlaps with the tracker's work.
 inline void prefetch_for_release(const void* p) {
   __builtin_prefetch(static_cast<const char*>(p) - 2 * sizeof(void*), 1);
-  g_shadow.prefetch(reinterpret_cast<uintptr_t>(p));
 }
 
 // errno's address on this thread, learnt once: errno is a call into libc (through the PLT),

@@ -133,8 +133,6 @@ bool keep_block(const LiveBlock& block) {
 // Flattened: the capture, shadow insert and counters inlined here took about 7% off the
 // tracked alloc_bench run (the calls, and one tracker frame less for every capture to check).
 __attribute__((flatten)) void record_allocation(void* p, size_t size, fmt::ApiKind api) {
-  // The entry's cache miss overlaps with the stack capture.
-  g_shadow.prefetch(reinterpret_cast<uintptr_t>(p));
   LiveBlock block;
   block.address = reinterpret_cast<uintptr_t>(p);
   block.size = size;
