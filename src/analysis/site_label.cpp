@@ -226,10 +226,18 @@ std::string identity_at(const std::vector<SymbolicFrame>& frames, long index) {
   return frame_identity(frames[static_cast<size_t>(index)]);
 }
 
+// Inward, a different function says more than a different line of one inlined function
+// (two lines of std::list::_M_create_node: the node and the string in it).
+std::string function_at(const std::vector<SymbolicFrame>& frames, long index) {
+  if (index < 0 || static_cast<size_t>(index) >= frames.size()) return "\n(end)";
+  const SymbolicFrame& frame = frames[static_cast<size_t>(index)];
+  return frame.function.empty() ? frame_identity(frame) : frame.module + "!" + frame.function;
+}
+
 // Splits a group of stacks with one site frame by the first caller that differs, going
 // outward; when every caller is shared, by the first frame inward of the site that differs.
 void tell_apart(const std::vector<StackView>& views, std::vector<SiteLabel>& labels,
-                std::vector<size_t> group, long depth, bool inward) {
+                std::vector<size_t> group, long depth, bool inward, bool by_function = true) {
   while (group.size() > 1) {
     std::map<std::string, std::vector<size_t>> parts;
     bool all_ended = true;
@@ -237,10 +245,14 @@ void tell_apart(const std::vector<StackView>& views, std::vector<SiteLabel>& lab
       const auto& frames = *views[s].frames;
       long index = labels[s].frame + (inward ? -depth : depth);
       if (index >= 0 && static_cast<size_t>(index) < frames.size()) all_ended = false;
-      parts[identity_at(frames, index)].push_back(s);
+      parts[inward && by_function ? function_at(frames, index) : identity_at(frames, index)]
+          .push_back(s);
     }
     if (all_ended) {
-      if (!inward) tell_apart(views, labels, std::move(group), 1, true);
+      if (!inward)
+        tell_apart(views, labels, std::move(group), 1, true);
+      else if (by_function)
+        tell_apart(views, labels, std::move(group), 1, true, false);  // lines, then
       return;  // identical stacks: one site as far as any frame can say
     }
     if (parts.size() == 1) {
@@ -253,7 +265,8 @@ void tell_apart(const std::vector<StackView>& views, std::vector<SiteLabel>& lab
       (inward ? labels[s].via : labels[s].from) = static_cast<int>(index);
     }
     for (auto& [identity, members] : parts)
-      if (members.size() > 1) tell_apart(views, labels, std::move(members), depth + 1, inward);
+      if (members.size() > 1)
+        tell_apart(views, labels, std::move(members), depth + 1, inward, by_function);
     return;
   }
 }

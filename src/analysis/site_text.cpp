@@ -29,9 +29,26 @@ std::string without_parameters(std::string_view function) {
   return std::string(function);
 }
 
+// "std::_List_node<T>* std::__cxx11::list<T, A>::_M_create_node<X>" ->
+// "std::__cxx11::list::_M_create_node": what a "via" needs to say, without the template
+// arguments and the return type that make library names unreadable.
+std::string bare_function(std::string_view function) {
+  std::string name = without_parameters(function);
+  std::string out;
+  int depth = 0;
+  for (char c : name) {
+    if (c == '<') ++depth;
+    if (depth == 0) out += c;
+    if (c == '>' && depth > 0) --depth;
+  }
+  size_t space = out.rfind(' ');
+  if (space != std::string::npos && !out.starts_with("operator")) out = out.substr(space + 1);
+  return out;
+}
+
 std::string place(const SymbolicFrame& frame, bool full_function) {
   if (frame.function.empty()) return frame_to_text(frame);
-  std::string text = full_function ? frame.function : without_parameters(frame.function);
+  std::string text = full_function ? frame.function : bare_function(frame.function);
   if (!frame.file.empty())
     text += "  " + std::filesystem::path(frame.file).filename().string() + ":" +
             std::to_string(frame.line);

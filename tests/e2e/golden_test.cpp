@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct GoldenCase {
   std::string expected;  // file name under tests/data/golden/expected
   std::vector<std::string> args;
 };
+
+// Test names and failures show the expected file, not the bytes of the case.
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.expected; }
 
 const std::string kSeries = "tests/data/golden/series";
 
