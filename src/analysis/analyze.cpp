@@ -41,7 +41,7 @@ std::string site_place(const std::vector<SymbolicFrame>& frames) {
   const SymbolicFrame* frame = site_frame(frames);
   if (!frame && !frames.empty()) frame = &frames.front();
   if (!frame) return "an unknown site (no stack recorded)";
-  std::string text = frame->function.empty() ? frame_to_text(*frame) : frame->function;
+  std::string text = frame->function.empty() ? frame_to_text(*frame) : function_text(*frame);
   if (!frame->file.empty())
     text += " at " + std::filesystem::path(frame->file).filename().string() + ":" +
             std::to_string(frame->line);

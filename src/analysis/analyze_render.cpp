@@ -19,7 +19,7 @@ int64_t as_int(double v) { return static_cast<int64_t>(std::llround(v)); }
 std::string site_name(const std::vector<SymbolicFrame>& frames) {
   const SymbolicFrame* frame = site_frame(frames);
   if (!frame) return frames.empty() ? "(no stack)" : frame_to_text(frames.front());
-  std::string text = frame->function.empty() ? frame_to_text(*frame) : frame->function;
+  std::string text = frame->function.empty() ? frame_to_text(*frame) : function_text(*frame);
   if (!frame->file.empty())
     text += "  " + std::filesystem::path(frame->file).filename().string() + ":" +
             std::to_string(frame->line);
