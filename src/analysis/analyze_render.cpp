@@ -28,7 +28,7 @@ std::string count_of(uint64_t n, const char* singular, const char* plural) {
 std::string site_place(const std::vector<SymbolicFrame>& frames, const SiteLabel& label) {
   const SymbolicFrame* frame = site_frame_of(frames, label);
   if (!frame) return "an unknown site (no stack recorded)";
-  std::string text = frame->function.empty() ? frame_to_text(*frame) : frame->function;
+  std::string text = frame->function.empty() ? frame_to_text(*frame) : function_text(*frame);
   if (!frame->file.empty())
     text += " at " + std::filesystem::path(frame->file).filename().string() + ":" +
             std::to_string(frame->line);

@@ -1,7 +1,6 @@
 #include "analysis/site_text.h"
 
 #include <filesystem>
-#include <string_view>
 
 #include "symbolize/frame_render.h"
 
@@ -46,9 +45,12 @@ std::string bare_function(std::string_view function) {
   return out;
 }
 
-std::string place(const SymbolicFrame& frame, bool full_function) {
+// The site's own frame reads as frame text names it (short unless --full-names); a caller
+// or callee that only tells two sites apart is named bare.
+std::string place(const SymbolicFrame& frame, bool is_site) {
   if (frame.function.empty()) return frame_to_text(frame);
-  std::string text = full_function ? frame.function : bare_function(frame.function);
+  std::string text =
+      is_site ? function_text(frame) : bare_function(function_text(frame.function, false));
   if (!frame.file.empty())
     text += "  " + std::filesystem::path(frame.file).filename().string() + ":" +
             std::to_string(frame.line);
