@@ -8,6 +8,7 @@
 #include "analysis/analyze_render.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "input/analyze_inputs.h"
 
 namespace leakdbg::cli {
 
@@ -37,7 +38,7 @@ Action setup(CLI::App& app) {
     options.max_suspects = args->top == 0 ? SIZE_MAX : args->top;
     options.symbolizer.debug_dirs = args->symbols.debug_dirs;
     options.symbolizer.sysroot = args->symbols.sysroot;
-    analysis::AnalyzeReport report = analysis::analyze_paths(args->inputs, options);
+    analysis::AnalyzeReport report = input::analyze_paths(args->inputs, options);
     if (args->json) {
       std::cout << analysis::analyze_to_json(report).dump(2) << '\n';
     } else {
