@@ -6,7 +6,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "analysis/load.h"
+#include "symbolize/frame_render.h"
 #include "util/error.h"
 
 namespace leakdbg::analysis {
@@ -563,34 +563,25 @@ AnalyzeReport analyze_stream(const std::function<bool(HeapModel&)>& next,
   return analysis.finish({});
 }
 
-AnalyzeReport analyze_paths(const std::vector<std::string>& inputs, const AnalyzeOptions& options) {
-  namespace fs = std::filesystem;
-  if (inputs.empty()) throw Error("nothing to analyze: give a directory or snapshot files");
+AnalyzeReport analyze_files(const std::vector<AnalyzeInput>& files, const ModelLoader& load,
+                            const AnalyzeOptions& options) {
+  if (files.empty()) throw Error("nothing to analyze: give a directory or snapshot files");
   // Files listed in a directory that fail to load are skipped with a warning (a run that was
   // killed can leave a truncated last snapshot); a file named explicitly must load.
-  std::vector<std::pair<std::string, bool>> files;
-  for (const std::string& input : inputs) {
-    std::error_code ec;
-    if (fs::is_directory(input, ec)) {
-      for (const std::string& file : snapshot_files_in(input)) files.emplace_back(file, true);
-    } else {
-      files.emplace_back(input, false);
-    }
-  }
   Analysis analysis(options);
   std::vector<std::string> warnings;
   size_t loaded = 0;
-  for (const auto& [file, from_directory] : files) {
+  for (const AnalyzeInput& file : files) {
     std::vector<HeapModel> models;
     try {
-      models = load_models(file);
+      models = load(file.path);
     } catch (const Error& e) {
-      if (!from_directory) throw;
+      if (!file.from_directory) throw;
       warnings.push_back(std::string("skipped: ") + e.what());
       continue;
     }
     for (HeapModel& model : models) {
-      if (model.source_path.empty()) model.source_path = file;
+      if (model.source_path.empty()) model.source_path = file.path;
       analysis.add(model);
       ++loaded;
     }

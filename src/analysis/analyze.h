@@ -155,9 +155,20 @@ struct AnalyzeReport {
   std::vector<std::string> warnings;  // inputs skipped, builds that differ
 };
 
-// Inputs are snapshot files, directories of snapshots, or saved Windows text. Throws
-// leakdbg::Error with one line for unusable input.
-AnalyzeReport analyze_paths(const std::vector<std::string>& inputs, const AnalyzeOptions& options);
+// One input file; a file found in a directory (rather than named) is skipped with a warning
+// when it does not load, since a killed run can leave a truncated last snapshot.
+struct AnalyzeInput {
+  std::string path;
+  bool from_directory = false;
+};
+
+// Reads one file into its heap state(s); throws leakdbg::Error. The input layer
+// (input/load.h) provides it, so the analysis does not know file formats.
+using ModelLoader = std::function<std::vector<HeapModel>(const std::string& path)>;
+
+// The files in order. Throws leakdbg::Error with one line for unusable input.
+AnalyzeReport analyze_files(const std::vector<AnalyzeInput>& files, const ModelLoader& load,
+                            const AnalyzeOptions& options);
 
 // The same over models produced one at a time by `next` (returns false when done); for
 // tests and synthetic benchmarks. `next` may reuse its model between calls.

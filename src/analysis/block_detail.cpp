@@ -21,7 +21,7 @@ std::optional<ChunkFacts> chunk_facts(const HeapModel& model, const Block& block
   ChunkFacts facts;
   facts.chunk_address = block.address - 16;
   facts.is_mmapped = block.mmapped_chunk();
-  facts.non_main_arena = !facts.is_mmapped && block.arena != fmt::kArenaUnknown && block.arena != 0;
+  facts.non_main_arena = !facts.is_mmapped && block.arena != kArenaUnknown && block.arena != 0;
   if (block.usable) {
     // An arena chunk lends its last 8 bytes to the next chunk's prev_size; an mmapped one
     // keeps its whole 16-byte header.

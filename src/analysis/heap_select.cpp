@@ -26,7 +26,7 @@ std::set<uint32_t> known_arenas(const HeapModel& model) {
   std::set<uint32_t> arenas;
   for (const Arena& arena : model.arenas) arenas.insert(arena.index);
   for (const Block& block : model.blocks)
-    if (!block.mmapped_chunk() && block.arena != fmt::kArenaUnknown) arenas.insert(block.arena);
+    if (!block.mmapped_chunk() && block.arena != kArenaUnknown) arenas.insert(block.arena);
   return arenas;
 }
 
@@ -44,7 +44,7 @@ bool HeapSelector::holds(const Region& region) const { return heap_of(region) ==
 
 HeapSelector heap_of(const Block& block) {
   if (block.mmapped_chunk()) return {HeapKind::kMmapChunks, 0};
-  if (block.arena == fmt::kArenaUnknown) return {HeapKind::kOther, 0};
+  if (block.arena == kArenaUnknown) return {HeapKind::kOther, 0};
   return {HeapKind::kArena, block.arena};
 }
 
@@ -55,6 +55,9 @@ HeapSelector heap_of(const Region& region) {
 std::string heap_id(const HeapModel& model, const HeapSelector& heap) {
   switch (heap.kind) {
     case HeapKind::kArena:
+      // A heap the source names (a Windows heap handle) keeps that name.
+      if (const Arena* arena = find_arena(model, heap.arena); arena && !arena->name.empty())
+        return arena->name;
       return is_main_arena(model, heap.arena) ? "main" : "arena" + std::to_string(heap.arena);
     case HeapKind::kMmapChunks:
       return "mmap-chunks";
@@ -71,7 +74,8 @@ std::string heap_id(const HeapModel& model, const HeapSelector& heap) {
 std::string heap_alias(const HeapModel& model, const HeapSelector& heap) {
   if (heap.kind != HeapKind::kArena) return "";
   const Arena* arena = find_arena(model, heap.arena);
-  return arena && arena->address ? format_hex(arena->address) : "";
+  // A named heap is already called by its handle: no alias repeating it.
+  return arena && arena->address && arena->name.empty() ? format_hex(arena->address) : "";
 }
 
 HeapSelector parse_heap_id(const HeapModel& model, std::string_view id) {
@@ -80,6 +84,8 @@ HeapSelector parse_heap_id(const HeapModel& model, std::string_view id) {
   if (id == "mmap") return {HeapKind::kMmap, 0};
   if (id == "mmap-file") return {HeapKind::kMmapFile, 0};
   std::set<uint32_t> arenas = known_arenas(model);
+  for (const Arena& arena : model.arenas)
+    if (!arena.name.empty() && arena.name == id) return {HeapKind::kArena, arena.index};
   if (id == "main") {
     for (const Arena& arena : model.arenas)
       if (arena.is_main) return {HeapKind::kArena, arena.index};
@@ -87,7 +93,7 @@ HeapSelector parse_heap_id(const HeapModel& model, std::string_view id) {
   }
   if (id.starts_with("arena")) {
     std::optional<uint64_t> index = parse_number(id.substr(5), false);
-    if (index && *index < fmt::kArenaUnknown && arenas.count(static_cast<uint32_t>(*index)) &&
+    if (index && *index < kArenaUnknown && arenas.count(static_cast<uint32_t>(*index)) &&
         !is_main_arena(model, static_cast<uint32_t>(*index)))
       return {HeapKind::kArena, static_cast<uint32_t>(*index)};
   }

@@ -32,10 +32,18 @@ struct RowOrder {
 using FigureMap = std::map<HeapSelector, HeapFigures, RowOrder>;
 
 void add_arena_figures(const Arena& arena, HeapFigures& figures) {
+  figures.stated_busy_bytes = arena.stated_busy_bytes;
+  if (!arena.figures_known) {
+    figures.figures_known = false;
+    return;
+  }
   figures.committed = arena.system_current;
   uint64_t held = std::max({arena.system_current, arena.aspace_total, arena.aspace_mprotect});
+  // Only glibc thread arenas reserve whole 64 MiB heaps; a named heap (a Windows heap
+  // handle) states its own reserve.
+  bool glibc_thread_arena = !arena.is_main && arena.name.empty();
   figures.reserved =
-      arena.is_main ? held : round_up(std::max<uint64_t>(held, 1), kThreadHeapReserve);
+      glibc_thread_arena ? round_up(std::max<uint64_t>(held, 1), kThreadHeapReserve) : held;
   figures.free_bytes = arena.free_fast_bytes + arena.free_rest_bytes;
   figures.free_blocks = arena.free_fast_count + arena.free_rest_count;
 }
@@ -69,6 +77,12 @@ FigureMap figures_of(const HeapModel& model) {
 }
 
 void accumulate(HeapFigures& total, const HeapFigures& row) {
+  if (!row.figures_known) total.figures_known = false;
+  // Once one heap's busy bytes are only stated, the total is a stated figure too.
+  if (total.stated_busy_bytes || row.stated_busy_bytes)
+    total.stated_busy_bytes =
+        (total.stated_busy_bytes ? total.stated_busy_bytes : total.busy_bytes) +
+        (row.stated_busy_bytes ? row.stated_busy_bytes : row.busy_bytes);
   total.reserved += row.reserved;
   total.committed += row.committed;
   total.busy_bytes += row.busy_bytes;

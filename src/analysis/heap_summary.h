@@ -27,6 +27,12 @@ struct HeapFigures {
   uint64_t busy_bytes = 0, busy_blocks = 0;
   uint64_t free_bytes = 0, free_blocks = 0;
   double fragmentation = 0;  // 0..1
+  // False when the source names the heap without its figures (a Windows heap seen only in
+  // `!heap -stat` or `-flt` text): reserved, committed, free and fragmentation are unknown.
+  bool figures_known = true;
+  // Busy bytes of the whole heap as the source states them when it lists only part of its
+  // blocks (`!heap -stat` cut off at max-display); 0 if the listing is complete or unknown.
+  uint64_t stated_busy_bytes = 0;
 };
 
 struct HeapRow {

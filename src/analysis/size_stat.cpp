@@ -58,7 +58,7 @@ std::optional<HeapSelector> selection(const HeapModel& model, const std::string&
     return parse_heap_id(model, id);
   } catch (const Error&) {
     // The heap did not exist yet in the base: select nothing there.
-    return HeapSelector{HeapKind::kArena, fmt::kArenaUnknown};
+    return HeapSelector{HeapKind::kArena, kArenaUnknown};
   }
 }
 

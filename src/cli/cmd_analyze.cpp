@@ -8,6 +8,7 @@
 #include "analysis/analyze_render.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "input/analyze_inputs.h"
 
 namespace leakdbg::cli {
 
@@ -41,7 +42,7 @@ Action setup(CLI::App& app) {
     options.symbolizer.sysroot = args->symbols.sysroot;
     options.labels.alloc_fn_patterns = args->alloc_fns;
     analysis::compile_alloc_fn_patterns(args->alloc_fns);  // a bad pattern fails before loading
-    analysis::AnalyzeReport report = analysis::analyze_paths(args->inputs, options);
+    analysis::AnalyzeReport report = input::analyze_paths(args->inputs, options);
     if (args->json) {
       std::cout << analysis::analyze_to_json(report).dump(2) << '\n';
     } else {

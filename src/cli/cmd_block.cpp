@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/block_detail.h"
-#include "analysis/load.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "input/load.h"
 #include "symbolize/frame_render.h"
 #include "util/units.h"
 

@@ -6,9 +6,9 @@
 #include <utility>
 
 #include "analysis/block_filter.h"
-#include "analysis/load.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "input/load.h"
 #include "symbolize/frame_render.h"
 #include "util/error.h"
 #include "util/table.h"
@@ -27,7 +27,10 @@ struct BlocksArgs {
   SymbolFlags symbols;
 };
 
-nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args) {
+nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args,
+                            bool origin_known) {
+  // What the source does not give is null, not 0.
+  auto known = [&](nlohmann::json value) { return origin_known ? value : nlohmann::json(); };
   nlohmann::json blocks = nlohmann::json::array();
   for (const BlockRow& row : listing.rows) {
     const Block& b = *row.block;
@@ -37,9 +40,9 @@ nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args)
          {"usable", b.usable},
          {"type", row.type},
          {"heap", row.heap},
-         {"age_s", row.age_seconds},
-         {"thread", b.thread_id},
-         {"api", std::string(api_name(b.api))},
+         {"age_s", known(row.age_seconds)},
+         {"thread", known(b.thread_id)},
+         {"api", known(std::string(api_name(b.api)))},
          {"stack_id", b.stack_id},
          {"frame", row.top_frame ? frame_to_json(*row.top_frame) : nlohmann::json(nullptr)}});
   }
@@ -50,7 +53,8 @@ nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args)
           {"blocks", std::move(blocks)}};
 }
 
-void print_listing(const BlockListing& listing, const NumberStyle& style, std::ostream& out) {
+void print_listing(const BlockListing& listing, const NumberStyle& style, bool origin_known,
+                   std::ostream& out) {
   Table table;
   table.add_column("address", Table::Align::kLeft);
   for (const char* title : {"requested", "usable", "age"}) table.add_column(title);
@@ -60,8 +64,10 @@ void print_listing(const BlockListing& listing, const NumberStyle& style, std::o
     const Block& b = *row.block;
     table.add_row({style.hex ? format_hex_plain(b.address) : format_hex(b.address),
                    style.size(b.size), b.usable ? style.size(b.usable) : "?",
-                   format_duration(row.age_seconds), row.thread, std::string(api_name(b.api)),
-                   row.type, row.top_frame ? frame_to_text(*row.top_frame) : ""});
+                   origin_known ? format_duration(row.age_seconds) : "-",
+                   origin_known ? row.thread : "-",
+                   origin_known ? std::string(api_name(b.api)) : "-", row.type,
+                   row.top_frame ? frame_to_text(*row.top_frame) : ""});
   }
   table.print(out);
   out << style.count(listing.total) << " blocks, " << style.bytes(listing.total_bytes)
@@ -75,8 +81,11 @@ void print_listing(const BlockListing& listing, const NumberStyle& style, std::o
 Action setup(CLI::App& app) {
   auto args = std::make_shared<BlocksArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot")->required();
-  auto* size = app.add_option("--size", args->size, "Blocks of exactly this requested size");
-  auto* range = app.add_option("--range", args->range, "Blocks with MIN <= size < MAX");
+  auto* size = app.add_option("--size", args->size,
+                              "Blocks of exactly this requested size (on WinDbg/UMDH text hex, "
+                              "as in !heap -flt s: 30 is 0x30; 0n48 is decimal)");
+  auto* range = app.add_option("--range", args->range,
+                               "Blocks with MIN <= size < MAX (hex on WinDbg/UMDH text)");
   size->excludes(range);
   range->excludes(size);
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
@@ -86,24 +95,25 @@ Action setup(CLI::App& app) {
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);
   return [args] {
+    if (args->size.empty() && args->range.first.empty())
+      throw Error("blocks: give --size N or --range MIN MAX");
+    HeapModel model = load_model(args->snapshot);
+    bool hex = model.caps.sizes_in_hex;
     BlockQuery query;
     if (!args->size.empty())
-      query = BlockQuery::exact_size(parse_size_option(args->size, "--size"));
-    else if (!args->range.first.empty())
-      query = BlockQuery::size_range(parse_size_option(args->range.first, "--range"),
-                                     parse_size_option(args->range.second, "--range"));
+      query = BlockQuery::exact_size(parse_size_option(args->size, "--size", hex));
     else
-      throw Error("blocks: give --size N or --range MIN MAX");
+      query = BlockQuery::size_range(parse_size_option(args->range.first, "--range", hex),
+                                     parse_size_option(args->range.second, "--range", hex));
     query.heap = args->heap;
     if (!args->type.empty()) query.type = args->type;
     query.limit = args->limit;
-    HeapModel model = load_model(args->snapshot);
     std::unique_ptr<Symbolizer> symbolizer = args->symbols.make(model);
     BlockListing listing = list_blocks(model, symbolizer.get(), query);
     if (args->json)
-      std::cout << listing_json(listing, *args).dump(2) << '\n';
+      std::cout << listing_json(listing, *args, !model.caps.no_block_origin).dump(2) << '\n';
     else
-      print_listing(listing, NumberStyle{args->hex}, std::cout);
+      print_listing(listing, NumberStyle{args->hex}, !model.caps.no_block_origin, std::cout);
     return 0;
   };
 }

@@ -6,9 +6,9 @@
 
 #include "analysis/diff.h"
 #include "analysis/diff_render.h"
-#include "analysis/load.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "input/load.h"
 #include "util/error.h"
 
 namespace leakdbg::cli {

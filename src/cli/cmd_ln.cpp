@@ -12,9 +12,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "analysis/load.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "input/load.h"
 #include "symbolize/ln_report.h"
 #include "util/error.h"
 

@@ -6,11 +6,11 @@
 
 #include "analysis/group_key.h"
 #include "analysis/heap_summary.h"
-#include "analysis/load.h"
 #include "analysis/site_text.h"
 #include "analysis/size_stat.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "input/load.h"
 #include "symbolize/frame_render.h"
 #include "util/table.h"
 #include "util/units.h"

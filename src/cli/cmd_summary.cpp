@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/heap_summary.h"
-#include "analysis/load.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "input/load.h"
 #include "util/table.h"
 #include "util/units.h"
 
@@ -20,10 +20,19 @@ struct SummaryArgs {
 };
 
 nlohmann::json figures_json(const HeapFigures& f) {
-  return {{"reserved", f.reserved},          {"committed", f.committed},
-          {"busy_bytes", f.busy_bytes},      {"busy_blocks", f.busy_blocks},
-          {"free_bytes", f.free_bytes},      {"free_blocks", f.free_blocks},
-          {"fragmentation", f.fragmentation}};
+  // Figures the source did not give are null, never 0.
+  auto known = [&](auto value) {
+    return f.figures_known ? nlohmann::json(value) : nlohmann::json();
+  };
+  nlohmann::json out = {{"reserved", known(f.reserved)},
+                        {"committed", known(f.committed)},
+                        {"busy_bytes", f.busy_bytes},
+                        {"busy_blocks", f.busy_blocks},
+                        {"free_bytes", known(f.free_bytes)},
+                        {"free_blocks", known(f.free_blocks)},
+                        {"fragmentation", known(f.fragmentation)}};
+  if (f.stated_busy_bytes) out["busy_bytes_stated"] = f.stated_busy_bytes;
+  return out;
 }
 
 nlohmann::json change_json(const HeapFigures& now, const HeapFigures& base) {
@@ -70,15 +79,21 @@ void print_summary(const HeapSummary& summary, const NumberStyle& style, std::os
     for (const char* title : {"committed +/-", "busy +/-", "blocks +/-"}) table.add_column(title);
   auto add = [&](const std::string& id, const std::string& alias, const HeapFigures& f,
                  const HeapFigures* base) {
-    std::vector<std::string> cells = {id,
-                                      alias,
-                                      style.bytes(f.reserved),
-                                      style.bytes(f.committed),
-                                      style.bytes(f.busy_bytes),
-                                      style.count(f.busy_blocks),
-                                      style.bytes(f.free_bytes),
-                                      style.count(f.free_blocks),
-                                      format_percent(f.fragmentation)};
+    // "-" for what the source does not give. A heap listed only in part (`!heap -stat`
+    // cut off) shows the busy bytes WinDbg states for the whole heap, and no block count.
+    const std::string unknown = "-";
+    bool known = f.figures_known;
+    bool partial = f.stated_busy_bytes > 0;
+    std::vector<std::string> cells = {
+        id,
+        alias,
+        known ? style.bytes(f.reserved) : unknown,
+        known ? style.bytes(f.committed) : unknown,
+        partial ? style.bytes(f.stated_busy_bytes) : style.bytes(f.busy_bytes),
+        partial ? unknown : style.count(f.busy_blocks),
+        known ? style.bytes(f.free_bytes) : unknown,
+        known ? style.count(f.free_blocks) : unknown,
+        known ? format_percent(f.fragmentation) : unknown};
     if (base) {
       cells.push_back(style.bytes_change(figure_change(f.committed, base->committed)));
       cells.push_back(style.bytes_change(figure_change(f.busy_bytes, base->busy_bytes)));
@@ -90,6 +105,10 @@ void print_summary(const HeapSummary& summary, const NumberStyle& style, std::os
     add(row.id, row.alias, row.now, row.base ? &*row.base : nullptr);
   add("total", "", summary.total, with_base ? &*summary.base_total : nullptr);
   table.print(out);
+  bool partial = summary.total.stated_busy_bytes > 0;
+  if (partial)
+    out << "(busy of a heap listed by `!heap -stat` is the total WinDbg's percentages give; "
+           "the listing shows only its top sizes)\n";
   if (!summary.allocator_figures)
     out << "(no allocator figures recorded: reserved, committed and free cover mmap only)\n";
 }

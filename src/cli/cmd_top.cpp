@@ -17,8 +17,8 @@
 #include <optional>
 #include <thread>
 
-#include "analysis/load.h"
 #include "cli/command.h"
+#include "input/load.h"
 #include "procmem/live_process.h"
 #include "procmem/status.h"
 #include "procmem/tracker_client.h"

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "analysis/load.h"
 #include "cli/command.h"
+#include "input/load.h"
 #include "procmem/live_process.h"
 #include "procmem/model_knowledge.h"
 #include "procmem/private_growth.h"

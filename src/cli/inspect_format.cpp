@@ -73,8 +73,8 @@ std::unique_ptr<Symbolizer> SymbolFlags::make(const HeapModel& model) const {
 
 std::string json_address(uint64_t address) { return format_hex(address); }
 
-uint64_t parse_size_option(const std::string& text, const std::string& option) {
-  std::optional<uint64_t> value = parse_number(text, false);
+uint64_t parse_size_option(const std::string& text, const std::string& option, bool hex_default) {
+  std::optional<uint64_t> value = parse_number(text, hex_default);
   if (!value) value = parse_size(text);
   if (!value) throw Error(option + ": '" + text + "' is not a size (examples: 48, 0x30, 64k)");
   return *value;

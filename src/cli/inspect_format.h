@@ -45,7 +45,10 @@ std::string json_address(uint64_t address);
 
 // Parses a size typed by a user: decimal, 0x hex, or with a binary unit ("64k").
 // Throws leakdbg::Error naming the option on anything malformed.
-uint64_t parse_size_option(const std::string& text, const std::string& option);
+// `hex_default`: bare digits are hex, as WinDbg reads them (input read from Windows text,
+// HeapModel::caps.sizes_in_hex); "0n48" is decimal either way.
+uint64_t parse_size_option(const std::string& text, const std::string& option,
+                           bool hex_default = false);
 
 // Parses an address argument by util's parse_address (hex by default, 0x hex, 0n decimal).
 // Throws leakdbg::Error with exit code 2 on anything malformed: a usage error, which `block`

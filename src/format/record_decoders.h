@@ -5,6 +5,7 @@
 
 #include <string_view>
 
+#include "format/records.h"
 #include "model/heap_model.h"
 
 namespace leakdbg::fmt {

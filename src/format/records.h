@@ -9,6 +9,8 @@
 
 #include <cstdint>
 
+#include "model/kinds.h"
+
 namespace leakdbg::fmt {
 
 inline constexpr char kMagic[8] = {'L', 'D', 'S', 'N', 'A', 'P', '\r', '\n'};
@@ -22,6 +24,19 @@ struct FileHeader {
   uint32_t header_size;  // sizeof(FileHeader) of the writer: lets later versions grow it
 };
 static_assert(sizeof(FileHeader) == 16);
+
+// The kinds and flags stored in records are the model's (model/kinds.h); the numbers are
+// part of this format.
+using ::leakdbg::ApiKind;
+using ::leakdbg::BlockFlags;
+using ::leakdbg::kArenaUnknown;
+using ::leakdbg::kBlockContentValid;
+using ::leakdbg::kBlockMmappedChunk;
+using ::leakdbg::kRegionAnonymous;
+using ::leakdbg::kRegionFile;
+using ::leakdbg::kRegionShared;
+using ::leakdbg::RegionFlags;
+using ::leakdbg::Trigger;
 
 enum SectionFlags : uint32_t {
   kSectionZstd = 1u << 0,  // payload is one zstd frame
@@ -52,35 +67,6 @@ enum class SectionType : uint32_t {
   kThreads = 12,     // ThreadRecord list
   kTrackerStats = 13,// TrackerStatsRecord
   kEnd = 0xFFFF,
-};
-
-enum class Trigger : uint8_t {
-  kUnknown = 0,
-  kInterval = 1,  // --interval timer
-  kRequest = 2,   // `leakdbg snap PID` through the control socket
-  kExit = 3,      // process exit (after static destructors as far as possible)
-  kApi = 4,       // leakdbg_snapshot("label") from the program
-  kSignal = 5,    // SIGUSR2-style request (reserved)
-};
-
-// Which API made a block. The reader maps these to names ("malloc", "new[]", ...).
-enum class ApiKind : uint8_t {
-  kUnknown = 0,
-  kMalloc = 1,
-  kCalloc = 2,
-  kRealloc = 3,
-  kReallocArray = 4,
-  kMemalign = 5,
-  kPosixMemalign = 6,
-  kAlignedAlloc = 7,
-  kValloc = 8,
-  kPvalloc = 9,
-  kNew = 10,
-  kNewArray = 11,
-  kNewAligned = 12,
-  kNewArrayAligned = 13,
-  kMmap = 20,
-  kMremap = 21,
 };
 
 // Meta section: this fixed part, then `strings_size` bytes of NUL-terminated strings in
@@ -129,13 +115,6 @@ struct StackRecord {
   uint32_t depth;
 };
 
-enum BlockFlags : uint8_t {
-  kBlockMmappedChunk = 1u << 0,  // glibc served it with its own mmap (IS_MMAPPED)
-  kBlockContentValid = 1u << 1,  // `content` holds the first min(16, size) bytes
-};
-
-inline constexpr uint16_t kArenaUnknown = 0xFFFF;
-
 struct BlockRecord {
   uint64_t address;     // user pointer
   uint64_t size;        // requested size
@@ -150,12 +129,6 @@ struct BlockRecord {
   uint8_t content[16];
 };
 static_assert(sizeof(BlockRecord) == 64);
-
-enum RegionFlags : uint8_t {
-  kRegionAnonymous = 1u << 0,
-  kRegionShared = 1u << 1,  // MAP_SHARED
-  kRegionFile = 1u << 2,    // file-backed: kept apart from leak candidates
-};
 
 struct RegionRecord {
   uint64_t address;

@@ -14,15 +14,12 @@
 #include <string_view>
 #include <vector>
 
-#include "format/records.h"
+#include "model/kinds.h"
 
 namespace leakdbg {
 
-using fmt::ApiKind;
-using fmt::Trigger;
-
-std::string_view api_name(ApiKind kind);          // "malloc", "new[]", "mmap", ...
-std::string_view trigger_name(Trigger trigger);   // "interval", "request", "exit", ...
+std::string_view api_name(ApiKind kind);         // "malloc", "new[]", "mmap", ...
+std::string_view trigger_name(Trigger trigger);  // "interval", "request", "exit", ...
 
 struct Segment {
   uint64_t start = 0, end = 0, file_offset = 0;
@@ -55,26 +52,26 @@ struct SymbolicFrame {
 };
 
 struct Stack {
-  uint32_t id = 0;                  // >= 1
-  std::vector<uint64_t> frames;     // return addresses, innermost first
+  uint32_t id = 0;               // >= 1
+  std::vector<uint64_t> frames;  // return addresses, innermost first
   // Filled by sources that carry symbols instead of addresses (one entry per frame).
   std::vector<SymbolicFrame> symbols;
 };
 
 struct Block {
   uint64_t address = 0;
-  uint64_t size = 0;     // requested
-  uint64_t usable = 0;   // 0 if unknown
+  uint64_t size = 0;    // requested
+  uint64_t usable = 0;  // 0 if unknown
   uint64_t alloc_tick = 0;
   uint32_t stack_id = 0;
   uint32_t thread_id = 0;
-  uint16_t arena = fmt::kArenaUnknown;
+  uint16_t arena = kArenaUnknown;
   ApiKind api = ApiKind::kUnknown;
-  uint8_t flags = 0;     // fmt::BlockFlags
+  uint8_t flags = 0;  // BlockFlags
   uint8_t content[16] = {};
 
-  bool mmapped_chunk() const { return flags & fmt::kBlockMmappedChunk; }
-  bool content_valid() const { return flags & fmt::kBlockContentValid; }
+  bool mmapped_chunk() const { return flags & kBlockMmappedChunk; }
+  bool content_valid() const { return flags & kBlockContentValid; }
 };
 
 struct Region {
@@ -82,9 +79,9 @@ struct Region {
   uint32_t stack_id = 0, thread_id = 0;
   int32_t prot = 0, map_flags = 0;
   ApiKind api = ApiKind::kMmap;
-  uint8_t flags = 0;  // fmt::RegionFlags
+  uint8_t flags = 0;  // RegionFlags
 
-  bool file_backed() const { return flags & fmt::kRegionFile; }
+  bool file_backed() const { return flags & kRegionFile; }
 };
 
 struct Arena {
@@ -103,7 +100,16 @@ struct Arena {
   uint64_t uncommitted_ranges = 0;  // "UCR"
   uint64_t virtual_blocks = 0;      // large blocks served outside the segments
   uint64_t lock_contention = 0;
-  std::string front_end;            // "LFH" or empty
+  std::string front_end;  // "LFH" or empty
+  // How the source names the heap: a Windows heap handle as WinDbg prints it ("0d7b0000",
+  // "0000015d85bb0000"). Empty for glibc arenas, which are "main" and "arenaN".
+  std::string name;
+  // False when the source names the heap but gives none of its figures (a `!heap -stat`
+  // or `-flt` listing without `!heap -s`): reserved, committed and free are unknown.
+  bool figures_known = true;
+  // Busy bytes of the whole heap as the source states them, when it lists only part of
+  // them (`!heap -stat` shows its top groups with their share of the total); 0 if unknown.
+  uint64_t stated_busy_bytes = 0;
 };
 
 struct Site {
@@ -129,13 +135,31 @@ struct TrackerStats {
 
 // What a source could tell. Commands that need a missing capability say so in one line.
 struct Capabilities {
-  bool block_addresses = false;  // blocks have real addresses (not imported aggregates)
+  bool block_addresses = false;       // blocks have real addresses (not imported aggregates)
   bool stacks_are_addresses = false;  // Stack::frames hold addresses to symbolize
-  bool contents = false;         // Block::content captured
+  bool contents = false;              // Block::content captured
   bool arenas = false;
-  bool regions = false;          // mmap regions tracked
-  bool process_memory = false;   // /proc figures recorded
+  bool regions = false;         // mmap regions tracked
+  bool process_memory = false;  // /proc figures recorded
   bool time_series = false;
+  // The source prints sizes and counts in hex (WinDbg, UMDH): sizes the user types for it
+  // are read as hex, as WinDbg reads them (`blocks --size 30` is 0x30).
+  bool sizes_in_hex = false;
+  // Blocks carry no allocation time, thread or API (saved text gives none): shown as "-".
+  bool no_block_origin = false;
+};
+
+// What a reader of saved text could not use or was not given (all zero for snapshots), so
+// that answers can say how complete they are.
+struct SourceNotes {
+  uint64_t skipped_lines = 0;       // lines inside a recognized output that were not understood
+  uint64_t first_skipped_line = 0;  // 1-based line number of the first of them
+  std::string first_skipped_text;
+  uint64_t elisions = 0;         // places where the author cut the output ("....", "[...]")
+  bool listing_cut_off = false;  // `!heap -stat` showed only its top groups (max-display)
+  // A UMDH comparison without count lines (older UMDH): the old log's block counts are not
+  // known; its state holds one block per stack with the stack's bytes.
+  bool old_counts_unknown = false;
 };
 
 struct HeapModel {
@@ -154,21 +178,22 @@ struct HeapModel {
   Capabilities caps;
 
   std::vector<Module> modules;
-  std::vector<Stack> stacks;        // sorted by id
-  std::vector<Block> blocks;        // sorted by address
-  std::vector<Region> regions;      // sorted by address
-  std::vector<Arena> arenas;        // index order
+  std::vector<Stack> stacks;    // sorted by id
+  std::vector<Block> blocks;    // sorted by address
+  std::vector<Region> regions;  // sorted by address
+  std::vector<Arena> arenas;    // index order
   std::vector<Site> sites;
-  std::vector<Sample> samples;      // since the previous snapshot
+  std::vector<Sample> samples;  // since the previous snapshot
   std::vector<ThreadInfo> threads;
   TrackerStats stats;
   std::string proc_status, smaps, smaps_rollup;  // raw /proc text, empty if absent
+  SourceNotes notes;
 
-  const Stack* find_stack(uint32_t id) const;           // nullptr if unknown
+  const Stack* find_stack(uint32_t id) const;                  // nullptr if unknown
   const Block* find_block_containing(uint64_t address) const;  // interior pointers too
   const Module* find_module(uint64_t address) const;
-  uint64_t heap_bytes() const;   // sum of requested sizes of blocks
-  uint64_t region_bytes() const; // anonymous tracked regions
+  uint64_t heap_bytes() const;               // sum of requested sizes of blocks
+  uint64_t region_bytes() const;             // anonymous tracked regions
   double age_seconds(const Block& b) const;  // from alloc_tick, current_tick, tick_ns
 };
 

@@ -68,7 +68,7 @@ Knowledge knowledge_from_model(const HeapModel& model, const std::vector<Mapping
       continue;
     }
     if (brk && b.address >= brk->start && b.address < brk->end) continue;
-    if (b.arena != fmt::kArenaUnknown && !is_main_arena(model, b.arena)) {
+    if (b.arena != kArenaUnknown && !is_main_arena(model, b.arena)) {
       uint64_t region = b.address - b.address % kArenaHeapAlign;
       if (!arena_regions.count(region)) arena_regions.emplace(region, arena_label(model, b.arena));
       continue;
@@ -84,7 +84,7 @@ Knowledge knowledge_from_model(const HeapModel& model, const std::vector<Mapping
 
   for (const auto& r : model.regions) {
     if (r.file_backed() || r.length == 0) continue;
-    bool shared = r.flags & fmt::kRegionShared;
+    bool shared = r.flags & kRegionShared;
     k.claims.push_back({r.address, r.address + r.length,
                         shared ? MemType::kShareable : MemType::kPrivateData,
                         std::string("mmap region (tracked") +

@@ -69,6 +69,13 @@ std::optional<SymbolicFrame> parse_frame(std::string_view text) {
       text = trim(text.substr(words[0].size()));
     }
   }
+  // Code without a module (JIT-compiled, managed): "7ffb54f18807 +0x00007ffb54f18807".
+  if (frame.address != 0 && text.starts_with('+')) {
+    auto offset = parse_hex(text.substr(1));
+    if (!offset) return std::nullopt;
+    frame.offset = *offset;
+    return frame;
+  }
   take_source_suffix(text, frame);
   take_offset_suffix(text, frame);
   size_t bang = text.find('!');

@@ -6,6 +6,12 @@
 //           1a949568 0009 0000  [00]   1a949580    00030 - (busy)
 //             Plugin!ATL::g_strmgr
 //           7708c65e ntdll!RtlAllocateHeap+0x0000003e
+// Newer debuggers print the hint as a type line ("? Plugin!CFoo::`vftable'"). With page heap
+// enabled the block is described by its DPH_HEAP_BLOCK instead:
+//       _DPH_HEAP_ROOT @ 5f1000
+//       in busy allocation (  DPH_HEAP_BLOCK:  UserAddr  UserSize -  VirtAddr  VirtSize)
+//                                  5f2d48:   7c58ff0        10 -   7c58000      2000
+// Lines an author elided ("....") and lines not understood are counted, not fatal.
 #include <optional>
 
 #include "winimport/frame_text.h"
@@ -47,7 +53,7 @@ class BlockListing {
     auto words = split_words(t);
     if (t.starts_with("address ") && t.ends_with("found in")) {
       flush();
-      if (awaiting_entry_) source_.fail(*awaiting_entry_, "no heap entry follows (truncated?)");
+      if (awaiting_entry_) source_.skip(*awaiting_entry_);
       if (words.size() != 4 || !parse_hex(words[1]))
         source_.fail(line, "bad line \"" + std::string(t) + "\"");
       awaiting_entry_ = line;
@@ -60,7 +66,30 @@ class BlockListing {
       heap_ = model_.heap(*handle, line);
       return;
     }
+    if (t.starts_with("_DPH_HEAP_ROOT @ ")) {
+      flush();
+      auto handle = words.size() == 3 ? parse_hex(words[2]) : std::nullopt;
+      if (!handle) source_.fail(line, "bad heap line \"" + std::string(t) + "\"");
+      heap_ = model_.heap(*handle, line);
+      return;
+    }
+    if (t.starts_with("in busy allocation") || t.starts_with("in free-ed allocation")) {
+      flush();
+      page_heap_busy_ = t.starts_with("in busy");
+      awaiting_page_block_ = true;
+      awaiting_entry_.reset();
+      return;
+    }
+    if (awaiting_page_block_ && !words.empty() && words[0].ends_with(':')) {
+      awaiting_page_block_ = false;
+      read_page_heap_block(words, line);
+      return;
+    }
     if (t.starts_with("HEAP_ENTRY")) return;
+    if (is_elision(t)) {
+      source_.elision();
+      return;
+    }
     if (auto entry = parse_entry(words)) {
       flush();
       if (!heap_) source_.fail(line, "heap entry before the \"_HEAP @\" line");
@@ -72,25 +101,44 @@ class BlockListing {
     }
     // The first pointer of the block resolved to a symbol: a hint, not a frame.
     // Class names with templates hold spaces: "Plugin!Foo<Bar, Baz>::`vftable'".
+    if (t.starts_with("? ")) t = trim(t.substr(2));
     if (hint_allowed_ && looks_like_symbol(t) && !parse_hex(words[0])) {
       hint_allowed_ = false;
       return;
     }
-    if (auto frame = parse_frame(t); frame && words.size() >= 1 && parse_hex(words[0])) {
-      if (!current_) source_.fail(line, "stack frame outside a heap entry");
+    if (auto frame = parse_frame(t);
+        frame && current_ && words.size() >= 1 && parse_hex(words[0])) {
       frames_.push_back(*frame);
       hint_allowed_ = false;
       return;
     }
-    source_.fail(line, "unrecognized line \"" + std::string(t) + "\"");
+    source_.skip(line);
   }
 
   void finish() {
     flush();
-    if (awaiting_entry_) source_.fail(*awaiting_entry_, "no heap entry follows (truncated?)");
+    if (awaiting_entry_ && blocks_ == 0)
+      source_.fail(*awaiting_entry_, "no heap entry follows (truncated?)");
+    if (awaiting_entry_) source_.skip(*awaiting_entry_);
   }
 
  private:
+  // "5f2d48:   7c58ff0        10 -   7c58000      2000": DPH_HEAP_BLOCK, user address and
+  // size, then the virtual range page heap reserved around the block.
+  void read_page_heap_block(const std::vector<std::string_view>& words, const Line& line) {
+    auto user_ptr = words.size() >= 3 ? parse_hex(words[1]) : std::nullopt;
+    auto user_size = words.size() >= 3 ? parse_hex(words[2]) : std::nullopt;
+    if (!heap_ || !user_ptr || !user_size || (words.size() > 3 && words[3] != "-")) {
+      source_.skip(line);
+      return;
+    }
+    uint64_t address = *user_ptr, size = *user_size;
+    if (!page_heap_busy_) return;  // a freed block: nothing live
+    current_ = Entry{address, 0, address, size, true};
+    current_line_ = line;
+    hint_allowed_ = false;
+  }
+
   void flush() {
     if (!current_) return;
     if (current_->busy) {
@@ -106,6 +154,7 @@ class BlockListing {
       block.arena = *heap_;
       block.stack_id = model_.stack(frames_);
       model_.add_block(block, current_line_);
+      ++blocks_;
     }
     current_.reset();
     frames_.clear();
@@ -120,6 +169,8 @@ class BlockListing {
   std::optional<Line> awaiting_entry_;
   std::vector<SymbolicFrame> frames_;
   bool hint_allowed_ = false;
+  bool awaiting_page_block_ = false, page_heap_busy_ = false;
+  uint64_t blocks_ = 0;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "winimport/model_builder.h"
 #include "winimport/parsers.h"
 #include "winimport/sections.h"
+#include "winimport/text_decode.h"
 
 namespace leakdbg::winimport {
 namespace {
@@ -20,7 +21,8 @@ bool is_telltale(std::string_view line) {
   auto words = split_words(t);
   if (words.size() >= 3 && words[0] == "Heap" && words[1] == "Flags" && words[2] == "Reserv")
     return true;
-  if (t.starts_with("group-by:") || t.starts_with("_HEAP @ ") || t.starts_with("HEAP_ENTRY"))
+  if (t.starts_with("group-by:") || t.starts_with("_HEAP @ ") || t.starts_with("HEAP_ENTRY") ||
+      t.starts_with("_DPH_HEAP_ROOT @ ") || t.starts_with("in busy allocation ("))
     return true;
   if (t.starts_with("*- - - - ") && contains_nocase(t, "heap")) return true;
   return is_umdh_diff_record(t) || is_umdh_log_record(t);
@@ -47,29 +49,33 @@ std::string model_kind(const std::set<TextKind>& kinds) {
 
 }  // namespace
 
-bool looks_like_windows_text(std::string_view text) {
+bool looks_like_windows_text(std::string_view raw) {
   constexpr size_t kLinesChecked = 4000;
-  size_t checked = 0;
-  while (!text.empty() && checked++ < kLinesChecked)
-    if (is_telltale(take_line(text))) return true;
+  std::string decoded = decode_text(raw);
+  auto lines = split_lines(decoded);
+  for (size_t i = 0; i < lines.size() && i < kLinesChecked; ++i)
+    if (is_telltale(lines[i].text)) return true;
   return false;
 }
 
-std::vector<HeapModel> import_text(std::string_view text, const std::string& name) {
+std::vector<HeapModel> import_text(std::string_view raw, const std::string& name) {
+  std::string text = decode_text(raw);
   auto lines = split_lines(text);
   auto sections = split_sections(lines);
+  SourceNotes notes;
 
   for (const auto& section : sections) {
     if (section.kind == TextKind::kUmdhLog) {
-      TextSource source(name, text_kind_name(section.kind));
+      TextSource source(name, text_kind_name(section.kind), &notes);
       ModelBuilder model(source);
       parse_umdh_log(section.lines, source, model);
       std::vector<HeapModel> models;
       models.push_back(model.finish("umdh"));
+      models[0].notes = notes;
       return models;
     }
     if (section.kind == TextKind::kUmdhDiff) {
-      TextSource source(name, text_kind_name(section.kind));
+      TextSource source(name, text_kind_name(section.kind), &notes);
       ModelBuilder old_model(source), new_model(source);
       parse_umdh_diff(section.lines, source, old_model, new_model);
       std::vector<HeapModel> models;
@@ -79,6 +85,7 @@ std::vector<HeapModel> import_text(std::string_view text, const std::string& nam
       models[0].sequence = 1;
       models[1].label = "new";
       models[1].sequence = 2;
+      for (HeapModel& model : models) model.notes = notes;
       return models;
     }
   }
@@ -90,7 +97,7 @@ std::vector<HeapModel> import_text(std::string_view text, const std::string& nam
   std::set<TextKind> kinds;
   for (const auto& section : sections) {
     if (section.kind == TextKind::kOther) continue;
-    TextSource source(name, text_kind_name(section.kind));
+    TextSource source(name, text_kind_name(section.kind), &notes);
     switch (section.kind) {
       case TextKind::kHeapSummary:
         parse_heap_summary(section.lines, source, model);
@@ -113,6 +120,7 @@ std::vector<HeapModel> import_text(std::string_view text, const std::string& nam
   if (kinds.empty()) throw Error(name + ": no WinDbg !heap or UMDH output found in the text");
   std::vector<HeapModel> models;
   models.push_back(model.finish(model_kind(kinds)));
+  models[0].notes = notes;
   return models;
 }
 

@@ -10,11 +10,16 @@
 
 namespace leakdbg::winimport {
 
-// True if the text looks like one of the supported Windows outputs.
-bool looks_like_windows_text(std::string_view text);
+// Both take the file's bytes as saved: UTF-8 with or without a byte-order mark, or UTF-16
+// LE/BE (winimport/text_decode.h), with any mix of line ends.
 
-// A UMDH diff holds two states at once; other texts give one model. Throws leakdbg::Error
-// with one line (kind of text, line number, problem) on malformed or truncated input.
-std::vector<HeapModel> import_text(std::string_view text, const std::string& name);
+// True if the text looks like one of the supported Windows outputs.
+bool looks_like_windows_text(std::string_view raw);
+
+// A UMDH diff holds two states at once; other texts give one model. Lines not understood
+// inside a recognized output are skipped and counted in HeapModel::notes. Throws
+// leakdbg::Error with one line (kind of text, line number, problem) when nothing usable is
+// found or a figure is impossible.
+std::vector<HeapModel> import_text(std::string_view raw, const std::string& name);
 
 }  // namespace leakdbg::winimport

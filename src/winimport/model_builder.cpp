@@ -1,9 +1,18 @@
 #include "winimport/model_builder.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 namespace leakdbg::winimport {
+
+// As WinDbg prints handles: 8 hex digits on 32-bit targets, 16 on 64-bit ones.
+std::string handle_name(uint64_t handle) {
+  char text[20];
+  std::snprintf(text, sizeof text, handle > 0xffffffffu ? "%016llx" : "%08llx",
+                static_cast<unsigned long long>(handle));
+  return text;
+}
 
 static std::string frame_key(const SymbolicFrame& f) {
   return f.module + '!' + f.function + '+' + std::to_string(f.offset) + '@' +
@@ -28,11 +37,13 @@ uint32_t ModelBuilder::stack(const std::vector<SymbolicFrame>& frames) {
 uint16_t ModelBuilder::heap(uint64_t handle, const Line& line) {
   auto it = heap_index_.find(handle);
   if (it != heap_index_.end()) return it->second;
-  if (arenas_.size() >= fmt::kArenaUnknown) source_.fail(line, "too many heaps");
+  if (arenas_.size() >= kArenaUnknown) source_.fail(line, "too many heaps");
   Arena arena;
   arena.index = static_cast<uint32_t>(arenas_.size());
   arena.address = handle;
   arena.is_main = arenas_.empty();  // WinDbg lists the process heap first
+  arena.name = handle_name(handle);
+  arena.figures_known = false;  // until a `!heap -s` row gives them
   arenas_.push_back(arena);
   heap_index_.emplace(handle, static_cast<uint16_t>(arena.index));
   return static_cast<uint16_t>(arena.index);
@@ -83,6 +94,8 @@ HeapModel ModelBuilder::finish(const std::string& kind) {
   model.source_path = source_.name();
   model.source_kind = kind;
   model.caps.arenas = arenas_known_;
+  model.caps.sizes_in_hex = true;
+  model.caps.no_block_origin = true;
   model.stacks = std::move(stacks_);
   model.arenas = std::move(arenas_);
 

@@ -23,6 +23,9 @@ namespace leakdbg::winimport {
 // (a 64-byte Block each: 8 M blocks stay under 512 MiB).
 inline constexpr uint64_t kMaxImportedBlocks = uint64_t{8} << 20;
 
+// A heap handle as WinDbg prints it ("0d7b0000", "0000015d85bb0000").
+std::string handle_name(uint64_t handle);
+
 class ModelBuilder {
  public:
   explicit ModelBuilder(const TextSource& source) : source_(source) {}

@@ -31,7 +31,7 @@ bool is_stat_header(std::string_view line) {
 bool is_blocks_header(std::string_view line) {
   std::string_view t = trim(line);
   return (t.starts_with("address ") && t.ends_with("found in")) || t.starts_with("_HEAP @ ") ||
-         t.starts_with("HEAP_ENTRY");
+         t.starts_with("HEAP_ENTRY") || t.starts_with("_DPH_HEAP_ROOT @ ");
 }
 
 TextKind header_kind(std::string_view line) {
@@ -114,6 +114,18 @@ bool is_umdh_log_record(std::string_view line) {
   std::string_view t = trim(line);
   return t.find(" bytes ") != std::string_view::npos &&
          t.find("BackTrace") != std::string_view::npos;
+}
+
+bool is_umdh_command_line(std::string_view line) {
+  std::string_view t = trim(line);
+  if (size_t gt = t.find('>'); gt != std::string_view::npos && gt < 80) t = trim(t.substr(gt + 1));
+  auto words = split_words(t);
+  if (words.empty()) return false;
+  std::string_view program = words[0];
+  if (size_t slash = program.find_last_of("\\/"); slash != std::string_view::npos)
+    program = program.substr(slash + 1);
+  return starts_with_nocase(program, "umdh") &&
+         (program.size() == 4 || starts_with_nocase(program.substr(4), ".exe"));
 }
 
 std::vector<Section> split_sections(const std::vector<Line>& lines) {

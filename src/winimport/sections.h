@@ -38,5 +38,8 @@ std::vector<Section> split_sections(const std::vector<Line>& lines);
 // Cheap per-line tests shared by detection and splitting.
 bool is_umdh_diff_record(std::string_view line);
 bool is_umdh_log_record(std::string_view line);
+// The command line an author kept above UMDH output: "> umdh.exe log1.txt log2.txt",
+// "C:\tools> umdh -p:1234 -f:a.log", "umdh -d old.txt new.txt".
+bool is_umdh_command_line(std::string_view line);
 
 }  // namespace leakdbg::winimport

@@ -8,11 +8,19 @@
 namespace leakdbg::winimport {
 
 std::vector<Line> split_lines(std::string_view text) {
+  // CRLF, LF and a lone CR (old editors, logs pasted together) each end one line.
   std::vector<Line> lines;
   size_t number = 1;
   while (!text.empty()) {
-    std::string_view line = take_line(text);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t end = text.find_first_of("\r\n");
+    std::string_view line = text.substr(0, end);
+    if (end == std::string_view::npos) {
+      text = {};
+    } else {
+      size_t next = end + 1;
+      if (text[end] == '\r' && next < text.size() && text[next] == '\n') ++next;
+      text.remove_prefix(next);
+    }
     lines.push_back({line, number++});
   }
   return lines;
@@ -61,6 +69,34 @@ std::optional<uint64_t> parse_hex(std::string_view text) {
 
 std::optional<uint64_t> parse_decimal(std::string_view text) {
   return parse_unsigned<uint64_t>(text);
+}
+
+bool is_elision(std::string_view line) {
+  std::string_view t = trim(line);
+  while (!t.empty() && std::string_view("([<{").find(t.front()) != std::string_view::npos)
+    t.remove_prefix(1);
+  while (!t.empty() && std::string_view(")]>}").find(t.back()) != std::string_view::npos)
+    t.remove_suffix(1);
+  t = trim(t);
+  if (t.starts_with("...") || t.starts_with("\xE2\x80\xA6")) return true;  // "..." or U+2026
+  return starts_with_nocase(t, "snip") || starts_with_nocase(t, "truncated") ||
+         starts_with_nocase(t, "omitted");
+}
+
+void TextSource::skip(const Line& line) const {
+  if (!notes_) return;
+  if (notes_->skipped_lines++ == 0) {
+    notes_->first_skipped_line = line.number;
+    notes_->first_skipped_text = std::string(trim(line.text).substr(0, 120));
+  }
+}
+
+void TextSource::elision() const {
+  if (notes_) ++notes_->elisions;
+}
+
+void TextSource::listing_cut_off() const {
+  if (notes_) notes_->listing_cut_off = true;
 }
 
 void TextSource::fail(const Line& line, const std::string& problem) const {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/heap_model.h"
 #include "util/text_split.h"  // split_words, for the importers
 
 namespace leakdbg::winimport {
@@ -29,18 +30,29 @@ std::optional<uint64_t> parse_hex(std::string_view text);
 // Plain decimal digits ("16420"); nullopt otherwise.
 std::optional<uint64_t> parse_decimal(std::string_view text);
 
+// A line where the author cut the output: "....", "...", "[...]", "<snip>", "(truncated)".
+bool is_elision(std::string_view line);
+
 // Names the input and its kind in every error, so the user sees one complete line:
-// "log2.txt: UMDH diff, line 12: expected ...".
+// "log2.txt: UMDH diff, line 12: expected ...". Lines a parser does not understand inside
+// a section it recognized are not fatal: they are counted in the notes, which every
+// section of one text shares.
 class TextSource {
  public:
-  TextSource(std::string name, std::string kind) : name_(std::move(name)), kind_(std::move(kind)) {}
+  TextSource(std::string name, std::string kind, SourceNotes* notes = nullptr)
+      : name_(std::move(name)), kind_(std::move(kind)), notes_(notes) {}
   [[noreturn]] void fail(const Line& line, const std::string& problem) const;
   [[noreturn]] void fail_at_end(const std::string& problem) const;
+  void skip(const Line& line) const;
+  void elision() const;
+  void listing_cut_off() const;
   const std::string& kind() const { return kind_; }
   const std::string& name() const { return name_; }
+  SourceNotes* notes() const { return notes_; }
 
  private:
   std::string name_, kind_;
+  SourceNotes* notes_;
 };
 
 }  // namespace leakdbg::winimport

@@ -5,15 +5,20 @@
 // A diff lists, per BackTrace, byte and count changes between two logs, then the stack:
 //   + 2a98c90 ( 2a98c90 -     0)  15cf4 allocs	BackTrace74050
 //   +   15cf4 ( 15cf4 -     0)	BackTrace74050	allocations
-// Older UMDH versions print no count line; the old count is then estimated from the new
-// average size (the bytes stay exact).
+// Older UMDH versions print no count line: the old log's counts are then unknown, and the
+// old state keeps one block per BackTrace holding its bytes (the notes say so); nothing is
+// estimated. Around the records UMDH prints its header ("// Debug library initialized",
+// "DBGHELP: module - private symbols & lines" with the .pdb path indented below), totals
+// ("Total increase == ..."), and authors keep the command line they typed
+// ("C:\> umdh -d log1.txt log2.txt"): with -d every number is decimal.
 #include <algorithm>
-#include <cmath>
+#include <cctype>
 #include <map>
 #include <optional>
 
 #include "winimport/frame_text.h"
 #include "winimport/parsers.h"
+#include "winimport/sections.h"
 
 namespace leakdbg::winimport {
 namespace {
@@ -21,12 +26,27 @@ namespace {
 bool is_umdh_chatter(std::string_view t) {
   return t.empty() || t.starts_with("//") || t.starts_with("DBGHELP:") || t.starts_with("Total ") ||
          t.starts_with("REQUESTED bytes") || t.starts_with("STACK if not already dumped") ||
-         t.starts_with("Debug library") || t.starts_with("Warning:") || t.starts_with("UMDH:");
+         t.starts_with("Debug library") || t.starts_with("Warning:") || t.starts_with("UMDH:") ||
+         t.starts_with("SYMSRV:") || t.ends_with(".pdb") || t.ends_with(".PDB") ||
+         is_umdh_command_line(t);
 }
 
-std::string_view backtrace_id(std::string_view word, const TextSource& source, const Line& line) {
-  if (!word.starts_with("BackTrace") || !parse_hex(word.substr(9)))
-    source.fail(line, "expected a BackTrace id, got \"" + std::string(word) + "\"");
+// UMDH prints hex unless run with -d. The command line, when the author kept it, says so;
+// otherwise digits a-f mean hex, and a text whose records only add up in decimal is decimal.
+int umdh_radix(const std::vector<Line>& lines) {
+  for (const auto& line : lines) {
+    std::string_view t = trim(line.text);
+    if (!is_umdh_command_line(t)) continue;
+    for (auto word : split_words(t))
+      if (word == "-d" || word == "/d") return 10;
+    return 16;
+  }
+  return 0;  // undecided: the caller looks at the records
+}
+
+// "BackTrace00B53" -> "00B53"; nullopt if the word is not a BackTrace id.
+std::optional<std::string_view> backtrace_id(std::string_view word) {
+  if (!word.starts_with("BackTrace") || !parse_hex(word.substr(9))) return std::nullopt;
   return word.substr(9);
 }
 
@@ -66,8 +86,9 @@ void parse_umdh_log(const std::vector<Line>& lines, const TextSource& source, Mo
   };
   std::optional<Pending> pending;
   StackCollector stacks(model);
-  uint16_t heap = fmt::kArenaUnknown;
+  uint16_t heap = kArenaUnknown;
   bool any_record = false;
+  bool in_skipped_record = false;  // frames under a record that was not understood
 
   auto flush = [&] {
     if (!pending) return;
@@ -102,39 +123,47 @@ void parse_umdh_log(const std::vector<Line>& lines, const TextSource& source, Mo
       }
       continue;
     }
+    if (is_elision(t)) {
+      source.elision();
+      continue;
+    }
     auto words = split_words(t);
     if (words.size() >= 2 && words[1] == "bytes" && parse_hex(words[0])) {
       flush();
       Pending record;
       record.line = line;
       record.bytes = *parse_hex(words[0]);
+      std::optional<std::string_view> id;
       if (words.size() == 8 && words[2] == "+" && words[4] == "at" && words[6] == "by") {
         auto overhead = parse_hex(words[3]);
         auto address = parse_hex(words[5]);
-        if (!overhead || !address) source.fail(line, "bad hex number in allocation record");
+        id = overhead && address ? backtrace_id(words[7]) : std::nullopt;
         record.single = true;
         record.count = 1;
-        record.address = *address;
-        record.id = backtrace_id(words[7], source, line);
+        record.address = address.value_or(0);
       } else if (words.size() >= 8 && words[2] == "in" && words[4] == "allocations" &&
                  words[words.size() - 2] == "by:") {
         auto count = parse_hex(words[3]);
-        if (!count) source.fail(line, "bad allocation count \"" + std::string(words[3]) + "\"");
-        record.count = *count;
-        record.id = backtrace_id(words.back(), source, line);
-      } else {
-        source.fail(line, "malformed allocation record \"" + std::string(t) + "\"");
+        id = count ? backtrace_id(words.back()) : std::nullopt;
+        record.count = count.value_or(0);
       }
+      if (!id) {
+        source.skip(line);
+        in_skipped_record = true;
+        continue;
+      }
+      in_skipped_record = false;
+      record.id = std::string(*id);
       pending = std::move(record);
       any_record = true;
       continue;
     }
-    if (auto frame = parse_frame(t)) {
-      if (!pending) source.fail(line, "stack frame before any allocation record");
+    if (in_skipped_record) continue;
+    if (auto frame = parse_frame(t); frame && pending) {
       stacks.add(*frame);
       continue;
     }
-    source.fail(line, "unrecognized line \"" + std::string(t) + "\"");
+    source.skip(line);
   }
   flush();
   if (!any_record) source.fail_at_end("no allocation records");
@@ -148,8 +177,12 @@ struct DiffLine {
   std::vector<std::string_view> tail;  // words after the closing parenthesis
 };
 
+std::optional<uint64_t> parse_number(std::string_view word, int radix) {
+  return radix == 10 ? parse_decimal(word) : parse_hex(word);
+}
+
 // "+ DELTA ( NEW - OLD) ..." with the parentheses possibly glued to the numbers.
-std::optional<DiffLine> parse_diff_line(std::string_view t, std::string& scratch) {
+std::optional<DiffLine> parse_diff_line(std::string_view t, std::string& scratch, int radix) {
   scratch.clear();
   for (char c : t) {
     if (c == '(' || c == ')') {
@@ -166,9 +199,9 @@ std::optional<DiffLine> parse_diff_line(std::string_view t, std::string& scratch
   if (words.size() < 7 || (words[0] != "+" && words[0] != "-") || words[2] != "(" ||
       words[4] != "-" || words[6] != ")")
     return std::nullopt;
-  auto delta = parse_hex(words[1]);
-  auto new_value = parse_hex(words[3]);
-  auto old_value = parse_hex(words[5]);
+  auto delta = parse_number(words[1], radix);
+  auto new_value = parse_number(words[3], radix);
+  auto old_value = parse_number(words[5], radix);
   if (!delta || !new_value || !old_value) return std::nullopt;
   DiffLine d{words[0] == "-", *delta, *new_value, *old_value, {}};
   d.tail.assign(words.begin() + 7, words.end());
@@ -180,13 +213,28 @@ bool consistent(const DiffLine& d) {
   return d.new_value >= d.old_value && d.new_value - d.old_value == d.delta;
 }
 
-uint64_t estimate_old_count(uint64_t old_bytes, uint64_t new_bytes, uint64_t new_count) {
-  if (old_bytes == 0) return 0;
-  if (new_bytes == 0 || new_count == 0) return 1;
-  long double estimate = static_cast<long double>(old_bytes) * new_count / new_bytes;
-  long double rounded = std::max<long double>(1, std::round(estimate));
-  return std::min<uint64_t>(old_bytes,
-                            static_cast<uint64_t>(std::min<long double>(rounded, old_bytes)));
+// Without a kept command line: hex digits decide; a text of digits only is decimal when its
+// records add up in decimal and not in hex.
+int guess_diff_radix(const std::vector<Line>& lines) {
+  std::string scratch;
+  bool hex_ok = true, decimal_ok = true, any = false;
+  for (const auto& line : lines) {
+    std::string_view t = trim(line.text);
+    if (t.empty() || (t[0] != '+' && t[0] != '-')) continue;
+    size_t close = t.find(')');
+    std::string_view numbers = t.substr(0, close);
+    for (char c : numbers)
+      if (std::isxdigit(static_cast<unsigned char>(c)) &&
+          !std::isdigit(static_cast<unsigned char>(c)))
+        return 16;
+    auto as_hex = parse_diff_line(t, scratch, 16);
+    auto as_decimal = parse_diff_line(t, scratch, 10);
+    if (!as_hex || !as_decimal) continue;
+    any = true;
+    hex_ok = hex_ok && consistent(*as_hex);
+    decimal_ok = decimal_ok && consistent(*as_decimal);
+  }
+  return any && decimal_ok && !hex_ok ? 10 : 16;
 }
 
 }  // namespace
@@ -203,17 +251,23 @@ void parse_umdh_diff(const std::vector<Line>& lines, const TextSource& source,
   std::vector<SymbolicFrame> frames;
   std::string scratch;
   bool any_record = false;
+  bool in_skipped_record = false;  // frames under a record that was not understood
+  int radix = umdh_radix(lines);
+  if (radix == 0) radix = guess_diff_radix(lines);
 
   auto flush = [&] {
     if (!pending) return;
-    uint64_t old_count =
-        pending->old_count
-            ? *pending->old_count
-            : estimate_old_count(pending->old_bytes, pending->new_bytes, pending->new_count);
-    old_model.add_record(old_count, pending->old_bytes, old_model.stack(frames), fmt::kArenaUnknown,
+    uint64_t old_count = 0;
+    if (pending->old_count) {
+      old_count = *pending->old_count;
+    } else if (pending->old_bytes > 0) {
+      old_count = 1;
+      if (source.notes()) source.notes()->old_counts_unknown = true;
+    }
+    old_model.add_record(old_count, pending->old_bytes, old_model.stack(frames), kArenaUnknown,
                          pending->line);
     new_model.add_record(pending->new_count, pending->new_bytes, new_model.stack(frames),
-                         fmt::kArenaUnknown, pending->line);
+                         kArenaUnknown, pending->line);
     pending.reset();
     frames.clear();
   };
@@ -221,29 +275,39 @@ void parse_umdh_diff(const std::vector<Line>& lines, const TextSource& source,
   for (const auto& line : lines) {
     std::string_view t = trim(line.text);
     if (is_umdh_chatter(t)) continue;
+    if (is_elision(t)) {
+      source.elision();
+      continue;
+    }
     if (t[0] == '+' || t[0] == '-') {
-      auto d = parse_diff_line(t, scratch);
-      if (!d) source.fail(line, "malformed record \"" + std::string(t) + "\"");
-      if (!consistent(*d))
-        source.fail(line, "change does not equal new minus old (truncated or edited?)");
-      if (d->tail.size() == 2 && d->tail[1] == "allocations") {
+      auto d = parse_diff_line(t, scratch, radix);
+      if (d && d->tail.size() == 2 && d->tail[1] == "allocations") {
         // The count line of the record above it.
-        std::string_view id = backtrace_id(d->tail[0], source, line);
-        if (!pending || pending->id != id || pending->old_count)
-          source.fail(line, "allocation count line without its byte line");
-        if (d->new_value != pending->new_count)
-          source.fail(line, "new allocation count differs from the byte line's");
-        pending->old_count = d->old_value;
+        bool matches = pending && consistent(*d) && d->tail[0].starts_with("BackTrace") &&
+                       pending->id == d->tail[0].substr(9) && !pending->old_count &&
+                       d->new_value == pending->new_count;
+        if (matches)
+          pending->old_count = d->old_value;
+        else
+          source.skip(line);
         continue;
       }
-      if (d->tail.size() != 3 || d->tail[1] != "allocs")
-        source.fail(line, "expected \"COUNT allocs BackTraceID\" after the byte change");
-      auto count = parse_hex(d->tail[0]);
-      if (!count) source.fail(line, "bad allocation count \"" + std::string(d->tail[0]) + "\"");
+      auto count = d && d->tail.size() == 3 && d->tail[1] == "allocs"
+                       ? parse_number(d->tail[0], radix)
+                       : std::nullopt;
+      bool good = count && consistent(*d) && d->tail[2].starts_with("BackTrace") &&
+                  parse_hex(d->tail[2].substr(9));
       flush();
+      frames.clear();
+      if (!good) {
+        source.skip(line);
+        in_skipped_record = true;
+        continue;
+      }
+      in_skipped_record = false;
       Pending record;
       record.line = line;
-      record.id = backtrace_id(d->tail[2], source, line);
+      record.id = std::string(d->tail[2].substr(9));
       record.old_bytes = d->old_value;
       record.new_bytes = d->new_value;
       record.new_count = *count;
@@ -251,12 +315,12 @@ void parse_umdh_diff(const std::vector<Line>& lines, const TextSource& source,
       any_record = true;
       continue;
     }
-    if (auto frame = parse_frame(t)) {
-      if (!pending) source.fail(line, "stack frame before any record");
+    if (in_skipped_record) continue;
+    if (auto frame = parse_frame(t); frame && pending) {
       frames.push_back(*frame);
       continue;
     }
-    source.fail(line, "unrecognized line \"" + std::string(t) + "\"");
+    source.skip(line);
   }
   flush();
   if (!any_record) source.fail_at_end("no BackTrace records");

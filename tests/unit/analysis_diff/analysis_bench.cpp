@@ -16,6 +16,7 @@
 #include "analysis/analyze.h"
 #include "analysis/diff.h"
 #include "format/model_encoder.h"
+#include "input/analyze_inputs.h"
 #include "synthetic_models.h"
 
 namespace {
@@ -95,7 +96,7 @@ int main(int argc, char** argv) {
       leakdbg::fmt::write_snapshot(model, dir + name);
     }
     double start = cpu_seconds();
-    report = leakdbg::analysis::analyze_paths({dir}, options);
+    report = leakdbg::input::analyze_paths({dir}, options);
     analyze_s = cpu_seconds() - start;
   }
   std::printf(

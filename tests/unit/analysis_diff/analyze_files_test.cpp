@@ -8,6 +8,7 @@
 
 #include "analysis/analyze.h"
 #include "format/model_encoder.h"
+#include "input/analyze_inputs.h"
 #include "synthetic_models.h"
 #include "util/error.h"
 
@@ -15,6 +16,7 @@ namespace leakdbg::analysis {
 namespace {
 
 namespace fs = std::filesystem;
+using input::analyze_paths;
 
 std::string fresh_dir(const std::string& name) {
   // ctest runs these tests as parallel processes: the pid keeps their folders apart.

@@ -145,7 +145,7 @@ void SnapshotBuilder::region(uint32_t stack, uint64_t length, double alloc_time_
   region.length = length;
   region.alloc_tick = static_cast<uint64_t>(std::llround(alloc_time_s * 1e9)) / kTickNs;
   region.stack_id = stack;
-  region.flags = leakdbg::fmt::kRegionAnonymous;
+  region.flags = leakdbg::kRegionAnonymous;
   model_.regions.push_back(region);
 }
 

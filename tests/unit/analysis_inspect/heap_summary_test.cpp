@@ -28,19 +28,19 @@ HeapModel populated() {
   add_block(
       model,
       {.address = 0x7f00cc000010, .size = 200000, .usable = 200688, .arena = 0, .mmapped = true});
-  add_block(model, {.address = 0x9000, .size = 10, .arena = leakdbg::fmt::kArenaUnknown});
+  add_block(model, {.address = 0x9000, .size = 10, .arena = leakdbg::kArenaUnknown});
   leakdbg::Region anon;
   anon.address = 0x7f0100000000;
   anon.length = 1 << 20;
   anon.prot = PROT_READ | PROT_WRITE;
-  anon.flags = leakdbg::fmt::kRegionAnonymous;
+  anon.flags = leakdbg::kRegionAnonymous;
   leakdbg::Region reserved = anon;
   reserved.address = 0x7f0200000000;
   reserved.prot = PROT_NONE;
   leakdbg::Region file = anon;
   file.address = 0x7f0300000000;
   file.length = 8192;
-  file.flags = leakdbg::fmt::kRegionFile;
+  file.flags = leakdbg::kRegionFile;
   model.regions = {anon, reserved, file};
   finish(model);
   return model;
@@ -115,7 +115,7 @@ TEST(HeapSummary, BaseAddsTheChangePerRowMatchedById) {
 
 TEST(HeapSummary, WithoutAllocatorFiguresOnlyBlocksCount) {
   HeapModel model;
-  add_block(model, {.address = 0x1000, .size = 32, .arena = leakdbg::fmt::kArenaUnknown});
+  add_block(model, {.address = 0x1000, .size = 32, .arena = leakdbg::kArenaUnknown});
   HeapSummary summary = leakdbg::summarize_heaps(model);
   EXPECT_FALSE(summary.allocator_figures);
   ASSERT_EQ(summary.rows.size(), 1u);

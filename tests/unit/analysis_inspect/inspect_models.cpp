@@ -39,9 +39,9 @@ void add_block(HeapModel& model, const BlockSpec& spec) {
   b.thread_id = spec.thread;
   b.alloc_tick = spec.tick;
   b.api = leakdbg::ApiKind::kMalloc;
-  if (spec.mmapped) b.flags |= leakdbg::fmt::kBlockMmappedChunk;
+  if (spec.mmapped) b.flags |= leakdbg::kBlockMmappedChunk;
   if (!spec.content.empty()) {
-    b.flags |= leakdbg::fmt::kBlockContentValid;
+    b.flags |= leakdbg::kBlockContentValid;
     std::memcpy(b.content, spec.content.data(), std::min<size_t>(16, spec.content.size()));
   }
   model.blocks.push_back(b);

@@ -16,9 +16,9 @@
 #include <string>
 
 #include "analysis/block_filter.h"
-#include "analysis/load.h"
 #include "analysis/size_stat.h"
 #include "format/model_encoder.h"
+#include "input/load.h"
 #include "symbolize/symbolizer.h"
 
 namespace {

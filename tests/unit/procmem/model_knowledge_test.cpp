@@ -52,7 +52,7 @@ HeapModel snapshot_model() {
   chunk.address = 0x7f0010000010;
   chunk.size = 2 * 1024 * 1024;
   chunk.usable = 2 * 1024 * 1024 + 4096 - 16;
-  chunk.flags = fmt::kBlockMmappedChunk;
+  chunk.flags = leakdbg::kBlockMmappedChunk;
   m.blocks = {in_brk, in_arena, chunk};
   ThreadInfo worker;
   worker.tid = 4322;
@@ -64,7 +64,7 @@ HeapModel snapshot_model() {
   region.address = 0x7f0012000000;
   region.length = 0x400000;
   region.stack_id = 9;
-  region.flags = fmt::kRegionAnonymous;
+  region.flags = leakdbg::kRegionAnonymous;
   m.regions = {region};
   return m;
 }

@@ -77,7 +77,7 @@ leakdbg::HeapModel synthetic_model(uint64_t sequence, size_t extra_48_byte_block
   for (size_t i = 0; i < 5 + extra_48_byte_blocks; ++i) add(48, 0, 0);
   add(64, 1, 0);
   add(64, 1, 0);
-  add(200000, 0, fmt::kBlockMmappedChunk);
+  add(200000, 0, leakdbg::kBlockMmappedChunk);
   return m;
 }
 

@@ -12,7 +12,7 @@ namespace {
 Block block_holding(const void* bytes, size_t size) {
   Block block;
   block.size = size;
-  block.flags = fmt::kBlockContentValid;
+  block.flags = leakdbg::kBlockContentValid;
   std::memcpy(block.content, bytes, std::min(size, sizeof block.content));
   return block;
 }

@@ -1,10 +1,11 @@
-#include "analysis/load.h"
+#include "input/load.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "format/snapshot_reader.h"
 #include "util/error.h"
@@ -12,10 +13,36 @@
 
 namespace leakdbg {
 
+namespace {
+
+// What an import could not use goes to stderr, one line each, so that answers on stdout
+// (text or JSON) stay clean and the user still learns how complete they are.
+void report_notes(const std::string& path, const SourceNotes& notes) {
+  if (notes.skipped_lines > 0)
+    std::cerr << "leakdbg: " << path << ": skipped " << notes.skipped_lines << " line"
+              << (notes.skipped_lines == 1 ? "" : "s") << " not understood; first at line "
+              << notes.first_skipped_line << ": " << notes.first_skipped_text << '\n';
+  if (notes.elisions > 0)
+    std::cerr << "leakdbg: " << path << ": the text was cut in " << notes.elisions << " place"
+              << (notes.elisions == 1 ? "" : "s")
+              << " (\"....\"); figures cover only what was printed\n";
+  if (notes.listing_cut_off)
+    std::cerr << "leakdbg: " << path
+              << ": !heap -stat printed only its top groups (max-display); the sizes listed "
+                 "are not the whole heap, whose busy total comes from WinDbg's percentages\n";
+  if (notes.old_counts_unknown)
+    std::cerr << "leakdbg: " << path
+              << ": this UMDH comparison has no allocation-count lines; the old log's block "
+                 "counts are unknown (its bytes are exact)\n";
+}
+
+}  // namespace
+
 std::vector<HeapModel> load_models(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) throw Error(path + ": is a directory, expected a snapshot or text file");
+  if (fs::is_directory(path, ec))
+    throw Error(path + ": is a directory, expected a snapshot or text file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open: " + std::strerror(errno));
   char head[16] = {};
@@ -36,7 +63,11 @@ std::vector<HeapModel> load_models(const std::string& path) {
   std::string text(static_cast<size_t>(length), '\0');
   in.read(text.data(), length);
   text.resize(static_cast<size_t>(in.gcount()));
-  if (winimport::looks_like_windows_text(text)) return winimport::import_text(text, path);
+  if (winimport::looks_like_windows_text(text)) {
+    std::vector<HeapModel> models = winimport::import_text(text, path);
+    if (!models.empty()) report_notes(path, models.front().notes);
+    return models;
+  }
   if (text.empty()) throw Error(path + ": empty file");
   throw Error(path + ": neither a leakdbg snapshot nor saved WinDbg/UMDH text");
 }
