@@ -1,4 +1,4 @@
-// `leakdbg blocks SNAP (--size N | --range MIN MAX) [--heap ID] [--type T] [--limit N]`:
+// `leakdbg blocks SNAP (--size N | --range MIN MAX) [--heap ID] [--type T] [--top N]`:
 // the busy blocks of one size or size range, as WinDbg's `!heap -flt s|r`.
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -9,6 +9,8 @@
 #include "analysis/load.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/json_output.h"
+#include "cli/option_values.h"
 #include "symbolize/frame_render.h"
 #include "util/error.h"
 #include "util/table.h"
@@ -68,7 +70,7 @@ void print_listing(const BlockListing& listing, const NumberStyle& style, std::o
       << " requested";
   if (listing.total > listing.rows.size())
     out << "; " << style.count(listing.total - listing.rows.size())
-        << " more not listed (--limit 0 lists all)";
+        << " more not listed (--top 0 lists all)";
   out << '\n';
 }
 
@@ -81,7 +83,7 @@ Action setup(CLI::App& app) {
   range->excludes(size);
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
   app.add_option("--type", args->type, "Only blocks whose type hint contains this text");
-  app.add_option("--limit", args->limit, "Blocks to list; 0 lists all")->capture_default_str();
+  add_row_limit(app, args->limit, "Blocks to list; 0 lists all");
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);
@@ -93,7 +95,7 @@ Action setup(CLI::App& app) {
       query = BlockQuery::size_range(parse_size_option(args->range.first, "--range"),
                                      parse_size_option(args->range.second, "--range"));
     else
-      throw Error("blocks: give --size N or --range MIN MAX");
+      throw Error("blocks: give --size N or --range MIN MAX", 2);
     query.heap = args->heap;
     if (!args->type.empty()) query.type = args->type;
     query.limit = args->limit;
@@ -101,15 +103,14 @@ Action setup(CLI::App& app) {
     std::unique_ptr<Symbolizer> symbolizer = args->symbols.make(model);
     BlockListing listing = list_blocks(model, symbolizer.get(), query);
     if (args->json)
-      std::cout << listing_json(listing, *args).dump(2) << '\n';
+      print_json(std::cout, listing_json(listing, *args));
     else
       print_listing(listing, NumberStyle{args->hex}, std::cout);
     return 0;
   };
 }
 
-const Registration registration("blocks", "Busy blocks of one size or size range (!heap -flt s|r)",
-                                setup, 42);
+const Registration registration("blocks", setup);
 
 }  // namespace
 
