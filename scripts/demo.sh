@@ -1,10 +1,29 @@
 #!/usr/bin/env bash
 # The bundled demo: a host program whose dlopen'ed plugin leaks configuration strings (the
-# reference note's leak), run under the tracker; prints leakdbg's verdict.
+# reference note's leak), run under the tracker; prints leakdbg's verdict. Builds only what
+# the demo runs (leakdbg, the tracker, the demo and its plugin), one short line per phase;
+# the full logs go to build/demo-*.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh
+start=$SECONDS
+phase() { echo "demo: $1 ($((SECONDS - start)) s)" >&2; }
+fail() {
+  echo "demo: $1 failed; see $2" >&2
+  tail -20 "$2" >&2
+  exit 1
+}
+
+phase "installing packages"
+scripts/install-deps.sh
+mkdir -p build
+phase "configuring"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >build/demo-configure.log 2>&1 ||
+  fail "configuring" build/demo-configure.log
+phase "building leakdbg, its tracker and the demo"
+cmake --build build -j"$(nproc)" --target leakdbg leakdbg_tracker leakdbg-demo \
+  >build/demo-build.log 2>&1 || fail "building" build/demo-build.log
 out=build/demo-snapshots
 rm -rf "$out"
-echo "== leakdbg run --report -o $out --interval 0.5 -- build/bin/leakdbg-demo" >&2
+phase "running the demo under the tracker: leakdbg run --report -o $out --interval 0.5 -- build/bin/leakdbg-demo"
 build/bin/leakdbg run --report -o "$out" --interval 0.5 -- build/bin/leakdbg-demo
+phase "done"

@@ -78,7 +78,8 @@ GroupBy parse_group_by(std::string_view name) {
        {GroupBy::kSize, GroupBy::kSite, GroupBy::kFunction, GroupBy::kModule, GroupBy::kType})
     if (group_by_name(by) == name) return by;
   throw Error("unknown grouping '" + std::string(name) +
-              "' (expected size, site, function, module or type)");
+                  "' (expected size, site, function, module or type)",
+              2);
 }
 
 size_t GroupKeyHash::operator()(const GroupKey& key) const {

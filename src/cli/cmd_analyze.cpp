@@ -8,7 +8,10 @@
 #include "analysis/analyze_render.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/json_output.h"
+#include "cli/option_values.h"
 #include "input/analyze_inputs.h"
+#include "util/terminal_text.h"
 
 namespace leakdbg::cli {
 
@@ -31,7 +34,7 @@ Action setup(CLI::App& app) {
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--across-runs", args->across_runs,
                "Allow snapshots of several processes (runs of one build), matched by symbols");
-  app.add_option("--top", args->top, "Suspects to list")->capture_default_str();
+  add_row_limit(app, args->top, "Suspects to list; 0 lists all");
   args->symbols.add_to(app);
   add_alloc_fn_option(app, args->alloc_fns);
   return [args] {
@@ -44,16 +47,19 @@ Action setup(CLI::App& app) {
     analysis::compile_alloc_fn_patterns(args->alloc_fns);  // a bad pattern fails before loading
     analysis::AnalyzeReport report = input::analyze_paths(args->inputs, options);
     if (args->json) {
-      std::cout << analysis::analyze_to_json(report).dump(2) << '\n';
+      print_json(std::cout, analysis::analyze_to_json(report));
     } else {
+      // Warnings (skipped files) go to stderr, so that stdout holds the analysis alone.
+      for (const std::string& warning : report.warnings)
+        std::cerr << "leakdbg: warning: " << escape_control_chars(warning) << '\n';
+      report.warnings.clear();
       analysis::print_analyze_text(std::cout, report);
     }
     return 0;
   };
 }
 
-const Registration registration(
-    "analyze", "Find leaks automatically: trends, growing sites and ranked suspects", setup, 61);
+const Registration registration("analyze", setup);
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include "analysis/block_detail.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/json_output.h"
 #include "input/load.h"
 #include "symbolize/frame_render.h"
 #include "util/units.h"
@@ -177,15 +178,14 @@ Action setup(CLI::App& app) {
     std::unique_ptr<Symbolizer> symbolizer = args->symbols.make(model);
     BlockDetail detail = inspect_address(model, symbolizer.get(), address);
     if (args->json)
-      std::cout << detail_json(detail).dump(2) << '\n';
+      print_json(std::cout, detail_json(detail));
     else
       print_detail(detail, NumberStyle{args->hex}, std::cout);
     return detail.found() ? 0 : 1;
   };
 }
 
-const Registration registration(
-    "block", "The block holding an address, with its allocation stack (!heap -p -a)", setup, 43);
+const Registration registration("block", setup);
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// `leakdbg blocks SNAP (--size N | --range MIN MAX) [--heap ID] [--type T] [--limit N]`:
+// `leakdbg blocks SNAP (--size N | --range MIN MAX) [--heap ID] [--type T] [--top N]`:
 // the busy blocks of one size or size range, as WinDbg's `!heap -flt s|r`.
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -8,6 +8,8 @@
 #include "analysis/block_filter.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/json_output.h"
+#include "cli/option_values.h"
 #include "input/load.h"
 #include "symbolize/frame_render.h"
 #include "util/error.h"
@@ -74,7 +76,7 @@ void print_listing(const BlockListing& listing, const NumberStyle& style, bool o
       << " requested";
   if (listing.total > listing.rows.size())
     out << "; " << style.count(listing.total - listing.rows.size())
-        << " more not listed (--limit 0 lists all)";
+        << " more not listed (--top 0 lists all)";
   out << '\n';
 }
 
@@ -90,13 +92,13 @@ Action setup(CLI::App& app) {
   range->excludes(size);
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
   app.add_option("--type", args->type, "Only blocks whose type hint contains this text");
-  app.add_option("--limit", args->limit, "Blocks to list; 0 lists all")->capture_default_str();
+  add_row_limit(app, args->limit, "Blocks to list; 0 lists all");
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);
   return [args] {
     if (args->size.empty() && args->range.first.empty())
-      throw Error("blocks: give --size N or --range MIN MAX");
+      throw Error("blocks: give --size N or --range MIN MAX", 2);
     HeapModel model = load_model(args->snapshot);
     bool hex = model.caps.sizes_in_hex;
     BlockQuery query;
@@ -111,15 +113,14 @@ Action setup(CLI::App& app) {
     std::unique_ptr<Symbolizer> symbolizer = args->symbols.make(model);
     BlockListing listing = list_blocks(model, symbolizer.get(), query);
     if (args->json)
-      std::cout << listing_json(listing, *args, !model.caps.no_block_origin).dump(2) << '\n';
+      print_json(std::cout, listing_json(listing, *args, !model.caps.no_block_origin));
     else
       print_listing(listing, NumberStyle{args->hex}, !model.caps.no_block_origin, std::cout);
     return 0;
   };
 }
 
-const Registration registration("blocks", "Busy blocks of one size or size range (!heap -flt s|r)",
-                                setup, 42);
+const Registration registration("blocks", setup);
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "analysis/diff_render.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/json_output.h"
 #include "input/load.h"
 #include "util/error.h"
 
@@ -57,7 +58,7 @@ Action setup(CLI::App& app) {
     }
     analysis::DiffReport report = analysis::diff_models(models[0], models[1], options);
     if (args->json) {
-      std::cout << analysis::diff_to_json(report).dump(2) << '\n';
+      print_json(std::cout, analysis::diff_to_json(report));
     } else {
       analysis::print_diff_text(std::cout, report);
     }
@@ -65,8 +66,7 @@ Action setup(CLI::App& app) {
   };
 }
 
-const Registration registration("diff", "What grew between two snapshots, by call site (UMDH)",
-                                setup, 60);
+const Registration registration("diff", setup);
 
 }  // namespace
 

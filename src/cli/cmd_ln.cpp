@@ -14,6 +14,7 @@
 
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/json_output.h"
 #include "input/load.h"
 #include "symbolize/ln_report.h"
 #include "util/error.h"
@@ -45,15 +46,14 @@ Action setup(CLI::App& app) {
     auto symbolizer = args->symbols.make(model);
     LnReport report = ln_report(model, *symbolizer, address, args->exact);
     if (args->json)
-      std::cout << ln_json(report).dump(2) << "\n";
+      print_json(std::cout, ln_json(report));
     else
       std::cout << ln_text(report);
     return 0;
   };
 }
 
-const Registration registration("ln", "Nearest symbols and source line of an address (ln)", setup,
-                                44);
+const Registration registration("ln", setup);
 
 }  // namespace
 

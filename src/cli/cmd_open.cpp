@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "prompt/command_parser.h"
 #include "prompt/line_reader.h"
 #include "prompt/session.h"
 
@@ -36,7 +37,8 @@ int run_open(const OpenArgs& args) {
     return errors.str().empty() ? 0 : 1;
   }
 
-  prompt::LineReader reader(args.no_history ? "" : prompt::default_history_path());
+  prompt::LineReader reader(args.no_history ? "" : prompt::default_history_path(),
+                            [](const std::string& line) { return !prompt::is_quit_command(line); });
   if (reader.interactive())
     std::cout << "leakdbg: " << session.size() << " heap state(s) open; ? for help, q to quit\n";
   while (auto line = reader.read(session.prompt())) {
@@ -56,8 +58,7 @@ Action setup(CLI::App& app) {
   return [args] { return run_open(*args); };
 }
 
-const Registration registration(
-    "open", "WinDbg-syntax prompt over snapshots (!heap -s/-stat/-flt/-p -a, ln)", setup, 45);
+const Registration registration("open", setup);
 
 }  // namespace
 

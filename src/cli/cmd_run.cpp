@@ -16,8 +16,11 @@
 #include "analysis/site_label.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/option_values.h"
+#include "cli/run_checks.h"
 #include "tracker/control_protocol.h"
 #include "util/error.h"
+#include "util/terminal_text.h"
 
 namespace leakdbg::cli {
 namespace {
@@ -26,8 +29,8 @@ namespace fs = std::filesystem;
 
 struct RunArgs {
   std::string output_dir;
-  double interval = 0;
-  unsigned max_frames = 0;  // 0: the tracker's default
+  std::string interval = "0";
+  std::string max_frames;  // empty: the tracker's default
   bool follow_exec = false;
   std::string fork_mode = "continue";
   bool report = false;
@@ -71,63 +74,23 @@ fs::path find_tracker() {
               candidates[1].lexically_normal().string() + "; set LEAKDBG_TRACKER)");
 }
 
-bool holds_snapshots(const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (entry.path().extension() == control::kSnapshotExtension || name.rfind("fork-", 0) == 0)
-      return true;
-  }
-  return false;
-}
-
-// Creates the output directory (and its parents). An existing directory is used only if it
-// holds no snapshots, so that two runs' series never mix.
-void prepare_output_dir(const fs::path& dir) {
-  std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) throw Error(dir.string() + ": exists and is not a directory");
-    if (holds_snapshots(dir))
-      throw Error(dir.string() + ": already holds snapshots; give another -o DIR or empty it");
-    return;
-  }
-  fs::create_directories(dir, ec);
-  if (ec) throw Error(dir.string() + ": cannot create: " + ec.message());
-}
-
-size_t count_snapshots(const fs::path& dir, size_t& fork_series, size_t& fork_snapshots) {
-  size_t count = 0;
-  fork_series = fork_snapshots = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (entry.is_directory() && name.rfind("fork-", 0) == 0) ++fork_series;
-    if (!entry.is_regular_file() || entry.path().extension() != control::kSnapshotExtension ||
-        name[0] == '.')
-      continue;
-    if (entry.path().parent_path() == dir)
-      ++count;
-    else
-      ++fork_snapshots;
-  }
-  return count;
-}
-
 // Everything but the output directory, which the child sets once it exists.
-void set_tracker_environment(const RunArgs& args, const fs::path& tracker) {
+void set_tracker_environment(const RunArgs& args, const fs::path& tracker, double interval) {
   // The tracker goes first: the first preloaded definition of malloc wins, and the tracker
   // forwards to the next one (a preloaded jemalloc, say) itself.
   std::string preload = tracker.string();
   if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
     preload += std::string(":") + existing;
   setenv("LD_PRELOAD", preload.c_str(), 1);
-  if (args.interval > 0) {
+  if (interval > 0) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.9g", args.interval);  // "0.5", not "0.500000"
+    std::snprintf(text, sizeof text, "%.9g", interval);  // "0.5", not "0.500000"
     setenv(control::kEnvInterval, text, 1);
   } else
     unsetenv(control::kEnvInterval);
-  if (args.max_frames) setenv(control::kEnvMaxFrames, std::to_string(args.max_frames).c_str(), 1);
+  if (!args.max_frames.empty())
+    setenv(control::kEnvMaxFrames,
+           std::to_string(parse_count_value(args.max_frames, "--max-frames", 1, 256)).c_str(), 1);
   if (args.follow_exec)
     setenv(control::kEnvFollowExec, "1", 1);
   else
@@ -191,14 +154,20 @@ void run_report(const fs::path& dir, const std::vector<std::string>& alloc_fns) 
 
 int run_program(const RunArgs& args) {
   if (args.command.empty())
-    throw Error("run: no program given (leakdbg run [options] -- PROGRAM ARGS...)");
-  fs::path tracker = find_tracker();
+    throw Error("run: no program given (leakdbg run [options] -- PROGRAM ARGS...)", 2);
+  double interval = parse_seconds_value(args.interval, "--interval", kMinIntervalSeconds,
+                                        kMaxIntervalSeconds, true);
+  if (!args.max_frames.empty()) parse_count_value(args.max_frames, "--max-frames", 1, 256);
   const std::string& program = args.command.front();
+  if (std::string path = find_program(program); !path.empty())
+    if (std::string why = preload_obstacle(path); !why.empty())
+      throw Error("cannot track " + escape_control_chars(program) + ": " + why);
+  fs::path tracker = find_tracker();
   bool dir_given = !args.output_dir.empty();
   fs::path dir = dir_given ? fs::absolute(args.output_dir).lexically_normal() : fs::path();
   bool created = dir_given && !fs::exists(dir);
-  if (dir_given) prepare_output_dir(dir);
-  set_tracker_environment(args, tracker);
+  if (dir_given) dir = prepare_output_directory(dir);
+  set_tracker_environment(args, tracker, interval);
 
   // `go` carries the output directory to the child; `exec_error` carries an exec failure
   // back (close-on-exec, so EOF means the exec succeeded).
@@ -235,7 +204,7 @@ int run_program(const RunArgs& args) {
           ("leakdbg-" + fs::path(program).filename().string() + "-" + std::to_string(child));
     created = !fs::exists(dir);
     try {
-      prepare_output_dir(dir);
+      dir = prepare_output_directory(dir);
     } catch (...) {
       close(go[1]);  // the child sees EOF and leaves without running anything
       waitpid(child, nullptr, 0);
@@ -259,17 +228,13 @@ int run_program(const RunArgs& args) {
   if (got == static_cast<ssize_t>(sizeof err)) {
     std::error_code ec;
     if (created) fs::remove(dir, ec);  // removes it only while still empty
-    std::fprintf(stderr, "leakdbg: cannot execute %s: %s\n", program.c_str(), std::strerror(err));
+    std::fprintf(stderr, "leakdbg: cannot execute %s: %s\n", escape_control_chars(program).c_str(),
+                 std::strerror(err));
     return 127;
   }
-  size_t fork_series = 0, fork_snapshots = 0;
-  size_t count = count_snapshots(dir, fork_series, fork_snapshots);
-  if (fork_series)
-    std::fprintf(stderr, "leakdbg: %zu snapshots in %s (and %zu in %zu fork series)\n", count,
-                 dir_text.c_str(), fork_snapshots, fork_series);
-  else
-    std::fprintf(stderr, "leakdbg: %zu snapshots in %s\n", count, dir_text.c_str());
-  if (args.report && count > 0) run_report(dir, args.alloc_fns);
+  SeriesCount count = count_series(dir);
+  std::fprintf(stderr, "leakdbg: %s\n", closing_line(count, dir_text).c_str());
+  if (args.report && count.snapshots > 0) run_report(dir, args.alloc_fns);
   return exit_status_of(status);
 }
 
@@ -279,10 +244,10 @@ Action setup(CLI::App& sub) {
       "-o,--output", args->output_dir,
       "Directory for the snapshots (default: leakdbg-PROGRAM-PID in the current directory)");
   sub.add_option("--interval", args->interval,
-                 "Take a snapshot every S seconds (fractions allowed)")
-      ->check(CLI::NonNegativeNumber);
-  sub.add_option("--max-frames", args->max_frames, "Deepest call stack recorded (default 64)")
-      ->check(CLI::Range(1, 256));
+                 "Take a snapshot every S seconds: 0.05 to 86400, fractions allowed (default 0: "
+                 "none)");
+  sub.add_option("--max-frames", args->max_frames,
+                 "Deepest call stack recorded, 1 to 256 (default 64)");
   sub.add_flag("--follow-exec", args->follow_exec,
                "Keep tracking programs started by exec (each in its own series)");
   sub.add_option("--fork", args->fork_mode,
@@ -297,8 +262,7 @@ Action setup(CLI::App& sub) {
   };
 }
 
-const Registration registration("run", "Run a program with the tracker, writing snapshots", setup,
-                                10);
+const Registration registration("run", setup);
 
 }  // namespace
 }  // namespace leakdbg::cli

@@ -10,6 +10,8 @@
 #include "analysis/size_stat.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/json_output.h"
+#include "cli/option_values.h"
 #include "input/load.h"
 #include "symbolize/frame_render.h"
 #include "util/table.h"
@@ -124,7 +126,7 @@ Action setup(CLI::App& app) {
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
   app.add_option("--by", args->by, "Group by size, site, function, module or type")
       ->capture_default_str();
-  app.add_option("--top", args->top, "Rows to show; 0 shows all")->capture_default_str();
+  add_row_limit(app, args->top, "Rows to show; 0 shows all");
   app.add_option("--base", args->base, "Earlier snapshot: adds change columns, sorts by growth");
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
@@ -148,15 +150,14 @@ Action setup(CLI::App& app) {
     StatResult result = compute_stat(model, symbolizer.get(), options, base ? &*base : nullptr,
                                      base_symbolizer.get());
     if (args->json)
-      std::cout << stat_json(result, *args).dump(2) << '\n';
+      print_json(std::cout, stat_json(result, *args));
     else
       print_stat(result, NumberStyle{args->hex}, std::cout);
     return 0;
   };
 }
 
-const Registration registration(
-    "stat", "Busy blocks grouped by size, site, function, module or type (!heap -stat)", setup, 41);
+const Registration registration("stat", setup);
 
 }  // namespace
 

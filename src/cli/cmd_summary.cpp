@@ -6,6 +6,7 @@
 #include "analysis/heap_summary.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/json_output.h"
 #include "input/load.h"
 #include "util/table.h"
 #include "util/units.h"
@@ -125,16 +126,14 @@ Action setup(CLI::App& app) {
     if (!args->base.empty()) base = load_model(args->base);
     HeapSummary summary = summarize_heaps(model, base ? &*base : nullptr);
     if (args->json)
-      std::cout << summary_json(summary, *args).dump(2) << '\n';
+      print_json(std::cout, summary_json(summary, *args));
     else
       print_summary(summary, NumberStyle{args->hex}, std::cout);
     return 0;
   };
 }
 
-const Registration registration("summary",
-                                "Heaps with reserved, committed, busy and free bytes (!heap -s)",
-                                setup, 40);
+const Registration registration("summary", setup);
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "cli/command.h"
+#include "cli/json_output.h"
+#include "cli/option_values.h"
 #include "input/load.h"
 #include "procmem/live_process.h"
 #include "procmem/model_knowledge.h"
@@ -13,6 +15,7 @@
 #include "procmem/vm_summary.h"
 #include "util/error.h"
 #include "util/table.h"
+#include "util/terminal_text.h"
 #include "util/units.h"
 
 namespace leakdbg::cli {
@@ -36,8 +39,7 @@ bool all_digits(const std::string& s) {
 Target open_target(const std::string& arg) {
   Target t;
   if (all_digits(arg)) {
-    if (arg.size() > 9) throw Error(arg + ": not a process id");
-    int pid = std::stoi(arg);
+    int pid = parse_pid_value(arg);
     t.kind = "process";
     t.pid = static_cast<uint32_t>(pid);
     t.view = procmem::view_of_process(pid);
@@ -49,7 +51,7 @@ Target open_target(const std::string& arg) {
   t.kind = "snapshot";
   t.pid = model.pid;
   t.view = procmem::view_of_model(model);
-  t.description = arg + " (pid " + std::to_string(model.pid) + ", snapshot " +
+  t.description = escape_control_chars(arg) + " (pid " + std::to_string(model.pid) + ", snapshot " +
                   std::to_string(model.sequence) + ")";
   return t;
 }
@@ -198,9 +200,10 @@ Action setup(CLI::App& sub) {
     if (!opts->detail.empty()) {
       detail = procmem::parse_mem_type(opts->detail);
       if (!detail)
-        throw Error("--detail " + opts->detail +
-                    ": unknown type (Image, Mapped File, Shareable, Heap, Stack, Private Data, "
-                    "Page Table, Reserved)");
+        throw Error("--detail " + escape_control_chars(opts->detail) +
+                        ": unknown type (Image, Mapped File, Shareable, Heap, Stack, Private Data, "
+                        "Page Table, Reserved)",
+                    2);
     }
     Target target = open_target(opts->target);
     std::optional<Target> base;
@@ -234,7 +237,7 @@ Action setup(CLI::App& sub) {
                                  {"heap_delta", growth->heap_delta},
                                  {"text", procmem::explain_private_growth(*growth)}};
       }
-      std::cout << out.dump(2) << "\n";
+      print_json(std::cout, out);
       return 0;
     }
     std::cout << target.description;
@@ -249,8 +252,7 @@ Action setup(CLI::App& sub) {
   };
 }
 
-const Registration registration(
-    "vmmap", "Address space by memory type: Heap, Stack, Private Data, ... (VMMap)", setup, 25);
+const Registration registration("vmmap", setup);
 
 }  // namespace
 }  // namespace leakdbg::cli

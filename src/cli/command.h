@@ -1,7 +1,9 @@
-// How a subcommand joins the `leakdbg` program: each cmd_*.cpp file defines one
-// static Registration. Its setup function declares the subcommand's options on the
-// CLI11 app it is given and returns the action to run once parsing succeeded.
-// The action returns the process exit code; user errors are thrown as leakdbg::Error.
+// How a subcommand joins the `leakdbg` program: each cmd_*.cpp file defines one static
+// Registration naming its command and its setup function. The setup declares the
+// subcommand's options on the CLI11 app it is given and returns the action to run once
+// parsing succeeded. The action returns the process exit code; user errors are thrown as
+// leakdbg::Error. Names, help lines and their order in --help live in one place: the command
+// table (command_table.h); a registered name missing there is a programming error.
 #pragma once
 
 #include <functional>
@@ -18,15 +20,16 @@ using Action = std::function<int()>;
 using Setup = std::function<Action(CLI::App& sub)>;
 
 struct Registration {
-  Registration(std::string name, std::string help, Setup setup, int order = 100);
+  Registration(std::string name, Setup setup);
 };
 
 struct CommandEntry {
   std::string name, help;
   Setup setup;
-  int order;  // position in --help: the reference workflow's order
 };
 
-std::vector<CommandEntry>& registry();
+// The registered commands in the command table's order, with the table's help lines. Throws
+// std::logic_error if a registered command is not in the table or registered twice.
+std::vector<CommandEntry> registered_commands();
 
 }  // namespace leakdbg::cli

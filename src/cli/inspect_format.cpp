@@ -76,7 +76,10 @@ std::string json_address(uint64_t address) { return format_hex(address); }
 uint64_t parse_size_option(const std::string& text, const std::string& option, bool hex_default) {
   std::optional<uint64_t> value = parse_number(text, hex_default);
   if (!value) value = parse_size(text);
-  if (!value) throw Error(option + ": '" + text + "' is not a size (examples: 48, 0x30, 64k)");
+  if (!value)
+    throw Error(option + ": '" + printable(text) +
+                    "' is not a whole number of bytes (examples: 48, 0x30, 64k, 1.5M)",
+                2);
   return *value;
 }
 

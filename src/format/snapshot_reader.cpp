@@ -240,7 +240,8 @@ HeapModel read_snapshot_bytes(std::string_view bytes, const std::string& name) {
 }
 
 HeapModel read_snapshot(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO must not block the open; it is refused below as not a regular file.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
   struct Closer {
     int fd;

@@ -57,35 +57,49 @@ bool SnapshotWriter::fail() {
 }
 
 bool SnapshotWriter::open(const char* dir, const char* name) {
-  if (fd_ >= 0 || !dir || !name || !*name || std::strchr(name, '/')) {
+  if (fd_ >= 0 || !dir) {
     errno = EINVAL;
     return false;
   }
-  if (!copy_string(dir_, sizeof dir_, dir) || !copy_string(name_, sizeof name_, name) ||
-      std::strlen(name) + 6 > sizeof temp_name_) {
+  int dir_fd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return fail();
+  bool ok = open_at(dir_fd, name);
+  int saved = errno;
+  ::close(dir_fd);
+  errno = saved;
+  return ok;
+}
+
+bool SnapshotWriter::open_at(int dir_fd, const char* name) {
+  if (fd_ >= 0 || dir_fd < 0 || !name || !*name || std::strchr(name, '/')) {
+    errno = EINVAL;
+    return false;
+  }
+  // ".<name>.<pid>.tmp": the pid tells a later start whether the writer is gone.
+  if (!copy_string(name_, sizeof name_, name) ||
+      ::snprintf(temp_name_, sizeof temp_name_, ".%s.%d%s", name, static_cast<int>(::getpid()),
+                 kTempSuffix) >= static_cast<int>(sizeof temp_name_)) {
     errno = ENAMETOOLONG;
     return false;
   }
-  temp_name_[0] = '.';
-  std::memcpy(temp_name_ + 1, name, std::strlen(name));
-  std::memcpy(temp_name_ + 1 + std::strlen(name), ".tmp", 5);
-
-  dir_fd_ = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  dir_fd_ = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
   if (dir_fd_ < 0) return fail();
   // An unnamed file first: it has no name until finish() links it, so even a process killed
   // mid-write (SIGKILL, a crash) leaves nothing behind. Filesystems without O_TMPFILE get
-  // the hidden temporary name, removed on every failure the process survives.
-  fd_ = ::openat(dir_fd_, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  // the hidden temporary name, removed on every failure the process survives; it is created
+  // new (O_EXCL) and never through a link planted under its name.
+  fd_ = unnamed_allowed_ ? ::openat(dir_fd_, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600) : -1;
   if (fd_ >= 0) {
     unnamed_ = true;
   } else {
     unnamed_ = false;
-    fd_ = ::openat(dir_fd_, temp_name_, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd_ = ::openat(dir_fd_, temp_name_, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   }
   if (fd_ < 0) {
     int saved = errno;
     ::close(dir_fd_);
     dir_fd_ = -1;
+    temp_name_[0] = '\0';  // not ours: abort() must not remove it
     errno = saved;
     return fail();
   }
@@ -251,7 +265,6 @@ bool SnapshotWriter::link_unnamed_as(const char* target) {
 bool SnapshotWriter::link_unnamed() {
   if (link_unnamed_as(name_)) return true;
   if (errno != EEXIST) return false;
-  ::unlinkat(dir_fd_, temp_name_, 0);
   if (!link_unnamed_as(temp_name_)) return false;
   if (::renameat(dir_fd_, temp_name_, dir_fd_, name_) != 0) {
     int saved = errno;

@@ -16,7 +16,10 @@ struct ZSTD_CCtx_s;
 
 namespace leakdbg::fmt {
 
-class SnapshotWriter {  // writes <dir>/.<name>.tmp, renames to <dir>/<name> on finish()
+// Files are created mode 0600: a snapshot holds memory contents. The temporary is an unnamed
+// O_TMPFILE file where the file system has them, else <dir>/.<name>.<pid>.tmp (created
+// exclusively, never through a link), renamed to <dir>/<name> on finish().
+class SnapshotWriter {
  public:
   SnapshotWriter() = default;
   SnapshotWriter(const SnapshotWriter&) = delete;
@@ -24,11 +27,18 @@ class SnapshotWriter {  // writes <dir>/.<name>.tmp, renames to <dir>/<name> on 
   ~SnapshotWriter();  // aborts if not finished
 
   bool open(const char* dir, const char* name);  // false + errno on failure
+  bool open_at(int dir_fd, const char* name);    // the same in an open directory (not kept)
   bool begin_section(SectionType type);          // compressed streaming section
   bool write(const void* data, size_t size);     // append to the current section
   bool end_section();
   bool finish();  // writes kEnd, fsyncs, renames; false on failure (temp removed)
   void abort();   // removes the temp file
+
+  // Uses the named temporary even where O_TMPFILE works: for tests of that fallback.
+  void avoid_unnamed_files() { unnamed_allowed_ = false; }
+
+  // The temporary's suffix, for a later start that removes what a killed writer left.
+  static constexpr const char kTempSuffix[] = ".tmp";
 
   // zstd level of the sections (default 1: a 2 M-block snapshot must take under a second).
   void set_compression_level(int level) { level_ = level; }
@@ -45,7 +55,8 @@ class SnapshotWriter {  // writes <dir>/.<name>.tmp, renames to <dir>/<name> on 
   static constexpr size_t kPathMax = 4096;
   char dir_[kPathMax] = {};
   char name_[256] = {};
-  char temp_name_[260] = {};
+  char temp_name_[280] = {};
+  bool unnamed_allowed_ = true;
   bool unnamed_ = false;  // an O_TMPFILE file, linked to name_ by finish()
   int dir_fd_ = -1;
   int fd_ = -1;

@@ -1,5 +1,7 @@
 #include "input/load.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -43,6 +45,10 @@ std::vector<HeapModel> load_models(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
     throw Error(path + ": is a directory, expected a snapshot or text file");
+  // A FIFO or a device would block in open() or never end: refused before opening.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw Error(path + ": not a regular file, expected a snapshot or text file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open: " + std::strerror(errno));
   char head[16] = {};

@@ -140,7 +140,7 @@ ParseResult parse_command(std::string_view text) {
     c.snapshot = static_cast<size_t>(*n);
     return ok(c);
   }
-  if (verb == "?" || verb == ".help") {
+  if (verb == "?" || verb == ".help" || verb == "help") {
     c.kind = CommandKind::kHelp;
     return ok(c);
   }
@@ -150,6 +150,11 @@ ParseResult parse_command(std::string_view text) {
     return ok(c);
   }
   return fail("unknown command \"" + shown(w[0]) + "\" (type ? for help)");
+}
+
+bool is_quit_command(std::string_view line) {
+  ParseResult result = parse_command(line);
+  return result.command && result.command->kind == CommandKind::kQuit;
 }
 
 std::vector<std::string> split_command_list(std::string_view line) {

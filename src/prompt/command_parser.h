@@ -50,6 +50,9 @@ struct ParseResult {
 // Addresses go through util's parse_address, as `leakdbg block` and `leakdbg ln` do.
 ParseResult parse_command(std::string_view text);
 
+// True for q, qq, quit, exit, .quit: lines the history does not keep.
+bool is_quit_command(std::string_view line);
+
 // "!heap -s; !heap -stat" -> its commands, trimmed; empty pieces dropped.
 std::vector<std::string> split_command_list(std::string_view line);
 

@@ -32,12 +32,14 @@ inline constexpr const char kEnvSocketDir[] = "LEAKDBG_SOCKET_DIR";
 // Socket file name inside the directory: "<pid>.sock". A client connects (AF_UNIX,
 // SOCK_STREAM), sends one line "snapshot [LABEL]\n" and reads one line back:
 // "ok <path-of-the-snapshot>\n" or "error <message>\n". The tracker checks the peer's
-// uid (SO_PEERCRED) equals its own and answers "error permission denied" otherwise.
+// uid (SO_PEERCRED) equals its own and answers "error permission denied" otherwise: root
+// asks another user's process as that user (control_client.h says why).
 inline constexpr const char kSocketSuffix[] = ".sock";
 inline constexpr const char kRequestSnapshot[] = "snapshot";
 
 // Snapshot file names: "%04llu-%s.ldsnap" (sequence, trigger name), e.g.
-// "0003-interval.ldsnap", "0012-exit.ldsnap". Written as ".<name>.tmp" and renamed.
+// "0003-interval.ldsnap", "0012-exit.ldsnap". Written as an unnamed O_TMPFILE file, or
+// where that is missing as ".<name>.<pid>.tmp", then renamed; files 0600, directories 0700.
 inline constexpr const char kSnapshotExtension[] = ".ldsnap";
 
 }  // namespace leakdbg::control

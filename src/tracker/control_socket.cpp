@@ -1,5 +1,6 @@
 #include "tracker/control_socket.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -13,25 +14,30 @@
 #include "tracker/config.h"
 #include "tracker/control_protocol.h"
 #include "tracker/control_request.h"
+#include "tracker/private_dir.h"
 #include "tracker/snapshot.h"
 
 namespace leakdbg::tracker {
 namespace {
 
+// Anyone who could write to the directory could put a socket of theirs in the tracker's
+// place; a mode with any group or other bit is refused. Stale sockets of killed processes
+// are removed here, so they do not pile up.
 bool private_directory(const char* directory) {
-  if (mkdir(directory, 0700) != 0 && errno != EEXIST) {
-    warn("cannot create control socket directory %s: %s", directory, std::strerror(errno));
-    return false;
-  }
+  int fd = open_private_directory(AT_FDCWD, directory, true);
   struct stat st;
-  if (lstat(directory, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    warn("control socket directory %s is not a directory", directory);
+  if (fd >= 0 && (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0)) {
+    close(fd);
+    fd = -1;
+    errno = EPERM;
+  }
+  if (fd < 0) {
+    warn("control socket directory %s: %s; no control socket", directory,
+         errno == EPERM ? "not private to this user" : std::strerror(errno));
     return false;
   }
-  if (st.st_uid != getuid() || (st.st_mode & 077) != 0) {
-    warn("control socket directory %s is not private to this user; no control socket", directory);
-    return false;
-  }
+  remove_stale_entries(fd);
+  close(fd);
   return true;
 }
 

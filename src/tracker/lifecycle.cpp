@@ -6,6 +6,7 @@
 // Exit: a destructor of the preloaded library, which runs after the program's static
 // destructors and atexit handlers, writes the last snapshot.
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "tracker/hooked_symbols.h"
 #include "tracker/module_registry.h"
 #include "tracker/own_code.h"
+#include "tracker/private_dir.h"
 #include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
 #include "tracker/termination_signals.h"
@@ -72,18 +74,18 @@ void detect_allocator() {
     g_allocator_is_glibc = std::strstr(info.dli_fname, "libc.so") != nullptr;
 }
 
-// The folder of this image's series: the output directory, or exec-<pid>-<n>/ below it for
-// a program exec'd by a tracked one.
-void choose_series_directory(char* out, size_t size) {
+// The folder of this image's series below the output directory: "" (the directory itself),
+// or exec-<pid>-<n> for a program exec'd by a tracked one.
+void choose_series_subdirectory(char* out, size_t size) {
   const char* depth = getenv(kEnvExecDepth);
   if (g_config.follow_exec && depth && *depth) {
-    std::snprintf(out, size, "%s/exec-%d-%s", g_config.output_dir, static_cast<int>(getpid()),
-                  depth);
+    std::snprintf(out, size, "exec-%d-%ld", static_cast<int>(getpid()),
+                  std::strtol(depth, nullptr, 10));
     char next[32];
     std::snprintf(next, sizeof next, "%ld", std::strtol(depth, nullptr, 10) + 1);
     setenv(kEnvExecDepth, next, 1);
   } else {
-    std::snprintf(out, size, "%s", g_config.output_dir);
+    std::snprintf(out, size, "%s", "");
     if (g_config.follow_exec) setenv(kEnvExecDepth, "1", 1);
   }
 }
@@ -122,10 +124,9 @@ void after_fork_in_child() {
     reset_samples_in_child();
     forget_background_thread_in_child();
     if (g_config.fork_continue) {
-      char directory[4200];
-      std::snprintf(directory, sizeof directory, "%s/fork-%d", g_config.output_dir,
-                    static_cast<int>(getpid()));
-      start_series(directory);
+      char subdirectory[64];
+      std::snprintf(subdirectory, sizeof subdirectory, "fork-%d", static_cast<int>(getpid()));
+      start_series(subdirectory);
       remember_command_line();
       start_background_thread();
     } else {
@@ -136,26 +137,25 @@ void after_fork_in_child() {
 }
 
 void start_tracking() {
-  struct stat st;
-  if (stat(g_config.output_dir, &st) != 0) {
-    if (mkdir(g_config.output_dir, 0755) != 0 && errno != EEXIST) {
-      warn("cannot create output directory %s: %s; not tracking", g_config.output_dir,
-           std::strerror(errno));
-      return;
-    }
-  } else if (!S_ISDIR(st.st_mode)) {
-    warn("output directory %s is not a directory; not tracking", g_config.output_dir);
+  // `leakdbg run` created the directory; made here (0700) when the variable was set by hand.
+  int output = open_private_directory(AT_FDCWD, g_config.output_dir, true);
+  if (output < 0) {
+    warn("output directory %s: %s; not tracking", g_config.output_dir,
+         errno == EPERM ? "owned by another user or writable by others" : std::strerror(errno));
     return;
   }
-  if (access(g_config.output_dir, W_OK | X_OK) != 0) {
+  bool writable = faccessat(output, ".", W_OK | X_OK, 0) == 0;
+  int error = errno;
+  close(output);
+  if (!writable) {
     warn("output directory %s is not writable: %s; not tracking", g_config.output_dir,
-         std::strerror(errno));
+         std::strerror(error));
     return;
   }
   if (!g_config.follow_exec) strip_tracker_from_preload();
-  char directory[4200];
-  choose_series_directory(directory, sizeof directory);
-  start_series(directory);
+  char subdirectory[64];
+  choose_series_subdirectory(subdirectory, sizeof subdirectory);
+  start_series(subdirectory);
   remember_command_line();
   detect_allocator();
   if (g_allocator_is_glibc && g_config.heap_shadow)

@@ -1,5 +1,6 @@
 #include "tracker/snapshot.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "tracker/glibc_heap.h"
 #include "tracker/hooked_symbols.h"
 #include "tracker/module_registry.h"
+#include "tracker/private_dir.h"
 #include "tracker/proc_files.h"
 #include "tracker/raw_memory.h"
 #include "tracker/site_counters.h"
@@ -268,8 +270,11 @@ uint64_t realtime_ns() {
   return uint64_t(ts.tv_sec) * 1'000'000'000ull + uint64_t(ts.tv_nsec);
 }
 
-void start_series(const char* directory) {
-  std::snprintf(g_series.directory, sizeof g_series.directory, "%s", directory);
+void start_series(const char* subdirectory) {
+  std::snprintf(g_series.subdirectory, sizeof g_series.subdirectory, "%s", subdirectory);
+  std::snprintf(g_series.directory, sizeof g_series.directory, "%s%s%s", g_config.output_dir,
+                *subdirectory ? "/" : "", subdirectory);
+  g_series.cleaned = false;
   g_series.sequence = 0;
   g_series.start_realtime_ns = realtime_ns();
   g_series.start_monotonic_ns = monotonic_ns();
@@ -286,6 +291,23 @@ void remember_command_line() {
     ++g_argc;
   }
 }
+
+namespace {
+
+// The series' directory, checked (private_dir.h): the output directory, and a fork's or an
+// exec'd program's folder below it, created on its first snapshot so that a child that
+// execs at once leaves no empty folder behind. -1 with errno on failure.
+int open_series_directory() {
+  int output = open_private_directory(AT_FDCWD, g_config.output_dir, false);
+  if (output < 0 || !g_series.subdirectory[0]) return output;
+  int series = open_private_directory(output, g_series.subdirectory, true);
+  int error = errno;
+  close(output);
+  errno = error;
+  return series;
+}
+
+}  // namespace
 
 void lock_snapshots() { g_snapshot_lock.lock(); }
 void unlock_snapshots() { g_snapshot_lock.unlock(); }
@@ -326,18 +348,21 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
   stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -
                         g_depot.untouched_reserve_bytes();
 
-  // `leakdbg run` creates the output directory; a forked child's fork-<pid>/ is created here,
-  // on its first snapshot, so a child that execs at once leaves no empty folder behind.
-  if (mkdir(g_series.directory, 0700) != 0 && errno != EEXIST) {
-    char reason[4200];
-    std::snprintf(reason, sizeof reason, "cannot create %s: %s", g_series.directory,
-                  std::strerror(errno));
+  int dir_fd = open_series_directory();
+  if (dir_fd < 0) {
+    char reason[4400];
+    std::snprintf(
+        reason, sizeof reason, "cannot use %s: %s", g_series.directory,
+        errno == EPERM ? "owned by another user or writable by others" : std::strerror(errno));
     stop_tracking(reason);
     return false;
   }
+  if (!g_series.cleaned) {
+    remove_stale_entries(dir_fd);
+    g_series.cleaned = true;
+  }
   fmt::SnapshotWriter writer;
-  bool ok = writer.open(g_series.directory, name) &&
-            write_section(writer, fmt::SectionType::kMeta, meta) &&
+  bool ok = writer.open_at(dir_fd, name) && write_section(writer, fmt::SectionType::kMeta, meta) &&
             write_section(writer, fmt::SectionType::kModules, modules) &&
             write_section(writer, fmt::SectionType::kStacks, stacks) &&
             write_section(writer, fmt::SectionType::kBlocks, blocks.records) &&
@@ -360,6 +385,9 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
   }
   ok = ok && writer.begin_section(fmt::SectionType::kTrackerStats) &&
        writer.write(&stats, sizeof stats) && writer.end_section() && writer.finish();
+  int write_error = errno;
+  close(dir_fd);
+  errno = write_error;
   if (!ok) {
     int error = errno;
     writer.abort();

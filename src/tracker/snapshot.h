@@ -11,15 +11,18 @@ namespace leakdbg::tracker {
 
 // Where this process's series goes and what it has written so far.
 struct Series {
-  char directory[4096] = {};
+  char subdirectory[64] = {};  // "" (the output directory), "fork-<pid>" or "exec-<pid>-<n>"
+  char directory[4200] = {};   // the whole path, for messages and replies
+  bool cleaned = false;        // stale temporaries and sockets removed from it
   uint64_t sequence = 0;
   uint64_t start_realtime_ns = 0;
   uint64_t start_monotonic_ns = 0;
 };
 extern Series g_series;
 
-// Starts a series in `directory` (the output directory, or fork-<pid>/ below it).
-void start_series(const char* directory);
+// Starts a series in the output directory (`subdirectory` ""), or in a subdirectory of it
+// created 0700 on the first snapshot.
+void start_series(const char* subdirectory);
 
 // Writes the next snapshot. On success returns true and, if `path_out` is given, the final
 // path. On failure tracking is switched off with one stderr line (the program runs on).

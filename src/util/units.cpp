@@ -104,7 +104,8 @@ std::optional<uint64_t> parse_size(std::string_view text) {
     return std::nullopt;
   double bytes = value * scale;
   if (bytes >= static_cast<double>(std::numeric_limits<uint64_t>::max())) return std::nullopt;
-  return static_cast<uint64_t>(std::llround(bytes));
+  if (bytes != std::floor(bytes)) return std::nullopt;  // "1.5" bytes is no size, "1.5k" is
+  return static_cast<uint64_t>(bytes);
 }
 
 }  // namespace leakdbg

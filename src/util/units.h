@@ -26,7 +26,8 @@ std::optional<uint64_t> parse_number(std::string_view text, bool default_hex = f
 // "h" suffix hex, backticks ignored ("00007ff6`a2c8f0"). nullopt if malformed or too large.
 std::optional<uint64_t> parse_address(std::string_view text);
 
-// Parses sizes such as "4096", "64k", "1.5M", "2GiB" (binary units). nullopt if malformed.
+// Parses sizes such as "4096", "64k", "1.5M", "2GiB" (binary units). nullopt if malformed
+// or not a whole number of bytes ("1.5", "0.1k").
 std::optional<uint64_t> parse_size(std::string_view text);
 
 }  // namespace leakdbg

@@ -49,10 +49,33 @@ uint16_t ModelBuilder::heap(uint64_t handle, const Line& line) {
   return static_cast<uint16_t>(arena.index);
 }
 
+namespace {
+std::atomic<ImportBudget*> g_budget{nullptr};
+}
+
+ImportBudget::ImportBudget(uint64_t blocks) : limit_(blocks), previous_(g_budget.exchange(this)) {}
+ImportBudget::~ImportBudget() { g_budget.store(previous_); }
+ImportBudget* ImportBudget::current() { return g_budget.load(); }
+
+bool ImportBudget::take(uint64_t blocks) {
+  if (used_.fetch_add(blocks) + blocks <= limit_) return true;
+  used_.fetch_sub(blocks);
+  return false;
+}
+
+void ImportBudget::give_back(uint64_t blocks) { used_.fetch_sub(blocks); }
+
+ModelBuilder::~ModelBuilder() {
+  if (!finished_ && budget_) budget_->give_back(charged_);
+}
+
 void ModelBuilder::charge(uint64_t count, const Line& line) {
   if (count > kMaxImportedBlocks || charged_ + count > kMaxImportedBlocks)
     source_.fail(line, "more than " + std::to_string(kMaxImportedBlocks) +
                            " blocks in one text; split the log");
+  if (budget_ && !budget_->take(count))
+    source_.fail(line, "more than " + std::to_string(budget_->limit()) +
+                           " blocks in all texts given together; give fewer at a time");
   charged_ += count;
 }
 
@@ -90,6 +113,7 @@ bool ModelBuilder::empty() const {
 }
 
 HeapModel ModelBuilder::finish(const std::string& kind) {
+  finished_ = true;
   HeapModel model;
   model.source_path = source_.name();
   model.source_kind = kind;

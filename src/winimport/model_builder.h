@@ -8,6 +8,7 @@
 // group of the same text, so a session log that shows both is not counted twice.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -19,16 +20,44 @@
 
 namespace leakdbg::winimport {
 
-// Imported blocks are kept one by one; this bounds the memory a text can make us use
-// (a 64-byte Block each: 8 M blocks stay under 512 MiB).
-inline constexpr uint64_t kMaxImportedBlocks = uint64_t{8} << 20;
+// Imported blocks are kept one by one (a 64-byte Block each), so a short text that only
+// counts blocks ("7f0000 blocks of 40 bytes") would cost what it claims. One text may make
+// at most 1 Mi blocks (64 MiB), and all texts of one command together 4 Mi (256 MiB), so
+// that `open` over many such files stays bounded too.
+inline constexpr uint64_t kMaxImportedBlocks = uint64_t{1} << 20;
+inline constexpr uint64_t kMaxImportedBlocksPerCommand = uint64_t{4} << 20;
+
+// While one lives, every text imported draws on its budget (the command line holds one for a
+// command's whole run); a text that fails gives its share back. Without one, only the
+// per-text cap holds. One at a time.
+class ImportBudget {
+ public:
+  explicit ImportBudget(uint64_t blocks = kMaxImportedBlocksPerCommand);
+  ~ImportBudget();
+  ImportBudget(const ImportBudget&) = delete;
+  ImportBudget& operator=(const ImportBudget&) = delete;
+
+  static ImportBudget* current();
+  bool take(uint64_t blocks);  // false (and nothing taken) if over the budget
+  void give_back(uint64_t blocks);
+  uint64_t limit() const { return limit_; }
+
+ private:
+  uint64_t limit_;
+  std::atomic<uint64_t> used_{0};
+  ImportBudget* previous_;
+};
 
 // A heap handle as WinDbg prints it ("0d7b0000", "0000015d85bb0000").
 std::string handle_name(uint64_t handle);
 
 class ModelBuilder {
  public:
-  explicit ModelBuilder(const TextSource& source) : source_(source) {}
+  explicit ModelBuilder(const TextSource& source)
+      : source_(source), budget_(ImportBudget::current()) {}
+  ~ModelBuilder();
+  ModelBuilder(const ModelBuilder&) = delete;
+  ModelBuilder& operator=(const ModelBuilder&) = delete;
 
   // Stack id (>= 1) for these frames, the same id for the same frames; 0 if none.
   uint32_t stack(const std::vector<SymbolicFrame>& frames);
@@ -68,7 +97,9 @@ class ModelBuilder {
   std::vector<Record> records_;
   std::map<std::pair<uint16_t, uint64_t>, uint64_t> size_groups_;  // (heap, size) -> count
   std::map<uint64_t, Block> exact_;                                // by address
+  ImportBudget* budget_;
   uint64_t charged_ = 0;
+  bool finished_ = false;
 };
 
 }  // namespace leakdbg::winimport

@@ -117,8 +117,13 @@ TEST(Top, GoneProcessIsOneClearLine) {
 
 TEST(Top, BadArgumentsAreOneClearLine) {
   e2e::Result r = e2e::run({e2e::leakdbg(), "top", "12ab"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_EQ(r.err, "leakdbg: 12ab: not a process id\n");
+  EXPECT_EQ(r.exit_code, 2);  // a usage error
+  EXPECT_EQ(r.err, "leakdbg: '12ab' is not a process id (a decimal number such as 4242)\n");
+  for (const char* count : {"0x3", "-1", "1.5"}) {
+    r = e2e::run({e2e::leakdbg(), "top", std::to_string(getpid()), "--count", count});
+    EXPECT_EQ(r.exit_code, 2) << count;
+    EXPECT_NE(r.err.find("--count"), std::string::npos) << r.err;
+  }
   r = e2e::run({e2e::leakdbg(), "top", std::to_string(getpid()), "--interval", "0"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "format/model_encoder.h"
 #include "format/snapshot_reader.h"
@@ -184,7 +186,9 @@ TEST(Writer, NothingVisibleUntilFinishAndTempRemovedOnAbort) {
     ASSERT_TRUE(w.write("Name: x\n", 8));
     // Nothing has a name yet (an unnamed O_TMPFILE file), or only the hidden temporary.
     auto names = names_in(dir);
-    EXPECT_TRUE(names.empty() || names == std::vector<std::string>{".0001-interval.ldsnap.tmp"});
+    EXPECT_TRUE(names.empty() ||
+                names == std::vector<std::string>{".0001-interval.ldsnap." +
+                                                  std::to_string(getpid()) + ".tmp"});
     w.abort();
     EXPECT_TRUE(names_in(dir).empty());
     EXPECT_FALSE(w.write("more", 4));
@@ -227,7 +231,42 @@ TEST(Writer, ReportsErrorsWithErrno) {
   EXPECT_FALSE(w3.write("x", 1));  // no section open
   EXPECT_EQ(errno, EINVAL);
   w3.abort();
-  EXPECT_FALSE(fs::exists(fs::temp_directory_path() / ".leakdbg-writer-misuse.ldsnap.tmp"));
+  EXPECT_FALSE(fs::exists(fs::temp_directory_path() /
+                          (".leakdbg-writer-misuse.ldsnap." + std::to_string(getpid()) + ".tmp")));
+}
+
+// Where O_TMPFILE is missing: the named temporary is private, created exclusively and never
+// through a link planted under its name, and the finished file is private too.
+TEST(Writer, NamedTemporaryIsPrivateAndRefusesPlantedLinks) {
+  fs::path dir = scratch("fallback");
+  std::string temp = ".0001-exit.ldsnap." + std::to_string(getpid()) + ".tmp";
+  fs::path victim = dir / "victim";
+  { std::ofstream(victim) << "keep"; }
+  fs::create_symlink(victim, dir / temp);
+  {
+    fmt::SnapshotWriter w;
+    w.avoid_unnamed_files();
+    errno = 0;
+    EXPECT_FALSE(w.open(dir.c_str(), "0001-exit.ldsnap"));
+    EXPECT_EQ(errno, EEXIST);
+  }
+  EXPECT_TRUE(fs::is_symlink(dir / temp));  // not ours: left alone
+  std::ifstream in(victim);
+  std::string text;
+  in >> text;
+  EXPECT_EQ(text, "keep");
+  fs::remove(dir / temp);
+  fmt::SnapshotWriter w;
+  w.avoid_unnamed_files();
+  ASSERT_TRUE(w.open(dir.c_str(), "0001-exit.ldsnap"));
+  struct stat st;
+  ASSERT_EQ(stat((dir / temp).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_TRUE(w.begin_section(SectionType::kMeta) && w.end_section() && w.finish());
+  ASSERT_EQ(stat((dir / "0001-exit.ldsnap").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_FALSE(fs::exists(dir / temp));
+  fs::remove_all(dir);
 }
 
 TEST(Writer, DiskFullFailsCleanly) {
