@@ -14,6 +14,7 @@
 #include "tracker/module_registry.h"
 #include "tracker/proc_files.h"
 #include "tracker/raw_memory.h"
+#include "tracker/reachability.h"
 #include "tracker/site_counters.h"
 #include "tracker/time_series.h"
 #include "tracker/tracker_state.h"
@@ -291,9 +292,14 @@ void lock_snapshots() { g_snapshot_lock.lock(); }
 void unlock_snapshots() { g_snapshot_lock.unlock(); }
 void reset_snapshot_lock_in_child() { g_snapshot_lock.reset(); }
 
-bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size) {
+bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size,
+                   bool reachability) {
   SpinLockGuard serial(g_snapshot_lock);
   if (!tracking()) return false;
+  // The scan's moment comes first: its copy classifies the blocks while they are copied.
+  ReachabilityRun reach;
+  if (wants_reachability(trigger, reachability)) begin_reachability(reach);
+  t_snapshot_caller_valid = false;
   ++g_series.sequence;
   char name[256];
   std::snprintf(name, sizeof name, "%04llu-%s.ldsnap",
@@ -303,6 +309,7 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
   // already in the depot when the stack table is read.
   BlockCopy blocks;
   ByteBuffer regions, modules, stacks, sites, arenas, meta, samples, threads, text;
+  ByteBuffer reach_summary, reach_classes, reach_referrers;
   fmt::TrackerStatsRecord stats{};
   bool gathered = copy_blocks(blocks) && append_regions(regions);
   uintptr_t ring[1024];
@@ -313,6 +320,12 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
              append_stacks_and_sites(g_depot.count(), stacks, sites, stats) &&
              (!g_allocator_is_glibc || collect_arena_records(ring, ring_size, arenas)) &&
              append_meta(trigger, label, meta) && take_samples(samples) && append_threads(threads);
+  if (reach.attempted)
+    gathered =
+        finish_reachability(reach, reinterpret_cast<const fmt::BlockRecord*>(blocks.records.data()),
+                            blocks.records.size() / sizeof(fmt::BlockRecord), reach_summary,
+                            reach_classes, reach_referrers) &&
+        gathered;
   if (!gathered) {
     stop_tracking("out of memory while taking a snapshot");
     return false;
@@ -336,16 +349,22 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
     return false;
   }
   fmt::SnapshotWriter writer;
-  bool ok = writer.open(g_series.directory, name) &&
-            write_section(writer, fmt::SectionType::kMeta, meta) &&
-            write_section(writer, fmt::SectionType::kModules, modules) &&
-            write_section(writer, fmt::SectionType::kStacks, stacks) &&
-            write_section(writer, fmt::SectionType::kBlocks, blocks.records) &&
-            write_section(writer, fmt::SectionType::kMmapRegions, regions) &&
-            (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
-            write_section(writer, fmt::SectionType::kSites, sites) &&
-            write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
-            write_section(writer, fmt::SectionType::kThreads, threads);
+  bool ok =
+      writer.open(g_series.directory, name) &&
+      write_section(writer, fmt::SectionType::kMeta, meta) &&
+      write_section(writer, fmt::SectionType::kModules, modules) &&
+      write_section(writer, fmt::SectionType::kStacks, stacks) &&
+      write_section(writer, fmt::SectionType::kBlocks, blocks.records) &&
+      write_section(writer, fmt::SectionType::kMmapRegions, regions) &&
+      (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
+      write_section(writer, fmt::SectionType::kSites, sites) &&
+      write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
+      write_section(writer, fmt::SectionType::kThreads, threads) &&
+      (!reach.attempted || write_section(writer, fmt::SectionType::kReachability, reach_summary)) &&
+      (reach_classes.size() == 0 ||
+       write_section(writer, fmt::SectionType::kBlockClasses, reach_classes)) &&
+      (reach_referrers.size() == 0 ||
+       write_section(writer, fmt::SectionType::kReferrers, reach_referrers));
   // Raw /proc texts, one at a time through the same scratch buffer.
   static const struct {
     const char* path;
