@@ -19,7 +19,8 @@ namespace leakdbg::cli {
 namespace {
 
 struct BlocksArgs {
-  std::string snapshot, size, heap, type;
+  std::string snapshot, size, heap, type, reach_class;
+  bool unreachable = false;
   // A pair rather than a vector: CLI11's vector conversion trips GCC 12's -Wnull-dereference.
   std::pair<std::string, std::string> range;
   size_t limit = 50;
@@ -41,6 +42,8 @@ nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args)
          {"thread", b.thread_id},
          {"api", std::string(api_name(b.api))},
          {"stack_id", b.stack_id},
+         {"class", b.reach == ReachClass::kUnknown ? nlohmann::json(nullptr)
+                                                   : nlohmann::json(reach_class_name(b.reach))},
          {"frame", row.top_frame ? frame_to_json(*row.top_frame) : nlohmann::json(nullptr)}});
   }
   return {{"snapshot", args.snapshot},
@@ -50,18 +53,24 @@ nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args)
           {"blocks", std::move(blocks)}};
 }
 
-void print_listing(const BlockListing& listing, const NumberStyle& style, std::ostream& out) {
+void print_listing(const BlockListing& listing, bool classes, const NumberStyle& style,
+                   std::ostream& out) {
   Table table;
   table.add_column("address", Table::Align::kLeft);
   for (const char* title : {"requested", "usable", "age"}) table.add_column(title);
+  if (classes) table.add_column("class", Table::Align::kLeft);
   for (const char* title : {"thread", "api", "type", "allocated by"})
     table.add_column(title, Table::Align::kLeft);
   for (const BlockRow& row : listing.rows) {
     const Block& b = *row.block;
-    table.add_row({style.hex ? format_hex_plain(b.address) : format_hex(b.address),
-                   style.size(b.size), b.usable ? style.size(b.usable) : "?",
-                   format_duration(row.age_seconds), row.thread, std::string(api_name(b.api)),
-                   row.type, row.top_frame ? frame_to_text(*row.top_frame) : ""});
+    std::vector<std::string> cells = {
+        style.hex ? format_hex_plain(b.address) : format_hex(b.address), style.size(b.size),
+        b.usable ? style.size(b.usable) : "?", format_duration(row.age_seconds)};
+    if (classes) cells.emplace_back(reach_class_name(b.reach));
+    for (std::string cell : {row.thread, std::string(api_name(b.api)), row.type,
+                             row.top_frame ? frame_to_text(*row.top_frame) : std::string()})
+      cells.push_back(std::move(cell));
+    table.add_row(std::move(cells));
   }
   table.print(out);
   out << style.count(listing.total) << " blocks, " << style.bytes(listing.total_bytes)
@@ -81,6 +90,13 @@ Action setup(CLI::App& app) {
   range->excludes(size);
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
   app.add_option("--type", args->type, "Only blocks whose type hint contains this text");
+  auto* unreachable =
+      app.add_flag("--unreachable", args->unreachable, "Only blocks no longer referenced");
+  auto* reach_class = app.add_option("--class", args->reach_class,
+                                     "Only blocks of this class: reachable, unreachable, "
+                                     "indirect or possibly");
+  unreachable->excludes(reach_class);
+  reach_class->excludes(unreachable);
   app.add_option("--limit", args->limit, "Blocks to list; 0 lists all")->capture_default_str();
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
@@ -92,8 +108,15 @@ Action setup(CLI::App& app) {
     else if (!args->range.first.empty())
       query = BlockQuery::size_range(parse_size_option(args->range.first, "--range"),
                                      parse_size_option(args->range.second, "--range"));
-    else
-      throw Error("blocks: give --size N or --range MIN MAX");
+    if (args->unreachable) query.reach = ReachClass::kUnreachable;
+    if (!args->reach_class.empty()) {
+      query.reach = parse_reach_class(args->reach_class);
+      if (!query.reach)
+        throw Error("--class: unknown class '" + args->reach_class +
+                    "' (want reachable, unreachable, indirect or possibly)");
+    }
+    if (args->size.empty() && args->range.first.empty() && !query.reach)
+      throw Error("blocks: give --size N, --range MIN MAX, --unreachable or --class C");
     query.heap = args->heap;
     if (!args->type.empty()) query.type = args->type;
     query.limit = args->limit;
@@ -103,7 +126,7 @@ Action setup(CLI::App& app) {
     if (args->json)
       std::cout << listing_json(listing, *args).dump(2) << '\n';
     else
-      print_listing(listing, NumberStyle{args->hex}, std::cout);
+      print_listing(listing, model.caps.reachability, NumberStyle{args->hex}, std::cout);
     return 0;
   };
 }

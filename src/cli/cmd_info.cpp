@@ -5,7 +5,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "analysis/reach_summary.h"
 #include "cli/command.h"
+#include "cli/reach_render.h"
 #include "format/snapshot_reader.h"
 #include "model/model_totals.h"
 #include "util/units.h"
@@ -129,6 +131,7 @@ nlohmann::json info_json(const HeapModel& m, const ModelTotals& t) {
       {"has_smaps", !m.smaps.empty()},
       {"has_smaps_rollup", !m.smaps_rollup.empty()},
   };
+  j["reachability"] = reach_summary_json(summarize_reachability(m));
   return j;
 }
 
@@ -184,6 +187,8 @@ void print_text(const HeapModel& m, const ModelTotals& t) {
                      std::to_string(s.unknown_frees) + " unknown frees, " +
                      std::to_string(s.dropped_events) + " dropped; own memory " +
                      format_bytes(s.tracker_bytes));
+  std::fflush(stdout);
+  print_reach_summary(summarize_reachability(m), NumberStyle{}, std::cout);
 }
 
 Action setup(CLI::App& sub) {

@@ -129,7 +129,7 @@ std::string request(int pid, const std::string& path, const std::string& line) {
   return reply;
 }
 
-int snap(int pid, const std::string& label) {
+int snap(int pid, const std::string& label, bool reachability) {
   if (label.find_first_of("\r\n") != std::string::npos)
     throw Error("snap: the label must be one line");
   check_process(pid);
@@ -140,6 +140,7 @@ int snap(int pid, const std::string& label) {
   std::string dir = socket_dir(env);
   check_private(dir);
   std::string line = control::kRequestSnapshot;
+  if (reachability) line += std::string(" ") + control::kRequestReachabilityOption;
   if (!label.empty()) line += " " + label;
   std::string reply =
       request(pid, dir + "/" + std::to_string(pid) + control::kSocketSuffix, line + "\n");
@@ -156,11 +157,14 @@ Action setup(CLI::App& sub) {
   struct Args {
     int pid = 0;
     std::string label;
+    bool reachability = false;
   };
   auto args = std::make_shared<Args>();
   sub.add_option("PID", args->pid, "Process started under `leakdbg run`")->required();
   sub.add_option("--label", args->label, "Label stored in the snapshot");
-  return [args]() { return snap(args->pid, args->label); };
+  sub.add_flag("--reachability", args->reachability,
+               "Classify every block as reachable or leaked in this snapshot");
+  return [args]() { return snap(args->pid, args->label, args->reachability); };
 }
 
 const Registration registration("snap", "Take a snapshot of a tracked process now", setup, 20);

@@ -5,8 +5,10 @@
 
 #include "analysis/heap_summary.h"
 #include "analysis/load.h"
+#include "analysis/reach_summary.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
+#include "cli/reach_render.h"
 #include "util/table.h"
 #include "util/units.h"
 
@@ -105,10 +107,15 @@ Action setup(CLI::App& app) {
     std::optional<HeapModel> base;
     if (!args->base.empty()) base = load_model(args->base);
     HeapSummary summary = summarize_heaps(model, base ? &*base : nullptr);
-    if (args->json)
-      std::cout << summary_json(summary, *args).dump(2) << '\n';
-    else
+    ReachSummary reach = summarize_reachability(model);
+    if (args->json) {
+      nlohmann::json out = summary_json(summary, *args);
+      out["reachability"] = reach_summary_json(reach);
+      std::cout << out.dump(2) << '\n';
+    } else {
       print_summary(summary, NumberStyle{args->hex}, std::cout);
+      print_reach_summary(reach, NumberStyle{args->hex}, std::cout);
+    }
     return 0;
   };
 }

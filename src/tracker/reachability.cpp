@@ -11,6 +11,7 @@
 #include <atomic>
 #include <ctime>
 
+#include "tracker/block_copy.h"
 #include "tracker/reach_roots.h"
 #include "tracker/reach_scan.h"
 #include "tracker/site_counters.h"
@@ -35,20 +36,24 @@ uint64_t g_own_module[8][2];
 size_t g_own_module_count = 0;
 bool g_prepared = false;
 
-// What the scanning copy hands back, at the start of the shared pages; the arrays follow.
+// What the scanning copy hands back, at the start of the shared pages; the arrays follow:
+// the blocks as the snapshot records them (address order), their classes, the referrers.
 struct SharedResult {
   std::atomic<uint32_t> done;  // 1 when every field below is final
   uint32_t status;             // ReachStatus
   uint64_t block_count, referrer_count;
   uint64_t block_capacity, referrer_capacity;
   uint64_t root_bytes, block_bytes, found, dropped, scan_ns;
+  uintptr_t arenas[256];  // BlockCopy's temporary arena numbering
+  int arena_count;
 };
+static_assert(sizeof(SharedResult) <= kHeaderBytes);
 
-uint64_t* shared_addresses(void* shared) {
-  return reinterpret_cast<uint64_t*>(static_cast<char*>(shared) + kHeaderBytes);
+fmt::BlockRecord* shared_blocks(void* shared) {
+  return reinterpret_cast<fmt::BlockRecord*>(static_cast<char*>(shared) + kHeaderBytes);
 }
 fmt::BlockReachRecord* shared_records(void* shared, uint64_t capacity) {
-  return reinterpret_cast<fmt::BlockReachRecord*>(shared_addresses(shared) + capacity);
+  return reinterpret_cast<fmt::BlockReachRecord*>(shared_blocks(shared) + capacity);
 }
 fmt::ReferrerRecord* shared_referrers(void* shared, uint64_t capacity) {
   return reinterpret_cast<fmt::ReferrerRecord*>(shared_records(shared, capacity) + capacity);
@@ -96,16 +101,17 @@ struct ChildScan {
   const StoppedThread* self;  // the snapshot's own thread when it is a program thread
 };
 
-bool collect_blocks(ByteBuffer& blocks, uint64_t capacity) {
-  if (!blocks.reserve(capacity * sizeof(ScanBlock))) return false;
+// Every live block of this image, sorted by address, and the scan's view of them.
+bool collect_blocks(ByteBuffer& live, ByteBuffer& blocks, uint64_t capacity) {
+  if (!live.reserve(capacity * sizeof(LiveBlock)) || !blocks.reserve(capacity * sizeof(ScanBlock)))
+    return false;
   bool fits = true;
   auto add = [&](const LiveBlock& b) {
-    if (blocks.size() / sizeof(ScanBlock) >= capacity) {
+    if (live.size() / sizeof(LiveBlock) >= capacity) {
       fits = false;
       return;
     }
-    ScanBlock s{b.address, b.size};
-    blocks.append(&s, sizeof s);
+    live.append(&b, sizeof b);
   };
   g_shadow.for_each_block_quiescent(add);
   for (int s = 0; s < LiveTable::kShardCount; ++s) {
@@ -114,9 +120,14 @@ bool collect_blocks(ByteBuffer& blocks, uint64_t capacity) {
     for (uint32_t i = 0; i < shard.capacity; ++i)
       if (shard.slots[i].key != 0) add(LiveTable::unpack(shard.slots[i]));
   }
-  auto* first = reinterpret_cast<ScanBlock*>(blocks.data());
-  std::sort(first, first + blocks.size() / sizeof(ScanBlock),
-            [](const ScanBlock& a, const ScanBlock& b) { return a.address < b.address; });
+  auto* first = reinterpret_cast<LiveBlock*>(live.data());
+  const size_t count = live.size() / sizeof(LiveBlock);
+  std::sort(first, first + count,
+            [](const LiveBlock& a, const LiveBlock& b) { return a.address < b.address; });
+  for (size_t i = 0; i < count; ++i) {
+    ScanBlock s{first[i].address, first[i].size};
+    blocks.append(&s, sizeof s);
+  }
   return fits;
 }
 
@@ -135,8 +146,10 @@ uint64_t stack_top(const MapRange* maps, size_t count, uint64_t sp) {
 ReachStatus scan_in_child(const ChildScan& job) {
   const uint64_t start = now_ns();
   SharedResult& result = *job.result;
-  ByteBuffer block_buffer, maps_text, maps_buffer, excluded, state_buffer, queue_buffer;
-  if (!collect_blocks(block_buffer, result.block_capacity)) return ReachStatus::kTooManyBlocks;
+  ByteBuffer live_buffer, block_buffer, maps_text, maps_buffer, excluded, state_buffer,
+      queue_buffer;
+  if (!collect_blocks(live_buffer, block_buffer, result.block_capacity))
+    return ReachStatus::kTooManyBlocks;
   const auto* blocks = reinterpret_cast<const ScanBlock*>(block_buffer.data());
   const size_t count = block_buffer.size() / sizeof(ScanBlock);
   if (!read_own_maps(maps_text, maps_buffer)) return ReachStatus::kScanFailed;
@@ -231,8 +244,14 @@ ReachStatus scan_in_child(const ChildScan& job) {
   if (job.self) thread_roots(*job.self, 0);
   scan.run();
 
-  uint64_t* addresses = shared_addresses(job.result);
-  for (size_t i = 0; i < count; ++i) addresses[i] = blocks[i].address;
+  // The snapshot's blocks are this image's: classes and blocks describe the same moment.
+  BlockCopy copy;
+  if (!reserve_more(copy, count)) return ReachStatus::kOutOfMemory;
+  const auto* live = reinterpret_cast<const LiveBlock*>(live_buffer.data());
+  fmt::BlockRecord* records = shared_blocks(job.result);
+  for (size_t i = 0; i < count; ++i) fill_record(copy, live[i], records[i]);
+  for (int i = 0; i < copy.arena_count; ++i) result.arenas[i] = copy.arenas[i];
+  result.arena_count = copy.arena_count;
   result.block_count = count;
   result.referrer_count = scan.referrers_kept();
   result.root_bytes = scan.root_bytes();
@@ -278,7 +297,8 @@ void begin_reachability(ReachabilityRun& run) {
   const uint64_t live = live_totals().blocks;
   const uint64_t block_capacity = live + live / 4 + 65536;
   const uint64_t referrer_capacity = 2 * block_capacity + 65536;
-  run.shared_bytes = kHeaderBytes + block_capacity * (8 + sizeof(fmt::BlockReachRecord)) +
+  run.shared_bytes = kHeaderBytes +
+                     block_capacity * (sizeof(fmt::BlockRecord) + sizeof(fmt::BlockReachRecord)) +
                      referrer_capacity * sizeof(fmt::ReferrerRecord);
   run.shared = map_shared_pages(run.shared_bytes);
   if (!run.shared) return fail(ReachStatus::kOutOfMemory);
@@ -311,8 +331,8 @@ void begin_reachability(ReachabilityRun& run) {
   run.child = child;
 }
 
-bool finish_reachability(ReachabilityRun& run, const fmt::BlockRecord* blocks, size_t count,
-                         ByteBuffer& summary, ByteBuffer& classes, ByteBuffer& referrers) {
+bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& summary,
+                         ByteBuffer& classes, ByteBuffer& referrers) {
   auto* result = static_cast<SharedResult*>(run.shared);
   if (run.child > 0) {
     int status = 0;
@@ -330,34 +350,30 @@ bool finish_reachability(ReachabilityRun& run, const fmt::BlockRecord* blocks, s
     run.record.block_bytes = result->block_bytes;
     run.record.referrers_found = result->found;
     run.record.referrers_dropped = result->dropped;
-    const uint64_t* addresses = shared_addresses(run.shared);
-    const uint64_t scanned = result->block_count;
-    const auto* records = shared_records(run.shared, result->block_capacity);
+    const uint64_t count = result->block_count;
+    const fmt::BlockRecord* records = shared_blocks(run.shared);
+    const auto* reach = shared_records(run.shared, result->block_capacity);
+    ok = reserve_more(blocks, count) &&
+         blocks.records.append(records, count * sizeof(fmt::BlockRecord)) &&
+         classes.append(reach, count * sizeof(fmt::BlockReachRecord));
+    blocks.arena_count = result->arena_count;
+    for (int i = 0; i < result->arena_count; ++i) blocks.arenas[i] = result->arenas[i];
     auto index_of = [&](uint64_t address) -> long {
-      const uint64_t* at = std::lower_bound(addresses, addresses + scanned, address);
-      return at != addresses + scanned && *at == address ? at - addresses : -1;
+      const fmt::BlockRecord* at =
+          std::lower_bound(records, records + count, address,
+                           [](const fmt::BlockRecord& r, uint64_t a) { return r.address < a; });
+      return at != records + count && at->address == address ? at - records : -1;
     };
-    ok = classes.reserve(count * sizeof(fmt::BlockReachRecord));
-    for (size_t i = 0; i < count && ok; ++i) {
-      long at = index_of(blocks[i].address);
-      fmt::BlockReachRecord r{};
-      if (at >= 0) {
-        r = records[at];
-      } else {
-        // Allocated after the scan's moment: whoever allocated it holds it.
-        r.reach_class = static_cast<uint8_t>(fmt::ReachClass::kReachable);
-      }
-      ok = classes.append(&r, sizeof r);
-    }
     const auto* found = shared_referrers(run.shared, result->block_capacity);
     for (uint64_t i = 0; i < result->referrer_count && ok; ++i) {
       long at = index_of(found[i].target);
       // The parent is in the block's own record already.
-      if (at >= 0 && records[at].parent_slot == found[i].slot &&
-          records[at].parent_kind == found[i].kind && records[at].parent_tid == found[i].tid)
+      if (at >= 0 && reach[at].parent_slot == found[i].slot &&
+          reach[at].parent_kind == found[i].kind && reach[at].parent_tid == found[i].tid)
         continue;
       ok = referrers.append(&found[i], sizeof found[i]);
     }
+    run.blocks_provided = ok;
   }
   if (ok) ok = summary.append(&run.record, sizeof run.record);
   unmap_pages(run.shared, run.shared_bytes);

@@ -21,7 +21,10 @@ struct ReachabilityRun {
   void* shared = nullptr;
   size_t shared_bytes = 0;
   long child = -1;
+  bool blocks_provided = false;  // the scan's copy gave the snapshot its blocks
 };
+
+struct BlockCopy;
 
 // Whether snapshots of this trigger get a scan (LEAKDBG_REACHABILITY), or `forced`.
 bool wants_reachability(fmt::Trigger trigger, bool forced);
@@ -30,10 +33,12 @@ bool wants_reachability(fmt::Trigger trigger, bool forced);
 void begin_reachability(ReachabilityRun& run);
 
 // Waits for the scan and appends the reachability, block classes and referrers payloads
-// (the latter two empty when the scan did not complete). `blocks` are the snapshot's
-// records in file order. False only when out of memory.
-bool finish_reachability(ReachabilityRun& run, const fmt::BlockRecord* blocks, size_t count,
-                         ByteBuffer& summary, ByteBuffer& classes, ByteBuffer& referrers);
+// (the latter two empty when the scan did not complete). A complete scan also fills
+// `blocks` with the blocks of its moment (run.blocks_provided), so that a block freed and
+// another allocated at its address meanwhile cannot take its class. False only when out
+// of memory.
+bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& summary,
+                         ByteBuffer& classes, ByteBuffer& referrers);
 
 // The tracker's own thread, whose stack and registers hold no program data.
 void set_tracker_thread_id(uint32_t tid);
