@@ -75,7 +75,7 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
   result.has_base = base != nullptr;
 
   if (options.reach) require_reachability(model);
-  BlockGrouper grouper(options.by, model, symbolizer);
+  BlockGrouper grouper(options.by, model, symbolizer, options.labels);
   Tally now = tally(model, grouper, selection(model, options.heap, true), options.reach);
   result.busy_bytes = now.busy_bytes;
   result.busy_blocks = now.busy_blocks;
@@ -94,8 +94,9 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
   }
 
   if (base) {
-    BlockGrouper base_grouper(options.by, *base, base_symbolizer);
-    Tally before = tally(*base, base_grouper, selection(*base, options.heap, false), options.reach);
+    BlockGrouper base_grouper(options.by, *base, base_symbolizer, options.labels);
+    Tally before =
+        tally(*base, base_grouper, selection(*base, options.heap, false), options.reach);
     result.base_busy_bytes = before.busy_bytes;
     result.base_busy_blocks = before.busy_blocks;
     std::unordered_map<GroupKey, size_t, GroupKeyHash> index_of;
