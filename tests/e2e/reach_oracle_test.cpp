@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -136,6 +137,19 @@ TEST_F(ReachOracle, SummaryAndUnreachableListingAgree) {
   EXPECT_EQ(listing["total"], info["reachability"]["unreachable"]["blocks"]);
   EXPECT_EQ(listing["total_bytes"], info["reachability"]["unreachable"]["bytes"]);
   for (const auto& block : listing["blocks"]) EXPECT_EQ(block["class"], "unreachable");
+}
+
+TEST_F(ReachOracle, PromptListsLeakedBlocksAndReferences) {
+  std::string input = dir_ + "/commands.txt";
+  {
+    std::ofstream out(input);
+    out << "!heap -l\nq\n";
+  }
+  e2e::Result r = e2e::run_with_input({e2e::leakdbg(), "open", snapshot_}, input);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Five heads, each allocated from its own shape: hex counts as WinDbg prints them.
+  EXPECT_NE(r.out.find("5 leaked heap blocks"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("prog_reach_shapes"), std::string::npos) << r.out;
 }
 
 TEST_F(ReachOracle, RetainerPathLeadsFromTheGlobalThroughTheChain) {
