@@ -4,6 +4,7 @@
 
 #include "analysis/group_key.h"
 #include "analysis/heap_select.h"
+#include "analysis/reach_summary.h"
 #include "symbolize/frame_render.h"
 #include "symbolize/symbolizer.h"
 #include "util/error.h"
@@ -37,6 +38,7 @@ std::string thread_label(const HeapModel& model, uint32_t tid) {
 
 BlockListing list_blocks(const HeapModel& model, Symbolizer* symbolizer, const BlockQuery& query) {
   if (query.type && !symbolizer) throw Error("filtering by type needs symbols");
+  if (query.reach) require_reachability(model);
   std::optional<HeapSelector> heap;
   if (!query.heap.empty()) heap = parse_heap_id(model, query.heap);
   // The type grouper caches one hint per distinct content, so a filter over 2 M blocks asks
@@ -50,6 +52,7 @@ BlockListing list_blocks(const HeapModel& model, Symbolizer* symbolizer, const B
   for (const Block& block : model.blocks) {
     if (block.size < query.min_size || block.size >= query.max_size) continue;
     if (heap && !heap->holds(block)) continue;
+    if (query.reach && block.reach != *query.reach) continue;
     // Hints are worked out only where they decide the match or get listed.
     std::optional<std::string> type;
     auto hint = [&]() -> const std::string& {

@@ -19,6 +19,7 @@ struct BlockQuery {
   uint64_t max_size = UINT64_MAX;   // exclusive (as WinDbg's -flt r)
   std::string heap;                 // heap id; empty: all heaps
   std::optional<std::string> type;  // keep blocks whose type hint contains this text
+  std::optional<ReachClass> reach;  // keep blocks of this reachability class
   size_t limit = 50;                // rows listed; 0 lists all
 
   static BlockQuery exact_size(uint64_t size);

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "analysis/heap_select.h"
+#include "analysis/reach_summary.h"
 #include "util/error.h"
 
 namespace leakdbg {
@@ -31,8 +32,9 @@ struct Tally {
 };
 
 // One pass over the selected blocks (or regions): one grouper lookup and two additions each.
-Tally tally(const HeapModel& model, BlockGrouper& grouper,
-            const std::optional<HeapSelector>& heap) {
+Tally tally(const HeapModel& model, BlockGrouper& grouper, const std::optional<HeapSelector>& heap,
+            std::optional<ReachClass> reach) {
+  if (!model.caps.reachability) reach.reset();
   Tally result;
   auto add = [&](uint32_t group, uint64_t size) {
     if (group >= result.counts.size()) result.counts.resize(size_t{group} + 1);
@@ -40,13 +42,14 @@ Tally tally(const HeapModel& model, BlockGrouper& grouper,
     result.busy_bytes += size;
     ++result.busy_blocks;
   };
-  if (heap && !heap->holds_blocks()) {
+  if (heap && !heap->holds_blocks() && !reach) {
     for (const Region& region : model.regions)
       if (heap->holds(region)) add(grouper.group_of(region), region.length);
     return result;
   }
   for (const Block& block : model.blocks)
-    if (!heap || heap->holds(block)) add(grouper.group_of(block), block.size);
+    if ((!heap || heap->holds(block)) && (!reach || block.reach == *reach))
+      add(grouper.group_of(block), block.size);
   return result;
 }
 
@@ -71,8 +74,9 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
   result.heap = options.heap;
   result.has_base = base != nullptr;
 
+  if (options.reach) require_reachability(model);
   BlockGrouper grouper(options.by, model, symbolizer, options.labels);
-  Tally now = tally(model, grouper, selection(model, options.heap, true));
+  Tally now = tally(model, grouper, selection(model, options.heap, true), options.reach);
   result.busy_bytes = now.busy_bytes;
   result.busy_blocks = now.busy_blocks;
 
@@ -91,7 +95,8 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
 
   if (base) {
     BlockGrouper base_grouper(options.by, *base, base_symbolizer, options.labels);
-    Tally before = tally(*base, base_grouper, selection(*base, options.heap, false));
+    Tally before =
+        tally(*base, base_grouper, selection(*base, options.heap, false), options.reach);
     result.base_busy_bytes = before.busy_bytes;
     result.base_busy_blocks = before.busy_blocks;
     std::unordered_map<GroupKey, size_t, GroupKeyHash> index_of;

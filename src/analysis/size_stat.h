@@ -19,6 +19,9 @@ struct StatOptions {
   std::string heap;  // a heap id as `summary` prints it; empty: every heap's blocks
   size_t top = 20;   // rows kept after sorting; 0 keeps all
   analysis::SiteLabelOptions labels;  // --alloc-fn
+  // Only blocks of this reachability class (the snapshot must have classes; a base without
+  // them is taken whole).
+  std::optional<ReachClass> reach;
 };
 
 struct StatGroup {

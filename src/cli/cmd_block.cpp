@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
+#include "cli/reach_render.h"
 #include "input/load.h"
 #include "symbolize/frame_render.h"
 #include "util/units.h"
@@ -20,7 +21,7 @@ namespace {
 
 struct BlockArgs {
   std::string snapshot, address;
-  bool json = false, hex = false;
+  bool json = false, hex = false, all = false;
   SymbolFlags symbols;
 };
 
@@ -107,6 +108,53 @@ nlohmann::json detail_json(const BlockDetail& d) {
   return out;
 }
 
+constexpr size_t kReferrersShown = 20;
+
+// Class, referrers and retainer path of a block in a classified snapshot.
+void add_reach_json(const HeapModel& model, const Block& block, ReferrerRenderer& render, bool all,
+                    nlohmann::json& out) {
+  if (!model.caps.reachability) return;
+  out["class"] = std::string(reach_class_name(block.reach));
+  ReferrerList list = referrers_of(model, block);
+  nlohmann::json referrers = nlohmann::json::array();
+  for (size_t i = 0; i < list.referrers.size() && (all || i < kReferrersShown); ++i)
+    referrers.push_back(render.json(list.referrers[i]));
+  out["referrer_count"] = list.total;
+  out["referrers"] = std::move(referrers);
+  nlohmann::json path = nlohmann::json::array();
+  for (const ReferrerInfo& step : retainer_path(model, block)) path.push_back(render.json(step));
+  out["retainer_path"] = std::move(path);
+}
+
+void print_reach(const HeapModel& model, const Block& block, ReferrerRenderer& render, bool all,
+                 const NumberStyle& style, std::ostream& out) {
+  if (!model.caps.reachability) return;
+  out << "  class   " << reach_class_name(block.reach) << '\n';
+  ReferrerList list = referrers_of(model, block);
+  if (list.referrers.empty()) {
+    out << "  referenced by: nothing\n";
+  } else {
+    out << "  referenced by:\n";
+    for (size_t i = 0; i < list.referrers.size() && (all || i < kReferrersShown); ++i)
+      out << "    " << render.text(list.referrers[i]) << '\n';
+    const size_t shown =
+        all ? list.referrers.size() : std::min(list.referrers.size(), kReferrersShown);
+    if (list.total > shown) {
+      out << "    ... " << style.count(list.total - shown) << " more";
+      out << (shown < list.referrers.size()
+                  ? " (--all lists the " + style.count(list.referrers.size()) + " recorded)"
+                  : " not recorded");
+      out << '\n';
+    }
+  }
+  std::vector<ReferrerInfo> path = retainer_path(model, block);
+  if (!path.empty()) {
+    out << "  retainer path:\n    ";
+    for (const ReferrerInfo& step : path) out << render.text(step) << " -> ";
+    out << "this block\n";
+  }
+}
+
 void print_mapping(const std::optional<MappingInfo>& mapping, std::ostream& out) {
   if (!mapping) {
     out << "  mapping: none recorded holds it\n";
@@ -171,16 +219,23 @@ Action setup(CLI::App& app) {
       ->required();
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
+  app.add_flag("--all", args->all, "Every recorded referrer (default: the first 20)");
   args->symbols.add_to(app);
   return [args] {
     uint64_t address = parse_address_argument(args->address);
     HeapModel model = load_model(args->snapshot);
     std::unique_ptr<Symbolizer> symbolizer = args->symbols.make(model);
     BlockDetail detail = inspect_address(model, symbolizer.get(), address);
-    if (args->json)
-      print_json(std::cout, detail_json(detail));
-    else
-      print_detail(detail, NumberStyle{args->hex}, std::cout);
+    const NumberStyle style{args->hex};
+    ReferrerRenderer render(model, symbolizer.get(), style);
+    if (args->json) {
+      nlohmann::json out = detail_json(detail);
+      if (detail.block) add_reach_json(model, *detail.block, render, args->all, out);
+      print_json(std::cout, out);
+    } else {
+      print_detail(detail, style, std::cout);
+      if (detail.block) print_reach(model, *detail.block, render, args->all, style, std::cout);
+    }
     return detail.found() ? 0 : 1;
   };
 }

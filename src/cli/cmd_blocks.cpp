@@ -21,7 +21,8 @@ namespace leakdbg::cli {
 namespace {
 
 struct BlocksArgs {
-  std::string snapshot, size, heap, type;
+  std::string snapshot, size, heap, type, reach_class;
+  bool unreachable = false;
   // A pair rather than a vector: CLI11's vector conversion trips GCC 12's -Wnull-dereference.
   std::pair<std::string, std::string> range;
   size_t limit = 50;
@@ -46,6 +47,8 @@ nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args,
          {"thread", known(b.thread_id)},
          {"api", known(std::string(api_name(b.api)))},
          {"stack_id", b.stack_id},
+         {"class", b.reach == ReachClass::kUnknown ? nlohmann::json(nullptr)
+                                                   : nlohmann::json(reach_class_name(b.reach))},
          {"frame", row.top_frame ? frame_to_json(*row.top_frame) : nlohmann::json(nullptr)}});
   }
   return {{"snapshot", args.snapshot},
@@ -55,21 +58,27 @@ nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args,
           {"blocks", std::move(blocks)}};
 }
 
-void print_listing(const BlockListing& listing, const NumberStyle& style, bool origin_known,
+void print_listing(const BlockListing& listing, bool classes, const NumberStyle& style,
+                   bool origin_known,
                    std::ostream& out) {
   Table table;
   table.add_column("address", Table::Align::kLeft);
   for (const char* title : {"requested", "usable", "age"}) table.add_column(title);
+  if (classes) table.add_column("class", Table::Align::kLeft);
   for (const char* title : {"thread", "api", "type", "allocated by"})
     table.add_column(title, Table::Align::kLeft);
   for (const BlockRow& row : listing.rows) {
     const Block& b = *row.block;
-    table.add_row({style.hex ? format_hex_plain(b.address) : format_hex(b.address),
-                   style.size(b.size), b.usable ? style.size(b.usable) : "?",
-                   origin_known ? format_duration(row.age_seconds) : "-",
-                   origin_known ? row.thread : "-",
-                   origin_known ? std::string(api_name(b.api)) : "-", row.type,
-                   row.top_frame ? frame_to_text(*row.top_frame) : ""});
+    std::vector<std::string> cells = {
+        style.hex ? format_hex_plain(b.address) : format_hex(b.address), style.size(b.size),
+        b.usable ? style.size(b.usable) : "?",
+        origin_known ? format_duration(row.age_seconds) : "-"};
+    if (classes) cells.emplace_back(reach_class_name(b.reach));
+    for (std::string cell : {origin_known ? row.thread : "-",
+                             origin_known ? std::string(api_name(b.api)) : "-", row.type,
+                             row.top_frame ? frame_to_text(*row.top_frame) : std::string()})
+      cells.push_back(std::move(cell));
+    table.add_row(std::move(cells));
   }
   table.print(out);
   out << style.count(listing.total) << " blocks, " << style.bytes(listing.total_bytes)
@@ -93,6 +102,13 @@ Action setup(CLI::App& app) {
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
   app.add_option("--type", args->type, "Only blocks whose type hint contains this text");
   add_row_limit(app, args->limit, "Blocks to list; 0 lists all");
+  auto* unreachable =
+      app.add_flag("--unreachable", args->unreachable, "Only blocks no longer referenced");
+  auto* reach_class = app.add_option("--class", args->reach_class,
+                                     "Only blocks of this class: reachable, unreachable, "
+                                     "indirect or possibly");
+  unreachable->excludes(reach_class);
+  reach_class->excludes(unreachable);
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);
@@ -104,9 +120,19 @@ Action setup(CLI::App& app) {
     BlockQuery query;
     if (!args->size.empty())
       query = BlockQuery::exact_size(parse_size_option(args->size, "--size", hex));
-    else
+    else if (!args->range.first.empty())
       query = BlockQuery::size_range(parse_size_option(args->range.first, "--range", hex),
                                      parse_size_option(args->range.second, "--range", hex));
+    if (args->unreachable) query.reach = ReachClass::kUnreachable;
+    if (!args->reach_class.empty()) {
+      query.reach = parse_reach_class(args->reach_class);
+      if (!query.reach)
+        throw Error("--class: unknown class '" + args->reach_class +
+                    "' (want reachable, unreachable, indirect or possibly)",
+                    2);
+    }
+    if (args->size.empty() && args->range.first.empty() && !query.reach)
+      throw Error("blocks: give --size N, --range MIN MAX, --unreachable or --class C", 2);
     query.heap = args->heap;
     if (!args->type.empty()) query.type = args->type;
     query.limit = args->limit;
@@ -115,7 +141,8 @@ Action setup(CLI::App& app) {
     if (args->json)
       print_json(std::cout, listing_json(listing, *args, !model.caps.no_block_origin));
     else
-      print_listing(listing, NumberStyle{args->hex}, !model.caps.no_block_origin, std::cout);
+      print_listing(listing, model.caps.reachability, NumberStyle{args->hex},
+                    !model.caps.no_block_origin, std::cout);
     return 0;
   };
 }

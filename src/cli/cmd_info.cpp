@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "analysis/reach_summary.h"
 #include "cli/command.h"
 #include "cli/info_render.h"
 #include "cli/json_output.h"
+#include "cli/reach_render.h"
 #include "format/snapshot_reader.h"
 #include "model/model_totals.h"
 
@@ -23,10 +25,15 @@ Action setup(CLI::App& sub) {
   return [args]() {
     HeapModel model = fmt::read_snapshot(args->file);
     ModelTotals totals = compute_totals(model);
-    if (args->json)
-      print_json(std::cout, info_json(model, totals));
-    else
+    ReachSummary reach = summarize_reachability(model);
+    if (args->json) {
+      nlohmann::json out = info_json(model, totals);
+      out["reachability"] = reach_summary_json(reach);
+      print_json(std::cout, out);
+    } else {
       std::cout << info_text(model, totals);
+      print_reach_summary(reach, NumberStyle{}, std::cout);
+    }
     return 0;
   };
 }

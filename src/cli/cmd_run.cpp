@@ -33,6 +33,7 @@ struct RunArgs {
   std::string max_frames;  // empty: the tracker's default
   bool follow_exec = false;
   std::string fork_mode = "continue";
+  std::string reachability;  // empty: the tracker's default (exit and requested snapshots)
   bool report = false;
   std::vector<std::string> alloc_fns;  // passed on to the report's analyze
   std::vector<std::string> command;
@@ -96,6 +97,10 @@ void set_tracker_environment(const RunArgs& args, const fs::path& tracker, doubl
   else
     unsetenv(control::kEnvFollowExec);
   setenv(control::kEnvFork, args.fork_mode.c_str(), 1);
+  if (!args.reachability.empty())
+    setenv(control::kEnvReachability, args.reachability.c_str(), 1);
+  else
+    unsetenv(control::kEnvReachability);
 }
 
 int exit_status_of(int status) {
@@ -253,6 +258,11 @@ Action setup(CLI::App& sub) {
   sub.add_option("--fork", args->fork_mode,
                  "A forked child: 'continue' (own series in DIR/fork-PID/) or 'stop' tracking")
       ->check(CLI::IsMember({"continue", "stop"}));
+  sub.add_option("--reachability", args->reachability,
+                 "Snapshots that classify blocks as reachable or leaked: 'exit', 'requested' "
+                 "(leakdbg snap, leakdbg_snapshot()), 'all' (interval ones too) or 'none' "
+                 "(default: exit and requested)")
+      ->check(CLI::IsMember({"exit", "requested", "all", "none"}));
   sub.add_flag("--report", args->report, "Print `leakdbg analyze DIR` when the program ends");
   add_alloc_fn_option(sub, args->alloc_fns);
   sub.add_option("PROGRAM", args->command, "The program and its arguments (after --)")->required();

@@ -17,14 +17,18 @@ constexpr double kReplyTimeoutSeconds = 60;
 Action setup(CLI::App& sub) {
   struct Args {
     std::string pid, label;
+    bool reachability = false;
   };
   auto args = std::make_shared<Args>();
   sub.add_option("PID", args->pid, "Process started under `leakdbg run` (decimal)")->required();
   sub.add_option("--label", args->label, "Label stored in the snapshot");
+  sub.add_flag("--reachability", args->reachability,
+               "Classify every block as reachable or leaked in this snapshot");
   return [args]() {
     int pid = parse_pid_value(args->pid);
     std::cout << escape_control_chars(
-                     control::request_snapshot(pid, args->label, kReplyTimeoutSeconds))
+                     control::request_snapshot(pid, args->label, kReplyTimeoutSeconds,
+                                               args->reachability))
               << '\n';
     return 0;
   };

@@ -24,7 +24,7 @@ namespace {
 struct StatArgs {
   std::string snapshot, base, heap, by = "size";
   size_t top = 20;
-  bool json = false, hex = false;
+  bool json = false, hex = false, unreachable = false;
   SymbolFlags symbols;
   std::vector<std::string> alloc_fns;
 };
@@ -130,10 +130,13 @@ Action setup(CLI::App& app) {
   app.add_option("--base", args->base, "Earlier snapshot: adds change columns, sorts by growth");
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
+  app.add_flag("--unreachable", args->unreachable,
+               "Only blocks no longer referenced (snapshots with reachability)");
   args->symbols.add_to(app);
   add_alloc_fn_option(app, args->alloc_fns);
   return [args] {
     StatOptions options;
+    if (args->unreachable) options.reach = ReachClass::kUnreachable;
     options.by = parse_group_by(args->by);
     options.heap = args->heap;
     options.top = args->top;

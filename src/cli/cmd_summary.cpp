@@ -4,9 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/heap_summary.h"
+#include "analysis/load.h"
+#include "analysis/reach_summary.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
+#include "cli/reach_render.h"
 #include "input/load.h"
 #include "util/table.h"
 #include "util/units.h"
@@ -125,10 +128,15 @@ Action setup(CLI::App& app) {
     std::optional<HeapModel> base;
     if (!args->base.empty()) base = load_model(args->base);
     HeapSummary summary = summarize_heaps(model, base ? &*base : nullptr);
-    if (args->json)
-      print_json(std::cout, summary_json(summary, *args));
-    else
+    ReachSummary reach = summarize_reachability(model);
+    if (args->json) {
+      nlohmann::json out = summary_json(summary, *args);
+      out["reachability"] = reach_summary_json(reach);
+      print_json(std::cout, out);
+    } else {
       print_summary(summary, NumberStyle{args->hex}, std::cout);
+      print_reach_summary(reach, NumberStyle{args->hex}, std::cout);
+    }
     return 0;
   };
 }

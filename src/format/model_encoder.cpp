@@ -131,6 +131,41 @@ void write_snapshot(const HeapModel& m, const std::string& path) {
     std::memcpy(r.content, b.content, sizeof r.content);
     return r;
   });
+  // Classes in the blocks' order, as the reader joins them.
+  if (m.reachability.attempted) {
+    ReachabilityRecord r{};
+    r.status = static_cast<uint32_t>(m.reachability.status);
+    r.threads_stopped = m.reachability.threads_stopped;
+    r.pause_ns = m.reachability.pause_ns;
+    r.scan_ns = m.reachability.scan_ns;
+    r.root_bytes = m.reachability.root_bytes;
+    r.block_bytes = m.reachability.block_bytes;
+    r.referrers_found = m.reachability.referrers_found;
+    r.referrers_dropped = m.reachability.referrers_dropped;
+    e.begin(SectionType::kReachability);
+    e.put(r);
+    e.end();
+  }
+  if (m.caps.reachability) {
+    e.put_array<BlockReachRecord>(SectionType::kBlockClasses, m.blocks, [](const Block& b) {
+      BlockReachRecord r{};
+      r.parent_slot = b.parent_slot;
+      r.parent_tid = b.parent_tid;
+      r.reach_class = static_cast<uint8_t>(b.reach);
+      r.parent_kind = static_cast<uint8_t>(b.parent_kind);
+      r.referrer_count = b.referrer_count;
+      return r;
+    });
+    if (!m.referrers.empty())
+      e.put_array<ReferrerRecord>(SectionType::kReferrers, m.referrers, [](const Referrer& x) {
+        ReferrerRecord r{};
+        r.target = x.target;
+        r.slot = x.slot;
+        r.tid = x.tid;
+        r.kind = static_cast<uint8_t>(x.kind);
+        return r;
+      });
+  }
   if (m.caps.regions || !m.regions.empty())
     e.put_array<RegionRecord>(SectionType::kMmapRegions, m.regions, [](const Region& g) {
       RegionRecord r{};

@@ -116,6 +116,47 @@ void decode_tracker_stats(std::string_view raw, TrackerStats& stats) {
   stats.dropped_events = rec.dropped_events;
 }
 
+void decode_reachability(std::string_view raw, ReachabilityInfo& info) {
+  ByteCursor in(raw, "reachability section");
+  auto rec = in.read<ReachabilityRecord>();
+  in.expect_end();
+  if (rec.status > static_cast<uint32_t>(ReachStatus::kTooManyBlocks))
+    throw Corrupt("reachability section: unknown status " + std::to_string(rec.status));
+  info.attempted = true;
+  info.status = static_cast<ReachStatus>(rec.status);
+  info.threads_stopped = rec.threads_stopped;
+  info.pause_ns = rec.pause_ns;
+  info.scan_ns = rec.scan_ns;
+  info.root_bytes = rec.root_bytes;
+  info.block_bytes = rec.block_bytes;
+  info.referrers_found = rec.referrers_found;
+  info.referrers_dropped = rec.referrers_dropped;
+}
+
+namespace {
+void check_kind(uint8_t kind, const char* section) {
+  if (kind > static_cast<uint8_t>(ReferrerKind::kRegister))
+    throw Corrupt(std::string(section) + " section: unknown referrer kind " + std::to_string(kind));
+}
+}  // namespace
+
+BlockReachRecord to_model(const BlockReachRecord& r) {
+  if (r.reach_class > static_cast<uint8_t>(ReachClass::kUnreachable))
+    throw Corrupt("block classes section: unknown class " + std::to_string(r.reach_class));
+  check_kind(r.parent_kind, "block classes");
+  return r;
+}
+
+Referrer to_model(const ReferrerRecord& r) {
+  check_kind(r.kind, "referrers");
+  Referrer out;
+  out.target = r.target;
+  out.slot = r.slot;
+  out.tid = r.tid;
+  out.kind = static_cast<ReferrerKind>(r.kind);
+  return out;
+}
+
 Block to_model(const BlockRecord& r) {
   Block b;
   b.address = r.address;

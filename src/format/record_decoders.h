@@ -15,6 +15,7 @@ void decode_modules(std::string_view raw, std::vector<Module>& modules);
 void decode_stacks(std::string_view raw, std::vector<Stack>& stacks);
 void decode_threads(std::string_view raw, std::vector<ThreadInfo>& threads);
 void decode_tracker_stats(std::string_view raw, TrackerStats& stats);
+void decode_reachability(std::string_view raw, ReachabilityInfo& info);
 
 // Plain record arrays: one model value per on-disk record.
 Block to_model(const BlockRecord& r);
@@ -22,5 +23,8 @@ Region to_model(const RegionRecord& r);
 Arena to_model(const ArenaRecord& r);
 Site to_model(const SiteRecord& r);
 Sample to_model(const SampleRecord& r);
+// These two check their enumerations (class, kind) and throw Corrupt on unknown values.
+BlockReachRecord to_model(const BlockReachRecord& r);
+Referrer to_model(const ReferrerRecord& r);
 
 }  // namespace leakdbg::fmt

@@ -35,6 +35,9 @@ using ::leakdbg::kBlockMmappedChunk;
 using ::leakdbg::kRegionAnonymous;
 using ::leakdbg::kRegionFile;
 using ::leakdbg::kRegionShared;
+using ::leakdbg::ReachClass;
+using ::leakdbg::ReachStatus;
+using ::leakdbg::ReferrerKind;
 using ::leakdbg::RegionFlags;
 using ::leakdbg::Trigger;
 
@@ -66,6 +69,9 @@ enum class SectionType : uint32_t {
   kTimeSeries = 11,  // SampleRecord array
   kThreads = 12,     // ThreadRecord list
   kTrackerStats = 13,// TrackerStatsRecord
+  kReachability = 14, // ReachabilityRecord: how the reachability scan went
+  kBlockClasses = 15, // BlockReachRecord array, one per block in blocks-section order
+  kReferrers = 16,    // ReferrerRecord array
   kEnd = 0xFFFF,
 };
 
@@ -203,5 +209,40 @@ struct TrackerStatsRecord {
   uint64_t reserved[9];
 };
 static_assert(sizeof(TrackerStatsRecord) == 128);
+
+// Reachability (docs/snapshot-format.md, sections 14-16).
+struct ReachabilityRecord {
+  uint32_t status;           // ReachStatus
+  uint32_t threads_stopped;  // threads that saved their registers
+  uint64_t pause_ns;         // how long the program's threads were stopped
+  uint64_t scan_ns;          // how long the scan took (in the background)
+  uint64_t root_bytes;       // bytes of roots scanned
+  uint64_t block_bytes;      // bytes of blocks scanned
+  uint64_t referrers_found;  // pointers into blocks found
+  uint64_t referrers_dropped;// referrers found but not kept (per-block or total limit)
+  uint64_t reserved[2];
+};
+static_assert(sizeof(ReachabilityRecord) == 72);
+
+// One per block, in the order of the blocks sections. The parent is the referrer on the
+// shortest chain from a root (for indirect blocks: from the unreachable block heading it).
+struct BlockReachRecord {
+  uint64_t parent_slot;      // address of the word pointing at the block (register number)
+  uint32_t parent_tid;       // thread of a stack, TLS or register parent
+  uint8_t reach_class;       // ReachClass
+  uint8_t parent_kind;       // ReferrerKind; kNone: no referrer (e.g. born after the scan)
+  uint16_t referrer_count;   // pointers to the block found (saturates at 65535)
+};
+static_assert(sizeof(BlockReachRecord) == 16);
+
+// Further referrers of a block besides its parent, up to a limit per block.
+struct ReferrerRecord {
+  uint64_t target;  // address of the block pointed at
+  uint64_t slot;    // address of the pointing word (register number for registers)
+  uint32_t tid;     // for stack, TLS and register referrers
+  uint8_t kind;     // ReferrerKind
+  uint8_t reserved[3];
+};
+static_assert(sizeof(ReferrerRecord) == 24);
 
 }  // namespace leakdbg::fmt

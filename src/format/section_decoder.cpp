@@ -51,6 +51,12 @@ std::string section_name(uint32_t type) {
       return "threads";
     case SectionType::kTrackerStats:
       return "tracker stats";
+    case SectionType::kReachability:
+      return "reachability";
+    case SectionType::kBlockClasses:
+      return "block classes";
+    case SectionType::kReferrers:
+      return "referrers";
     case SectionType::kEnd:
       return "end";
   }

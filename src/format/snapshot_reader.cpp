@@ -185,6 +185,18 @@ class SnapshotParser {
         expect_once(section);
         model_.smaps_rollup = decoder_.decode(section);
         break;
+      case SectionType::kReachability:
+        expect_once(section);
+        decode_reachability(decoder_.decode(section), model_.reachability);
+        break;
+      case SectionType::kBlockClasses:
+        seen_.insert(section.header.type);
+        decode_array<BlockReachRecord>(decoder_, section, classes_);
+        break;
+      case SectionType::kReferrers:
+        seen_.insert(section.header.type);
+        decode_array<ReferrerRecord>(decoder_, section, model_.referrers);
+        break;
       case SectionType::kEnd:
         break;
       default:
@@ -192,7 +204,31 @@ class SnapshotParser {
     }
   }
 
+  // Classes are in the blocks' file order: joined before the blocks are sorted.
+  void join_classes() {
+    if (!seen(SectionType::kBlockClasses)) {
+      if (!model_.referrers.empty()) throw Corrupt("referrers section without block classes");
+      return;
+    }
+    if (classes_.size() != model_.blocks.size())
+      throw Corrupt("block classes section holds " + std::to_string(classes_.size()) +
+                    " records for " + std::to_string(model_.blocks.size()) + " blocks");
+    for (size_t i = 0; i < classes_.size(); ++i) {
+      Block& b = model_.blocks[i];
+      const BlockReachRecord& r = classes_[i];
+      b.reach = static_cast<ReachClass>(r.reach_class);
+      b.parent_kind = static_cast<ReferrerKind>(r.parent_kind);
+      b.referrer_count = r.referrer_count;
+      b.parent_tid = r.parent_tid;
+      b.parent_slot = r.parent_slot;
+    }
+    std::vector<BlockReachRecord>().swap(classes_);
+    sort_by(model_.referrers, [](const Referrer& r) { return r.target; });
+    model_.caps.reachability = true;
+  }
+
   void finish() {
+    join_classes();
     sort_by(model_.stacks, [](const Stack& s) { return s.id; });
     for (size_t i = 1; i < model_.stacks.size(); ++i)
       if (model_.stacks[i].id == model_.stacks[i - 1].id)
@@ -217,6 +253,7 @@ class SnapshotParser {
   std::string_view bytes_;
   SectionDecoder decoder_;
   HeapModel model_;
+  std::vector<BlockReachRecord> classes_;
   std::set<uint32_t> seen_;
 };
 

@@ -60,6 +60,73 @@ std::string_view trigger_name(Trigger trigger) {
   return "unknown";
 }
 
+std::string_view reach_class_name(ReachClass c) {
+  switch (c) {
+    case ReachClass::kReachable:
+      return "reachable";
+    case ReachClass::kPossibly:
+      return "possibly";
+    case ReachClass::kIndirect:
+      return "indirect";
+    case ReachClass::kUnreachable:
+      return "unreachable";
+    case ReachClass::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+std::optional<ReachClass> parse_reach_class(std::string_view name) {
+  for (ReachClass c : {ReachClass::kReachable, ReachClass::kPossibly, ReachClass::kIndirect,
+                       ReachClass::kUnreachable})
+    if (name == reach_class_name(c)) return c;
+  return std::nullopt;
+}
+
+std::string_view referrer_kind_name(ReferrerKind kind) {
+  switch (kind) {
+    case ReferrerKind::kBlock:
+      return "block";
+    case ReferrerKind::kMemory:
+      return "global";
+    case ReferrerKind::kStack:
+      return "stack";
+    case ReferrerKind::kTls:
+      return "tls";
+    case ReferrerKind::kRegister:
+      return "register";
+    case ReferrerKind::kNone:
+      break;
+  }
+  return "none";
+}
+
+std::string_view reach_status_name(ReachStatus status) {
+  switch (status) {
+    case ReachStatus::kComplete:
+      return "complete";
+    case ReachStatus::kThreadsNotStopped:
+      return "threads-not-stopped";
+    case ReachStatus::kUnsupported:
+      return "unsupported";
+    case ReachStatus::kSignalTaken:
+      return "signal-taken";
+    case ReachStatus::kOutOfMemory:
+      return "out-of-memory";
+    case ReachStatus::kScanFailed:
+      return "scan-failed";
+    case ReachStatus::kTooManyBlocks:
+      return "too-many-blocks";
+  }
+  return "unknown";
+}
+
+const Block* HeapModel::find_block(uint64_t address) const {
+  auto it = std::lower_bound(blocks.begin(), blocks.end(), address,
+                             [](const Block& b, uint64_t value) { return b.address < value; });
+  return it != blocks.end() && it->address == address ? &*it : nullptr;
+}
+
 bool Module::contains(uint64_t address) const {
   return std::any_of(segments.begin(), segments.end(),
                      [&](const Segment& s) { return address >= s.start && address < s.end; });

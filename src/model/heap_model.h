@@ -18,8 +18,11 @@
 
 namespace leakdbg {
 
-std::string_view api_name(ApiKind kind);         // "malloc", "new[]", "mmap", ...
-std::string_view trigger_name(Trigger trigger);  // "interval", "request", "exit", ...
+std::string_view api_name(ApiKind kind);          // "malloc", "new[]", "mmap", ...
+std::string_view trigger_name(Trigger trigger);   // "interval", "request", "exit", ...
+std::string_view reach_class_name(ReachClass c);  // "reachable", "unreachable", ...
+std::optional<ReachClass> parse_reach_class(std::string_view name);
+std::string_view referrer_kind_name(ReferrerKind kind);  // "block", "global", "stack", ...
 
 struct Segment {
   uint64_t start = 0, end = 0, file_offset = 0;
@@ -69,6 +72,13 @@ struct Block {
   ApiKind api = ApiKind::kUnknown;
   uint8_t flags = 0;  // BlockFlags
   uint8_t content[16] = {};
+  // Reachability (kUnknown when the snapshot has none): the class, and the parent, the
+  // referrer on the shortest chain from a root (or from the unreachable block heading it).
+  ReachClass reach = ReachClass::kUnknown;
+  ReferrerKind parent_kind = ReferrerKind::kNone;
+  uint16_t referrer_count = 0;  // pointers to the block found (saturated at 65535)
+  uint32_t parent_tid = 0;
+  uint64_t parent_slot = 0;  // address of the pointing word (register number)
 
   bool mmapped_chunk() const { return flags & kBlockMmappedChunk; }
   bool content_valid() const { return flags & kBlockContentValid; }
@@ -128,6 +138,25 @@ struct ThreadInfo {
   uint64_t stack_start = 0, stack_end = 0;
 };
 
+// One pointer to a block: where it is (a word of another block, of a module's globals or
+// other memory, of a thread's stack, TLS or registers).
+struct Referrer {
+  uint64_t target = 0;  // address of the block pointed at
+  uint64_t slot = 0;    // address of the pointing word; register number for registers
+  uint32_t tid = 0;
+  ReferrerKind kind = ReferrerKind::kNone;
+};
+
+// How the reachability scan of a snapshot went (HeapModel::reachability).
+struct ReachabilityInfo {
+  bool attempted = false;
+  ReachStatus status = ReachStatus::kComplete;
+  uint32_t threads_stopped = 0;
+  uint64_t pause_ns = 0, scan_ns = 0, root_bytes = 0, block_bytes = 0;
+  uint64_t referrers_found = 0, referrers_dropped = 0;
+};
+std::string_view reach_status_name(ReachStatus status);  // "complete", ...
+
 struct TrackerStats {
   uint64_t total_allocs = 0, total_frees = 0, mismatched_frees = 0, unknown_frees = 0;
   uint64_t truncated_stacks = 0, tracker_bytes = 0, dropped_events = 0;
@@ -147,6 +176,7 @@ struct Capabilities {
   bool sizes_in_hex = false;
   // Blocks carry no allocation time, thread or API (saved text gives none): shown as "-".
   bool no_block_origin = false;
+  bool reachability = false;     // Block::reach and the referrers filled
 };
 
 // What a reader of saved text could not use or was not given (all zero for snapshots), so
@@ -186,10 +216,13 @@ struct HeapModel {
   std::vector<Sample> samples;  // since the previous snapshot
   std::vector<ThreadInfo> threads;
   TrackerStats stats;
+  ReachabilityInfo reachability;
+  std::vector<Referrer> referrers;  // besides the blocks' parents; sorted by target
   std::string proc_status, smaps, smaps_rollup;  // raw /proc text, empty if absent
   SourceNotes notes;
 
-  const Stack* find_stack(uint32_t id) const;                  // nullptr if unknown
+  const Stack* find_stack(uint32_t id) const;           // nullptr if unknown
+  const Block* find_block(uint64_t address) const;      // exact start; nullptr if none
   const Block* find_block_containing(uint64_t address) const;  // interior pointers too
   const Module* find_module(uint64_t address) const;
   uint64_t heap_bytes() const;               // sum of requested sizes of blocks

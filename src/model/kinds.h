@@ -48,6 +48,34 @@ enum RegionFlags : uint8_t {
   kRegionFile = 1u << 2,    // file-backed: kept apart from leak candidates
 };
 
+// Reachability at a snapshot (docs/snapshot-format.md, sections 14-16).
+enum class ReachStatus : uint32_t {
+  kComplete = 0,          // every block classified
+  kThreadsNotStopped = 1, // a thread did not answer the stop signal in time
+  kUnsupported = 2,       // allocator or architecture the scan does not know
+  kSignalTaken = 3,       // the program handles the stop signal itself
+  kOutOfMemory = 4,
+  kScanFailed = 5,        // the scanning process failed or died
+  kTooManyBlocks = 6,     // more live blocks than room was made for
+};
+
+enum class ReachClass : uint8_t {
+  kUnknown = 0,
+  kReachable = 1,    // a chain of pointers to its start from a root
+  kPossibly = 2,     // reached only through a chain with an interior pointer
+  kIndirect = 3,     // referenced only from unreachable blocks
+  kUnreachable = 4,  // no pointer from a root or a reachable block
+};
+
+enum class ReferrerKind : uint8_t {
+  kNone = 0,
+  kBlock = 1,     // a word inside another block
+  kMemory = 2,    // a writable mapping: a module's globals, or other memory
+  kStack = 3,     // a thread's stack (tid)
+  kTls = 4,       // a thread's static TLS (tid)
+  kRegister = 5,  // a thread's register (tid; slot = register number)
+};
+
 // Block::arena when the block's heap is not known.
 inline constexpr uint16_t kArenaUnknown = 0xFFFF;
 

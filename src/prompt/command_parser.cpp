@@ -90,7 +90,7 @@ ParseResult parse_filter(const std::vector<std::string_view>& w) {
 }
 
 ParseResult parse_heap(const std::vector<std::string_view>& w) {
-  if (w.size() < 2) return fail("!heap needs an option: -s, -stat, -flt, -p -a (type ? for help)");
+  if (w.size() < 2) return fail("!heap needs an option: -s, -stat, -flt, -p -a, -l, -x (type ? for help)");
   std::string option = lower(w[1]);
   if (option == "-s") {
     if (w.size() != 2) return fail("!heap -s takes no arguments here");
@@ -106,6 +106,21 @@ ParseResult parse_heap(const std::vector<std::string_view>& w) {
     if (!address) return bad_number("address", w[3]);
     Command c;
     c.kind = CommandKind::kHeapAddress;
+    c.address = *address;
+    return ok(c);
+  }
+  if (option == "-l") {
+    if (w.size() != 2) return fail("!heap -l takes no arguments here");
+    Command c;
+    c.kind = CommandKind::kHeapLeaks;
+    return ok(c);
+  }
+  if (option == "-x") {
+    if (w.size() != 3) return fail("usage: !heap -x ADDRESS");
+    auto address = parse_address(w[2]);
+    if (!address) return bad_number("address", w[2]);
+    Command c;
+    c.kind = CommandKind::kHeapReferences;
     c.address = *address;
     return ok(c);
   }

@@ -17,6 +17,8 @@ enum class CommandKind {
   kHeapStat,        // !heap -stat [-h HEAP] [-grp A|B|S [MaxDisplay]]
   kHeapFilter,      // !heap -flt s SIZE | !heap -flt r MIN MAX
   kHeapAddress,     // !heap -p -a ADDR
+  kHeapLeaks,       // !heap -l
+  kHeapReferences,  // !heap -x ADDR
   kNearestSymbol,   // ln ADDR
   kListSnapshots,   // .snap
   kSwitchSnapshot,  // .snap N

@@ -8,6 +8,7 @@
 #include "analysis/heap_summary.h"
 #include "analysis/size_stat.h"
 #include "input/load.h"
+#include "prompt/reach_views.h"
 #include "prompt/windbg_views.h"
 #include "symbolize/symbolizer.h"
 #include "util/error.h"
@@ -99,6 +100,12 @@ bool Session::run(const Command& command, std::ostream& out) {
     case CommandKind::kNearestSymbol:
       print_nearest_symbol(model, symbolizer(), command.address, out);
       return true;
+    case CommandKind::kHeapLeaks:
+      print_leaked_blocks(model, symbolizer(), out);
+      return true;
+    case CommandKind::kHeapReferences:
+      print_block_references(model, command.address, out);
+      return true;
   }
   return true;
 }
@@ -130,6 +137,9 @@ std::string_view help_text() {
          "  !heap -flt s SIZE                 busy blocks of one requested size\n"
          "  !heap -flt r MIN MAX              busy blocks with MIN <= size < MAX\n"
          "  !heap -p -a ADDR                  the block holding ADDR and its allocation stack\n"
+         "  !heap -l                          blocks no longer referenced, by allocation stack\n"
+         "  !heap -x ADDR                     who references the block holding ADDR, and the\n"
+         "                                    chain from a root (snapshots with reachability)\n"
          "  ln ADDR                           nearest symbols, with file and line\n"
          "  .snap                             list the open snapshots\n"
          "  .snap N                           switch to snapshot N\n"

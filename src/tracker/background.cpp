@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include "tracker/final_snapshot.h"
 #include "tracker/module_registry.h"
 #include "tracker/proc_files.h"
+#include "tracker/reachability.h"
 #include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
 #include "tracker/thread_state.h"
@@ -55,6 +57,7 @@ void sample(uint64_t now) {
 void* run(void*) {
   ++t_guard_depth;  // nothing this thread allocates is the program's
   pthread_setname_np(pthread_self(), "leakdbg");
+  set_tracker_thread_id(static_cast<uint32_t>(syscall(SYS_gettid)));
   int listen_fd = open_control_socket(g_config.socket_dir, g_socket_path, sizeof g_socket_path);
   const uint64_t sample_ns = uint64_t(g_config.sample_ms) * 1'000'000;
   const uint64_t interval_ns = static_cast<uint64_t>(g_config.interval_seconds * 1e9);

@@ -35,6 +35,34 @@ void warn(const char* format, ...) {
   (void)ignored;
 }
 
+bool parse_reachability(const char* value, unsigned* triggers) {
+  unsigned bits = 0;
+  const char* p = value;
+  while (*p) {
+    const char* end = std::strchr(p, ',');
+    const size_t length = end ? size_t(end - p) : std::strlen(p);
+    auto is = [&](const char* word) {
+      return std::strlen(word) == length && std::strncmp(p, word, length) == 0;
+    };
+    if (is("none"))
+      bits |= 0;
+    else if (is("exit"))
+      bits |= Config::kReachExit;
+    else if (is("requested"))
+      bits |= Config::kReachRequested;
+    else if (is("interval"))
+      bits |= Config::kReachInterval;
+    else if (is("all"))
+      bits |= Config::kReachExit | Config::kReachRequested | Config::kReachInterval;
+    else
+      return false;
+    p += length;
+    if (*p == ',') ++p;
+  }
+  *triggers = bits;
+  return true;
+}
+
 void read_config(Config& config) {
   using namespace control;
   config = Config{};
@@ -86,6 +114,10 @@ void read_config(Config& config) {
       warn("ignoring %s=%s (want 1..100000)", kEnvSampleMs, value);
     else
       config.sample_ms = static_cast<int>(ms);
+  }
+  if (const char* value = getenv(kEnvReachability); value && *value) {
+    if (!parse_reachability(value, &config.reachability_triggers))
+      warn("ignoring %s=%s (want exit, requested, interval, all or none)", kEnvReachability, value);
   }
   if (const char* value = getenv(kEnvSocketDir); value && *value) {
     copy_string(config.socket_dir, sizeof config.socket_dir, value);

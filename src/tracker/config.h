@@ -18,7 +18,17 @@ struct Config {
   char socket_dir[PATH_MAX] = {};
   unwind::Mode unwinder = unwind::Mode::kFast;
   bool heap_shadow = true;  // LEAKDBG_LIVE_SET=table turns it off
+  // Bit (1 << fmt::Trigger) set: snapshots of that trigger get a reachability scan.
+  unsigned reachability_triggers = kReachabilityDefault;
+
+  static constexpr unsigned kReachExit = (1u << 3) | (1u << 5);       // exit, signal
+  static constexpr unsigned kReachRequested = (1u << 2) | (1u << 4);  // request, api
+  static constexpr unsigned kReachInterval = 1u << 1;
+  static constexpr unsigned kReachabilityDefault = kReachExit | kReachRequested;
 };
+
+// Parses a LEAKDBG_REACHABILITY value into trigger bits; false if it is not valid.
+bool parse_reachability(const char* value, unsigned* triggers);
 
 // Reads the environment. Invalid values are replaced by defaults with one warning line each.
 void read_config(Config& config);

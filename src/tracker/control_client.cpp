@@ -144,7 +144,8 @@ std::string control_socket_path(int pid) {
   return socket_dir(process_environment(pid)) + "/" + std::to_string(pid) + kSocketSuffix;
 }
 
-std::string request_snapshot(int pid, const std::string& label, double timeout_seconds) {
+std::string request_snapshot(int pid, const std::string& label, double timeout_seconds,
+                             bool reachability) {
   if (label.find_first_of("\r\n") != std::string::npos)
     throw Error("the snapshot label must be one line", 2);
   check_process(pid);
@@ -155,6 +156,7 @@ std::string request_snapshot(int pid, const std::string& label, double timeout_s
   std::string dir = socket_dir(env);
   check_private(dir);
   std::string line = kRequestSnapshot;
+  if (reachability) line += std::string(" ") + kRequestReachabilityOption;
   if (!label.empty()) line += " " + label;
   std::string reply =
       exchange(pid, dir + "/" + std::to_string(pid) + kSocketSuffix, line + "\n", timeout_seconds);

@@ -18,6 +18,8 @@ std::string control_socket_path(int pid);
 // Sends "snapshot LABEL" and returns the path of the snapshot written. Throws leakdbg::Error
 // with one line: no such process, another user's process, not tracked, unsafe socket
 // directory, refused, timed out, or the tracker's own error message.
-std::string request_snapshot(int pid, const std::string& label, double timeout_seconds);
+// `reachability` asks the tracker to classify every block in this snapshot.
+std::string request_snapshot(int pid, const std::string& label, double timeout_seconds,
+                             bool reachability = false);
 
 }  // namespace leakdbg::control

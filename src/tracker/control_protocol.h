@@ -29,6 +29,11 @@ inline constexpr const char kEnvSampleMs[] = "LEAKDBG_SAMPLE_MS";
 // /tmp/leakdbg-<uid>. Created mode 0700; its owner must be the user.
 inline constexpr const char kEnvSocketDir[] = "LEAKDBG_SOCKET_DIR";
 
+// Which snapshots get a reachability scan: "exit", "requested" (`leakdbg snap`, and
+// leakdbg_snapshot() calls), "all" (interval ones too), "none", or a comma-separated list of
+// "exit", "requested", "interval". Unset: "exit,requested".
+inline constexpr const char kEnvReachability[] = "LEAKDBG_REACHABILITY";
+
 // Socket file name inside the directory: "<pid>.sock". A client connects (AF_UNIX,
 // SOCK_STREAM), sends one line "snapshot [LABEL]\n" and reads one line back:
 // "ok <path-of-the-snapshot>\n" or "error <message>\n". The tracker checks the peer's
@@ -36,6 +41,9 @@ inline constexpr const char kEnvSocketDir[] = "LEAKDBG_SOCKET_DIR";
 // asks another user's process as that user (control_client.h says why).
 inline constexpr const char kSocketSuffix[] = ".sock";
 inline constexpr const char kRequestSnapshot[] = "snapshot";
+// "snapshot --reachability [LABEL]": the same, with a reachability scan whatever
+// LEAKDBG_REACHABILITY says.
+inline constexpr const char kRequestReachabilityOption[] = "--reachability";
 
 // Snapshot file names: "%04llu-%s.ldsnap" (sequence, trigger name), e.g.
 // "0003-interval.ldsnap", "0012-exit.ldsnap". Written as an unnamed O_TMPFILE file, or

@@ -111,14 +111,15 @@ void serve_control_client(int listen_fd) {
     return;
   }
   char label[256];
-  if (!parse_snapshot_request(line, std::strlen(line), label, sizeof label)) {
+  bool reachability = false;
+  if (!parse_snapshot_request(line, std::strlen(line), label, sizeof label, &reachability)) {
     reply(fd, "error unknown request\n");
     close(fd);
     return;
   }
   char path[4400];
   char answer[4500];
-  if (take_snapshot(fmt::Trigger::kRequest, label, path, sizeof path))
+  if (take_snapshot(fmt::Trigger::kRequest, label, path, sizeof path, reachability))
     std::snprintf(answer, sizeof answer, "ok %s\n", path);
   else
     std::snprintf(answer, sizeof answer, "error snapshot failed (tracking is off)\n");

@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "tracker/background.h"
+#include "tracker/reachability.h"
 #include "tracker/snapshot.h"
 #include "tracker/thread_state.h"
 #include "tracker/tracker_state.h"
@@ -38,6 +39,7 @@ void write_final_snapshot(const char* label) {
 
 void take_final_snapshot(const char* label) {
   if (!claim_final_snapshot()) return;
+  LEAKDBG_NOTE_SNAPSHOT_CALLER();
   {
     RecursionGuard guard;
     stop_background_thread();

@@ -86,7 +86,15 @@ class HeapShadow {
   // visitor may read their memory. Allocations go on; one that lands in the range being
   // visited may or may not be seen. One visit at a time.
   template <class Visit>
-  void for_each_block(Visit&& visit);
+  void for_each_block(Visit&& visit) {
+    visit_blocks<true>(visit);
+  }
+  // The same without locks or handshake, for an image no other thread runs in (a forked
+  // copy of the process taken while every thread was outside the tracker).
+  template <class Visit>
+  void for_each_block_quiescent(Visit&& visit) {
+    visit_blocks<false>(visit);
+  }
 
   // Fork handlers: every release sent to the locks and every lock held across fork(), so
   // that no entry is mid-release. The child calls reset_locks_in_child and then
@@ -137,6 +145,8 @@ class HeapShadow {
   bool touch_page(std::atomic<uint64_t>& word, size_t page);
   template <class Apply>
   void for_each_range_lock(Apply apply);
+  template <bool kLocked, class Visit>
+  void visit_blocks(Visit& visit);
   Segment* create_segment(uintptr_t address);
 
   // Indexed by address >> kSegmentShift; null until a block lands in that 64 MiB.
@@ -156,11 +166,11 @@ class HeapShadow {
   std::atomic<uint64_t> touched_pages_{0};  // written when a page is first touched: here too
 };
 
-template <class Visit>
-void HeapShadow::for_each_block(Visit&& visit) {
+template <bool kLocked, class Visit>
+void HeapShadow::visit_blocks(Visit& visit) {
   Segment** list = list_.load(std::memory_order_acquire);
   if (list == nullptr) return;
-  begin_visit();
+  if (kLocked) begin_visit();
   const uint32_t count = segment_count_.load(std::memory_order_acquire);
   // Address order over segments too: cheap to sort a handful of pointers here.
   uintptr_t done_below = 0;
@@ -172,7 +182,7 @@ void HeapShadow::for_each_block(Visit&& visit) {
     if (next == nullptr) break;
     done_below = next->base + (uintptr_t{1} << kSegmentShift);
     for (int range = 0; range < kRangesPerSegment; ++range) {
-      SpinLockGuard guard(next->locks[range].lock);
+      if (kLocked) next->locks[range].lock.lock();
       for (int page = 0; page < kPagesPerRange; ++page) {
         const int bit = range * kPagesPerRange + page;
         if (!(next->touched[bit / 64].load(std::memory_order_acquire) >> (bit % 64) & 1)) continue;
@@ -184,9 +194,10 @@ void HeapShadow::for_each_block(Visit&& visit) {
           visit(unpack(next->base + (e << kGranuleShift), word0, word1));
         }
       }
+      if (kLocked) next->locks[range].lock.unlock();
     }
   }
-  end_visit();
+  if (kLocked) end_visit();
 }
 
 }  // namespace leakdbg::tracker

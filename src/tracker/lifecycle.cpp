@@ -22,6 +22,7 @@
 #include "tracker/module_registry.h"
 #include "tracker/own_code.h"
 #include "tracker/private_dir.h"
+#include "tracker/raw_memory.h"
 #include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
 #include "tracker/termination_signals.h"
@@ -113,6 +114,7 @@ void after_fork_in_parent() {
 
 void after_fork_in_child() {
   t_thread_id = 0;
+  reset_own_ranges_lock_in_child();
   remember_tracked_process();
   if (tracking()) {
     g_depot.reset_lock_in_child();

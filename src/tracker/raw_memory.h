@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace leakdbg::tracker {
 
@@ -14,6 +15,19 @@ size_t round_up_to_pages(size_t bytes);
 
 // Bytes currently mapped by map_pages (for the tracker's own-memory figure).
 size_t mapped_bytes();
+
+// Shared anonymous pages (they stay shared with a forked child): zero-filled, counted and
+// listed like map_pages; release with unmap_pages.
+void* map_shared_pages(size_t bytes);
+
+// The tracker's own mappings, listed so that a reachability scan does not take the
+// addresses in its tables for the program's pointers. Copies up to `max` [start, end)
+// ranges; returns how many there are (more than `max`: the list did not fit, and then
+// neither does it when the registry itself overflowed: see own_ranges_complete).
+size_t copy_own_ranges(uint64_t (*ranges)[2], size_t max);
+bool own_ranges_complete();
+// In a child after fork(): another thread may have held the registry's lock.
+void reset_own_ranges_lock_in_child();
 
 // A growable byte buffer on map_pages: snapshot scratch, file contents.
 class ByteBuffer {

@@ -10,12 +10,14 @@
 #include <ctime>
 
 #include "format/snapshot_writer.h"
+#include "tracker/block_copy.h"
 #include "tracker/glibc_heap.h"
 #include "tracker/hooked_symbols.h"
 #include "tracker/module_registry.h"
 #include "tracker/private_dir.h"
 #include "tracker/proc_files.h"
 #include "tracker/raw_memory.h"
+#include "tracker/reachability.h"
 #include "tracker/site_counters.h"
 #include "tracker/time_series.h"
 #include "tracker/tracker_state.h"
@@ -45,61 +47,6 @@ const char* trigger_name(fmt::Trigger trigger) {
     default:
       return "unknown";
   }
-}
-
-// Copies every live block into BlockRecords, reading what the block itself tells (usable
-// size, arena, first bytes) while its shard is locked: a locked shard means no block in it
-// can be freed meanwhile, so reading its memory is safe. Thread arenas are numbered in
-// order of first appearance here and renumbered to malloc_info's order afterwards.
-struct BlockCopy {
-  ByteBuffer records;
-  size_t capacity = 0;         // bytes reserved in `records`
-  uintptr_t arenas[256] = {};  // distinct thread arenas seen, temporary index = position + 1
-  int arena_count = 0;
-};
-
-// Makes room for `count` more records.
-bool reserve_more(BlockCopy& copy, size_t count) {
-  const size_t wanted = copy.records.size() + count * sizeof(fmt::BlockRecord);
-  if (wanted <= copy.capacity) return true;
-  if (!copy.records.reserve(wanted)) return false;
-  copy.capacity = wanted;
-  return true;
-}
-
-uint16_t temporary_arena_index(BlockCopy& copy, uintptr_t arena) {
-  if (arena == 0) return 0;
-  for (int i = 0; i < copy.arena_count; ++i)
-    if (copy.arenas[i] == arena) return static_cast<uint16_t>(i + 1);
-  if (copy.arena_count == 256) return fmt::kArenaUnknown;
-  copy.arenas[copy.arena_count++] = arena;
-  return static_cast<uint16_t>(copy.arena_count);
-}
-
-// One block's record, with what the block itself tells. The block must stay live meanwhile
-// (its shadow range or table shard is locked).
-void fill_record(BlockCopy& copy, const LiveBlock& block, fmt::BlockRecord& r) {
-  r = fmt::BlockRecord{};
-  r.address = block.address;
-  r.size = block.size;
-  r.alloc_tick = block.tick;
-  r.stack_id = block.stack_id;
-  r.thread_id = block.thread_id;
-  r.api = block.api;
-  r.arena = fmt::kArenaUnknown;
-  if (g_allocator_is_glibc) {
-    ChunkFacts facts = read_chunk(block.address);
-    r.usable = facts.usable;
-    if (facts.mmapped)
-      r.flags |= fmt::kBlockMmappedChunk;
-    else
-      r.arena = temporary_arena_index(copy, facts.arena);
-  } else if (g_real.malloc_usable_size) {
-    r.usable = g_real.malloc_usable_size(reinterpret_cast<void*>(block.address));
-  }
-  size_t bytes = block.size < 16 ? block.size : 16;
-  std::memcpy(r.content, reinterpret_cast<const void*>(block.address), bytes);
-  r.flags |= fmt::kBlockContentValid;
 }
 
 bool copy_shadow_blocks(BlockCopy& copy) {
@@ -156,23 +103,6 @@ bool copy_blocks(BlockCopy& copy) {
   const uint64_t estimate = live_totals().blocks;
   return reserve_more(copy, estimate + estimate / 8 + 4096) && copy_shadow_blocks(copy) &&
          copy_table_blocks(copy);
-}
-
-// Renumbers temporary arena indexes to malloc_info's heap numbers.
-void assign_arenas(BlockCopy& copy, uintptr_t* ring, int* ring_size) {
-  *ring_size = copy.arena_count ? arena_ring(copy.arenas[0], ring, 1024) : 0;
-  uint16_t final_index[257];
-  final_index[0] = 0;
-  for (int i = 0; i < copy.arena_count; ++i) {
-    final_index[i + 1] = fmt::kArenaUnknown;
-    for (int k = 0; k < *ring_size; ++k)
-      if (ring[k] == copy.arenas[i]) final_index[i + 1] = static_cast<uint16_t>(k);
-  }
-  auto* records = reinterpret_cast<fmt::BlockRecord*>(copy.records.data());
-  size_t count = copy.records.size() / sizeof(fmt::BlockRecord);
-  for (size_t i = 0; i < count; ++i)
-    if (records[i].arena != fmt::kArenaUnknown && records[i].arena <= copy.arena_count)
-      records[i].arena = final_index[records[i].arena];
 }
 
 bool append_regions(ByteBuffer& out) {
@@ -313,9 +243,14 @@ void lock_snapshots() { g_snapshot_lock.lock(); }
 void unlock_snapshots() { g_snapshot_lock.unlock(); }
 void reset_snapshot_lock_in_child() { g_snapshot_lock.reset(); }
 
-bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size) {
+bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size,
+                   bool reachability) {
   SpinLockGuard serial(g_snapshot_lock);
   if (!tracking()) return false;
+  // The scan's moment comes first: its copy classifies the blocks while they are copied.
+  ReachabilityRun reach;
+  if (wants_reachability(trigger, reachability)) begin_reachability(reach);
+  t_snapshot_caller_valid = false;
   ++g_series.sequence;
   char name[256];
   std::snprintf(name, sizeof name, "%04llu-%s.ldsnap",
@@ -325,8 +260,12 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
   // already in the depot when the stack table is read.
   BlockCopy blocks;
   ByteBuffer regions, modules, stacks, sites, arenas, meta, samples, threads, text;
+  ByteBuffer reach_summary, reach_classes, reach_referrers;
   fmt::TrackerStatsRecord stats{};
-  bool gathered = copy_blocks(blocks) && append_regions(regions);
+  bool gathered = true;
+  if (reach.attempted)
+    gathered = finish_reachability(reach, blocks, reach_summary, reach_classes, reach_referrers);
+  gathered = gathered && (reach.blocks_provided || copy_blocks(blocks)) && append_regions(regions);
   uintptr_t ring[1024];
   int ring_size = 0;
   if (gathered) assign_arenas(blocks, ring, &ring_size);
@@ -362,15 +301,22 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
     g_series.cleaned = true;
   }
   fmt::SnapshotWriter writer;
-  bool ok = writer.open_at(dir_fd, name) && write_section(writer, fmt::SectionType::kMeta, meta) &&
-            write_section(writer, fmt::SectionType::kModules, modules) &&
-            write_section(writer, fmt::SectionType::kStacks, stacks) &&
-            write_section(writer, fmt::SectionType::kBlocks, blocks.records) &&
-            write_section(writer, fmt::SectionType::kMmapRegions, regions) &&
-            (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
-            write_section(writer, fmt::SectionType::kSites, sites) &&
-            write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
-            write_section(writer, fmt::SectionType::kThreads, threads);
+  bool ok =
+      writer.open_at(dir_fd, name) &&
+      write_section(writer, fmt::SectionType::kMeta, meta) &&
+      write_section(writer, fmt::SectionType::kModules, modules) &&
+      write_section(writer, fmt::SectionType::kStacks, stacks) &&
+      write_section(writer, fmt::SectionType::kBlocks, blocks.records) &&
+      write_section(writer, fmt::SectionType::kMmapRegions, regions) &&
+      (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
+      write_section(writer, fmt::SectionType::kSites, sites) &&
+      write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
+      write_section(writer, fmt::SectionType::kThreads, threads) &&
+      (!reach.attempted || write_section(writer, fmt::SectionType::kReachability, reach_summary)) &&
+      (!reach.blocks_provided ||
+       write_section(writer, fmt::SectionType::kBlockClasses, reach_classes)) &&
+      (reach_referrers.size() == 0 ||
+       write_section(writer, fmt::SectionType::kReferrers, reach_referrers));
   // Raw /proc texts, one at a time through the same scratch buffer.
   static const struct {
     const char* path;

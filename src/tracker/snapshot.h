@@ -27,7 +27,9 @@ void start_series(const char* subdirectory);
 // Writes the next snapshot. On success returns true and, if `path_out` is given, the final
 // path. On failure tracking is switched off with one stderr line (the program runs on).
 // The caller holds a RecursionGuard. Serialised: one snapshot at a time.
-bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size);
+// `reachability` forces a reachability scan (otherwise LEAKDBG_REACHABILITY decides).
+bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size,
+                   bool reachability = false);
 
 // Fork handlers: no snapshot may be half-taken across fork().
 void lock_snapshots();

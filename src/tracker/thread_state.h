@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "tracker/termination_signals.h"
+#include "tracker/thread_stop.h"
 
 namespace leakdbg::tracker {
 
@@ -16,13 +17,18 @@ extern __thread uint32_t t_thread_id __attribute__((tls_model("initial-exec")));
 
 // Held while the tracker itself runs: any allocation made meanwhile (by the real allocator,
 // the unwinder, zstd, dlsym, ...) goes straight through untracked instead of recursing.
-// Leaving the outermost guard finishes a termination signal that arrived meanwhile.
+// Leaving the outermost guard finishes a termination signal that arrived meanwhile, and
+// parks the thread if a reachability stop signal did.
 class RecursionGuard {
  public:
   RecursionGuard() { ++t_guard_depth; }
   ~RecursionGuard() {
-    if (--t_guard_depth == 0 && g_deferred_signal.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    if (--t_guard_depth == 0 && (g_deferred_signal.load(std::memory_order_relaxed) |
+                                 g_stop_in_progress.load(std::memory_order_relaxed)) != 0)
+        [[unlikely]] {
+      park_if_stop_pending();
       finish_deferred_signal();
+    }
   }
   RecursionGuard(const RecursionGuard&) = delete;
   RecursionGuard& operator=(const RecursionGuard&) = delete;

@@ -62,9 +62,9 @@ TEST(Corrupt, EveryByteFlipIsRefusedOrHarmless) {
     ++refused;
     expect_one_line_error(message, "snap.ldsnap");
   }
-  // Everything is covered by a CRC or a check except, in each of the 14 section headers, the
+  // Everything is covered by a CRC or a check except, in each of the 17 section headers, the
   // reserved word and the type (a changed type reads as a section of a later writer, skipped).
-  EXPECT_LE(good.size() - refused, 8 * 14u);
+  EXPECT_LE(good.size() - refused, 8 * 17u);
 }
 
 TEST(Corrupt, NamedProblems) {
@@ -84,6 +84,37 @@ TEST(Corrupt, NamedProblems) {
   EXPECT_TRUE(contains(crc, "checksum mismatch")) << crc;
   EXPECT_TRUE(contains(error_of(test::SnapshotBytes().meta().end().bytes() + "x"),
                        "stray bytes after the end"));
+  // Reachability: classes that do not match the blocks, unknown enumerations.
+  fmt::BlockRecord block{};
+  block.address = 0x1000;
+  fmt::BlockReachRecord cls{};
+  cls.reach_class = 1;
+  std::string two_classes = test::raw_of(cls) + test::raw_of(cls);
+  std::string count = error_of(test::SnapshotBytes()
+                                   .meta()
+                                   .section(4, test::raw_of(block))
+                                   .section(15, two_classes)
+                                   .end()
+                                   .bytes());
+  EXPECT_TRUE(contains(count, "2 records for 1 blocks")) << count;
+  cls.reach_class = 9;
+  std::string unknown_class = error_of(test::SnapshotBytes()
+                                           .meta()
+                                           .section(4, test::raw_of(block))
+                                           .section(15, test::raw_of(cls))
+                                           .end()
+                                           .bytes());
+  EXPECT_TRUE(contains(unknown_class, "unknown class 9")) << unknown_class;
+  fmt::ReferrerRecord referrer{};
+  referrer.kind = 1;
+  std::string orphan =
+      error_of(test::SnapshotBytes().meta().section(16, test::raw_of(referrer)).end().bytes());
+  EXPECT_TRUE(contains(orphan, "referrers section without block classes")) << orphan;
+  fmt::ReachabilityRecord summary{};
+  summary.status = 77;
+  std::string status =
+      error_of(test::SnapshotBytes().meta().section(14, test::raw_of(summary)).end().bytes());
+  EXPECT_TRUE(contains(status, "unknown status 77")) << status;
 }
 
 TEST(Corrupt, CheckedInCorpus) {

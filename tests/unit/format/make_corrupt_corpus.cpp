@@ -257,6 +257,58 @@ int main(int argc, char** argv) {
                                    .section(type_of(SectionType::kProcStatus), "b")
                                    .end()
                                    .bytes());
+  {
+    // Reachability sections: classes that do not number the blocks, unknown values,
+    // referrers without classes, a second summary.
+    fmt::BlockRecord block{};
+    block.address = 0x1000;
+    fmt::BlockReachRecord cls{};
+    cls.reach_class = 1;
+    const uint32_t classes = type_of(SectionType::kBlockClasses);
+    put("bad-classes-count.ldsnap", SnapshotBytes()
+                                        .meta()
+                                        .section(blocks, raw_of(block))
+                                        .section(classes, raw_of(cls) + raw_of(cls))
+                                        .end()
+                                        .bytes());
+    cls.reach_class = 9;
+    put("bad-class-unknown.ldsnap", SnapshotBytes()
+                                        .meta()
+                                        .section(blocks, raw_of(block))
+                                        .section(classes, raw_of(cls))
+                                        .end()
+                                        .bytes());
+    cls.reach_class = 1;
+    cls.parent_kind = 40;
+    put("bad-class-parent-kind.ldsnap", SnapshotBytes()
+                                            .meta()
+                                            .section(blocks, raw_of(block))
+                                            .section(classes, raw_of(cls))
+                                            .end()
+                                            .bytes());
+    fmt::ReferrerRecord referrer{};
+    referrer.kind = 1;
+    put("bad-referrers-alone.ldsnap",
+        SnapshotBytes()
+            .meta()
+            .section(type_of(SectionType::kReferrers), raw_of(referrer))
+            .end()
+            .bytes());
+    fmt::ReachabilityRecord summary{};
+    put("bad-reachability-twice.ldsnap",
+        SnapshotBytes()
+            .meta()
+            .section(type_of(SectionType::kReachability), raw_of(summary))
+            .section(type_of(SectionType::kReachability), raw_of(summary))
+            .end()
+            .bytes());
+    put("bad-reachability-size.ldsnap",
+        SnapshotBytes()
+            .meta()
+            .section(type_of(SectionType::kReachability), std::string(71, '\0'))
+            .end()
+            .bytes());
+  }
   std::printf("corpus written to %s\n", out.c_str());
   return 0;
 }

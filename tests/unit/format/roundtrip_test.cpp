@@ -138,6 +138,22 @@ TEST(RoundTrip, EverySectionSurvives) {
   EXPECT_TRUE(out.caps.regions);
   EXPECT_TRUE(out.caps.process_memory);
   EXPECT_TRUE(out.caps.time_series);
+  // Reachability: classes follow their blocks through the reader's sort.
+  EXPECT_TRUE(out.caps.reachability);
+  EXPECT_TRUE(out.reachability.attempted);
+  EXPECT_EQ(out.reachability.status, fmt::ReachStatus::kComplete);
+  EXPECT_EQ(out.reachability.threads_stopped, 2u);
+  EXPECT_EQ(out.reachability.pause_ns, 150'000u);
+  EXPECT_EQ(out.blocks[0].reach, ReachClass::kReachable);
+  EXPECT_EQ(out.blocks[0].parent_kind, ReferrerKind::kMemory);
+  EXPECT_EQ(out.blocks[0].referrer_count, 2);
+  EXPECT_EQ(out.blocks[1].reach, ReachClass::kReachable);
+  EXPECT_EQ(out.blocks[1].parent_slot, out.blocks[0].address + 8);
+  EXPECT_EQ(out.blocks[2].reach, ReachClass::kUnreachable);
+  ASSERT_EQ(out.referrers.size(), 2u);
+  EXPECT_EQ(out.referrers[0].target, 0x10000u);  // sorted by target
+  EXPECT_EQ(out.referrers[0].kind, ReferrerKind::kRegister);
+  EXPECT_EQ(out.referrers[0].tid, 4242u);
   EXPECT_EQ(names_in(dir), std::vector<std::string>{"0003-interval.ldsnap"});
   fs::remove_all(dir);
 }

@@ -68,7 +68,29 @@ HeapModel sample_model() {
   b3.api = ApiKind::kNewArray;
   b3.thread_id = 4243;
   b3.arena = 1;
+  // Reachability: b1 held by a global, b3 by b1's second word, b2 lost and pointing at
+  // itself.
+  b1.reach = ReachClass::kReachable;
+  b1.parent_kind = ReferrerKind::kMemory;
+  b1.parent_slot = 0x555500001000;
+  b1.referrer_count = 2;
+  b3.reach = ReachClass::kReachable;
+  b3.parent_kind = ReferrerKind::kBlock;
+  b3.parent_slot = b1.address + 8;
+  b3.referrer_count = 1;
+  b2.reach = ReachClass::kUnreachable;
+  b2.referrer_count = 1;
   m.blocks = {b2, b1, b3};  // out of order on purpose
+  m.reachability.attempted = true;
+  m.reachability.threads_stopped = 2;
+  m.reachability.pause_ns = 150'000;
+  m.reachability.scan_ns = 2'000'000;
+  m.reachability.root_bytes = 1 << 20;
+  m.reachability.block_bytes = 4096;
+  m.reachability.referrers_found = 4;
+  m.referrers = {{b1.address, 7, 4242, ReferrerKind::kRegister},
+                 {b2.address, b2.address + 16, 0, ReferrerKind::kBlock}};
+  m.caps.reachability = true;
 
   Region anon;
   anon.address = 0x7f2000000000;

@@ -100,10 +100,20 @@ TEST(ParseCommand, SnapHelpQuitAndNothing) {
 
 TEST(ParseCommand, UnknownCommandsSayWhatToDo) {
   EXPECT_NE(error_of("dt foo").find("? for help"), std::string::npos);
-  EXPECT_NE(error_of("!heap -l").find("not supported"), std::string::npos);
+  EXPECT_NE(error_of("!heap -v").find("not supported"), std::string::npos);
   EXPECT_NE(error_of("!heap").find("-stat"), std::string::npos);
   std::string control = error_of("\x01\x02\x7f");
   for (char c : control) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << static_cast<int>(c);
+}
+
+TEST(ParseCommand, LeakListAndReferences) {
+  EXPECT_EQ(parsed("!heap -l").kind, CommandKind::kHeapLeaks);
+  Command x = parsed("!heap -x 7f3a1c2051a0");
+  EXPECT_EQ(x.kind, CommandKind::kHeapReferences);
+  EXPECT_EQ(x.address, 0x7f3a1c2051a0u);
+  error_of("!heap -l 10");
+  error_of("!heap -x");
+  error_of("!heap -x zz");
 }
 
 TEST(SplitCommandList, SemicolonsAndBlanks) {

@@ -1,0 +1,96 @@
+#include "prompt/reach_views.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "analysis/reach_summary.h"
+#include "prompt/windbg_views.h"
+#include "symbolize/symbolizer.h"
+#include "util/error.h"
+
+namespace leakdbg::prompt {
+namespace {
+
+std::string hex(uint64_t value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%" PRIx64, value);
+  return text;
+}
+
+std::string describe(const ReferrerInfo& r) {
+  switch (r.kind) {
+    case ReferrerKind::kBlock:
+      if (r.holder) return "block " + hex(r.holder->address) + " +" + hex(r.offset);
+      return "block word at " + hex(r.slot);
+    case ReferrerKind::kMemory:
+      return (r.module ? "global in " + r.module->path : std::string("memory")) + " at " +
+             hex(r.slot);
+    case ReferrerKind::kStack:
+      return "stack of thread " + std::to_string(r.tid) + " at " + hex(r.slot);
+    case ReferrerKind::kTls:
+      return "TLS of thread " + std::to_string(r.tid) + " at " + hex(r.slot);
+    case ReferrerKind::kRegister:
+      return "register #" + std::to_string(r.slot) + " of thread " + std::to_string(r.tid);
+    case ReferrerKind::kNone:
+      break;
+  }
+  return "none";
+}
+
+}  // namespace
+
+void print_leaked_blocks(const HeapModel& model, Symbolizer& symbolizer, std::ostream& out) {
+  require_reachability(model);
+  struct Group {
+    uint64_t blocks = 0, bytes = 0;
+    std::vector<uint64_t> addresses;
+  };
+  std::map<uint32_t, Group> by_stack;
+  uint64_t total = 0;
+  for (const Block& b : model.blocks) {
+    if (b.reach != ReachClass::kUnreachable) continue;
+    Group& g = by_stack[b.stack_id];
+    ++g.blocks;
+    g.bytes += b.size;
+    if (g.addresses.size() < 8) g.addresses.push_back(b.address);
+    ++total;
+  }
+  std::vector<std::pair<uint32_t, const Group*>> order;
+  for (const auto& [stack, group] : by_stack) order.push_back({stack, &group});
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.second->bytes > b.second->bytes; });
+  for (const auto& [stack, group] : order) {
+    out << hex(group->blocks) << " leaked blocks, " << hex(group->bytes)
+        << " bytes, allocated at:\n";
+    for (const SymbolicFrame& frame : symbolizer.frames_of(stack))
+      out << "        " << windbg_frame(frame) << '\n';
+    out << "    blocks:";
+    for (uint64_t address : group->addresses) out << ' ' << hex(address);
+    if (group->blocks > group->addresses.size()) out << " ...";
+    out << "\n\n";
+  }
+  out << hex(total) << " leaked heap blocks\n";
+}
+
+void print_block_references(const HeapModel& model, uint64_t address, std::ostream& out) {
+  require_reachability(model);
+  const Block* block = model.find_block_containing(address);
+  if (!block) throw Error("address " + hex(address) + " is in no tracked block");
+  out << "block " << hex(block->address) << " size " << hex(block->size) << " ("
+      << reach_class_name(block->reach) << ")\n";
+  ReferrerList list = referrers_of(model, *block);
+  out << "referenced by " << list.total << ":\n";
+  for (const ReferrerInfo& r : list.referrers) out << "    " << describe(r) << '\n';
+  if (list.total > list.referrers.size())
+    out << "    (" << list.total - list.referrers.size() << " more not recorded)\n";
+  std::vector<ReferrerInfo> path = retainer_path(model, *block);
+  if (path.empty()) return;
+  out << "retainer path:\n";
+  for (const ReferrerInfo& step : path) out << "    " << describe(step) << '\n';
+  out << "    this block\n";
+}
+
+}  // namespace leakdbg::prompt

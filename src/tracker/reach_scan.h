@@ -1,0 +1,87 @@
+// The reachability classification itself: given the live blocks (sorted by address) and the
+// root ranges of one frozen moment, it finds which blocks a chain of pointers reaches, with
+// valgrind memcheck's classes and rules:
+//   reachable   a chain of pointers to block starts from a root;
+//   possibly    a chain from a root exists, but only through some interior pointer;
+//   unreachable nothing on a root's chain points at it (a leak's head);
+//   indirect    pointed at only from unreachable blocks (the head's tree).
+// Heads are chosen in address order, as valgrind does: of a cycle of lost blocks, the lowest
+// is unreachable and the others indirect. Every pointer found into a block is a referrer;
+// the first one that reached the block in breadth-first order is its parent, so following
+// parents gives the shortest chain from a root.
+//
+// No allocation: every array is the caller's (the scan runs in a forked image of a process
+// whose allocator may be locked). Memory is read directly: every range given must be
+// readable.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "format/records.h"
+
+namespace leakdbg::tracker {
+
+struct ScanBlock {
+  uint64_t address;
+  uint64_t size;  // requested; a pointer into [address, address + max(size, 1)) refers to it
+};
+
+struct RootRange {
+  uint64_t begin, end;  // words whose 8 bytes lie inside are read
+  uint32_t tid;
+  fmt::ReferrerKind kind;
+  // Registers: the referrer's slot is the word's index from `index_base`, not its address.
+  bool slot_is_index = false;
+  uint64_t index_base = 0;
+};
+
+class ReachScan {
+ public:
+  static constexpr uint16_t kReferrersKeptPerBlock = 32;
+
+  // `blocks` sorted by address, distinct. `out` gets one record per block; `queue` and
+  // `state` are scratch of `count` entries; referrers beyond the parent go to `referrers`
+  // (up to `referrer_capacity`).
+  ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecord* out, uint32_t* queue,
+            uint8_t* state, fmt::ReferrerRecord* referrers, size_t referrer_capacity);
+
+  // Phase one takes the roots, then run() finishes the classification.
+  void scan_root(const RootRange& root);
+  // A pointer the runtime keeps on purpose that is not to the block's start (a thread's
+  // DTV pointer is one element in): the block it is in counts as held from `slot`.
+  void hold(uint64_t value, uint64_t slot, fmt::ReferrerKind kind, uint32_t tid);
+  void run();
+
+  size_t referrers_kept() const { return referrer_count_; }
+  uint64_t referrers_found() const { return found_; }
+  uint64_t referrers_dropped() const { return dropped_; }
+  uint64_t root_bytes() const { return root_bytes_; }
+  uint64_t block_bytes() const { return block_bytes_; }
+
+  // Index of the block containing `value`, or -1.
+  long find(uint64_t value) const;
+
+ private:
+  enum Phase { kFromReachable, kFromPossible, kFromLost };
+  void scan_words(uint64_t begin, uint64_t end, fmt::ReferrerKind kind, uint32_t tid,
+                  bool slot_is_index, uint64_t index_base, Phase phase);
+  void visit(uint64_t value, uint64_t slot, fmt::ReferrerKind kind, uint32_t tid, Phase phase);
+  void scan_block(size_t index, Phase phase);
+  void drain(Phase phase);
+
+  const ScanBlock* blocks_;
+  size_t count_;
+  fmt::BlockReachRecord* out_;
+  uint32_t* queue_;
+  uint8_t* state_;
+  fmt::ReferrerRecord* referrers_;
+  size_t referrer_capacity_;
+  size_t referrer_count_ = 0;
+  size_t head_ = 0, tail_ = 0;
+  size_t leader_ = 0;
+  uint64_t lowest_ = 0, highest_ = 0;  // [lowest_, highest_) covers every block
+  uint64_t found_ = 0, dropped_ = 0, root_bytes_ = 0, block_bytes_ = 0;
+};
+
+}  // namespace leakdbg::tracker

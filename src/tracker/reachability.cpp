@@ -1,0 +1,384 @@
+#include "tracker/reachability.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+
+#include "tracker/block_copy.h"
+#include "tracker/reach_roots.h"
+#include "tracker/reach_scan.h"
+#include "tracker/site_counters.h"
+#include "tracker/snapshot.h"
+#include "tracker/thread_stop.h"
+#include "tracker/tracker_state.h"
+
+namespace leakdbg::tracker {
+namespace {
+
+using fmt::ReachStatus;
+using fmt::ReferrerKind;
+
+constexpr int kStopTimeoutMs = 2000;
+constexpr uint64_t kRedZone = 128;  // below the stack pointer, still the function's (x86_64)
+constexpr uint64_t kHeapMaxSize = uint64_t{64} << 20;  // glibc's thread heaps, aligned so
+constexpr size_t kHeaderBytes = 4096;
+
+uint32_t g_tracker_tid = 0;
+// The tracker library's own writable segments: its globals are not the program's.
+uint64_t g_own_module[8][2];
+size_t g_own_module_count = 0;
+bool g_prepared = false;
+
+// What the scanning copy hands back, at the start of the shared pages; the arrays follow:
+// the blocks as the snapshot records them (address order), their classes, the referrers.
+struct SharedResult {
+  std::atomic<uint32_t> done;  // 1 when every field below is final
+  uint32_t status;             // ReachStatus
+  uint64_t block_count, referrer_count;
+  uint64_t block_capacity, referrer_capacity;
+  uint64_t root_bytes, block_bytes, found, dropped, scan_ns;
+  uintptr_t arenas[256];  // BlockCopy's temporary arena numbering
+  int arena_count;
+};
+static_assert(sizeof(SharedResult) <= kHeaderBytes);
+
+fmt::BlockRecord* shared_blocks(void* shared) {
+  return reinterpret_cast<fmt::BlockRecord*>(static_cast<char*>(shared) + kHeaderBytes);
+}
+fmt::BlockReachRecord* shared_records(void* shared, uint64_t capacity) {
+  return reinterpret_cast<fmt::BlockReachRecord*>(shared_blocks(shared) + capacity);
+}
+fmt::ReferrerRecord* shared_referrers(void* shared, uint64_t capacity) {
+  return reinterpret_cast<fmt::ReferrerRecord*>(shared_records(shared, capacity) + capacity);
+}
+
+int find_own_module(dl_phdr_info* info, size_t, void* data) {
+  const auto base = reinterpret_cast<uintptr_t>(data);
+  if (info->dlpi_addr != base) return 0;
+  for (int i = 0; i < info->dlpi_phnum && g_own_module_count < 8; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_W)) continue;
+    const uint64_t start = (info->dlpi_addr + ph.p_vaddr) & ~uint64_t{4095};
+    const uint64_t end = (info->dlpi_addr + ph.p_vaddr + ph.p_memsz + 4095) & ~uint64_t{4095};
+    g_own_module[g_own_module_count][0] = start;
+    g_own_module[g_own_module_count][1] = end;
+    ++g_own_module_count;
+  }
+  return 1;
+}
+
+// Once, before the first stop (it takes the loader's lock, which a stopped thread may hold).
+bool prepare() {
+  if (g_prepared) return true;
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&g_own_module_count), &info) && info.dli_fbase) {
+    // dli_fbase is the load address of the first segment; dlpi_addr is the load bias, the
+    // same for the position-independent library.
+    dl_iterate_phdr(find_own_module, info.dli_fbase);
+  }
+  g_prepared = true;
+  return true;
+}
+
+uint64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1'000'000'000ull + uint64_t(ts.tv_nsec);
+}
+
+// ---- In the scanning copy: system calls and the tracker's raw memory only. ----
+
+struct ChildScan {
+  SharedResult* result;
+  const ThreadStop* stop;
+  const StoppedThread* self;  // the snapshot's own thread when it is a program thread
+};
+
+// Every live block of this image, sorted by address, and the scan's view of them.
+bool collect_blocks(ByteBuffer& live, ByteBuffer& blocks, uint64_t capacity) {
+  if (!live.reserve(capacity * sizeof(LiveBlock)) || !blocks.reserve(capacity * sizeof(ScanBlock)))
+    return false;
+  bool fits = true;
+  auto add = [&](const LiveBlock& b) {
+    if (live.size() / sizeof(LiveBlock) >= capacity) {
+      fits = false;
+      return;
+    }
+    live.append(&b, sizeof b);
+  };
+  g_shadow.for_each_block_quiescent(add);
+  for (int s = 0; s < LiveTable::kShardCount; ++s) {
+    LiveTable::Shard& shard = g_live.shard(s);
+    if (shard.slots == nullptr) continue;
+    for (uint32_t i = 0; i < shard.capacity; ++i)
+      if (shard.slots[i].key != 0) add(LiveTable::unpack(shard.slots[i]));
+  }
+  auto* first = reinterpret_cast<LiveBlock*>(live.data());
+  const size_t count = live.size() / sizeof(LiveBlock);
+  std::sort(first, first + count,
+            [](const LiveBlock& a, const LiveBlock& b) { return a.address < b.address; });
+  for (size_t i = 0; i < count; ++i) {
+    ScanBlock s{first[i].address, first[i].size};
+    blocks.append(&s, sizeof s);
+  }
+  return fits;
+}
+
+bool add_range(ByteBuffer& ranges, uint64_t start, uint64_t end) {
+  uint64_t r[2] = {start, end};
+  return ranges.append(r, sizeof r);
+}
+
+// The mapping's end above `sp`: a thread's stack and, above it, its TLS and thread control
+// block (glibc puts both at the top of a thread's stack mapping).
+uint64_t stack_top(const MapRange* maps, size_t count, uint64_t sp) {
+  long m = find_map(maps, count, sp);
+  return m < 0 ? 0 : maps[m].end;
+}
+
+ReachStatus scan_in_child(const ChildScan& job) {
+  const uint64_t start = now_ns();
+  SharedResult& result = *job.result;
+  ByteBuffer live_buffer, block_buffer, maps_text, maps_buffer, excluded, state_buffer,
+      queue_buffer;
+  if (!collect_blocks(live_buffer, block_buffer, result.block_capacity))
+    return ReachStatus::kTooManyBlocks;
+  const auto* blocks = reinterpret_cast<const ScanBlock*>(block_buffer.data());
+  const size_t count = block_buffer.size() / sizeof(ScanBlock);
+  if (!read_own_maps(maps_text, maps_buffer)) return ReachStatus::kScanFailed;
+  const auto* maps = reinterpret_cast<const MapRange*>(maps_buffer.data());
+  const size_t map_count = maps_buffer.size() / sizeof(MapRange);
+
+  // Not roots: the tracker's memory and globals, the heap, the thread stacks (scanned from
+  // their stack pointers below).
+  if (!own_ranges_complete()) return ReachStatus::kOutOfMemory;
+  constexpr size_t kMaxOwn = 16384;
+  char* own = excluded.extend(kMaxOwn * 16);
+  if (!own) return ReachStatus::kOutOfMemory;
+  size_t own_count = copy_own_ranges(reinterpret_cast<uint64_t(*)[2]>(own), kMaxOwn);
+  if (own_count > kMaxOwn) return ReachStatus::kOutOfMemory;
+  excluded.commit(own_count * 16);
+  bool ok = true;
+  for (size_t i = 0; i < g_own_module_count; ++i)
+    ok = ok && add_range(excluded, g_own_module[i][0], g_own_module[i][1]);
+  for (size_t i = 0; i < map_count; ++i)
+    if (maps[i].heap) ok = ok && add_range(excluded, maps[i].start, maps[i].end);
+  for (size_t i = 0; i < count && ok; ++i) {
+    const uint64_t address = blocks[i].address;
+    if (find_map(maps, map_count, address) < 0 || find_map(maps, map_count, address - 16) < 0)
+      return ReachStatus::kScanFailed;  // a block that is not mapped: the table is wrong
+    if (blocks[i].size > 8 && find_map(maps, map_count, address + blocks[i].size - 1) < 0)
+      return ReachStatus::kScanFailed;
+    if (!g_allocator_is_glibc) continue;
+    const uint64_t header = *reinterpret_cast<const uint64_t*>(address - 8);
+    if (header & 2) {  // IS_MMAPPED: the chunk's own mapping, prev_size bytes before it
+      const uint64_t chunk = address - 16;
+      const uint64_t before = *reinterpret_cast<const uint64_t*>(chunk);
+      ok = add_range(excluded, chunk - before, chunk + (header & ~uint64_t{7}));
+    } else if (header & 4) {  // NON_MAIN_ARENA: a thread heap, the whole aligned reservation
+      const uint64_t heap = (address - 16) & ~(kHeapMaxSize - 1);
+      ok = add_range(excluded, heap, heap + kHeapMaxSize);
+    }
+  }
+  const ThreadStop& stop = *job.stop;
+  for (uint32_t i = 0; i < stop.count && ok; ++i) {
+    long m = find_map(maps, map_count, stop.threads[i].sp);
+    if (m >= 0) ok = add_range(excluded, maps[m].start, maps[m].end);
+  }
+  if (job.self) {
+    long self_map = find_map(maps, map_count, job.self->sp);
+    if (ok && self_map >= 0) ok = add_range(excluded, maps[self_map].start, maps[self_map].end);
+  }
+  if (!ok) return ReachStatus::kOutOfMemory;
+  auto* ex = reinterpret_cast<uint64_t(*)[2]>(excluded.data());
+  const size_t ex_count = merge_ranges(ex, excluded.size() / 16);
+
+  auto* out = shared_records(job.result, result.block_capacity);
+  auto* referrers = shared_referrers(job.result, result.block_capacity);
+  if (!state_buffer.reserve(count + 1) || !queue_buffer.reserve((count + 1) * 4))
+    return ReachStatus::kOutOfMemory;
+  ReachScan scan(blocks, count, out, reinterpret_cast<uint32_t*>(queue_buffer.data()),
+                 reinterpret_cast<uint8_t*>(state_buffer.data()), referrers,
+                 result.referrer_capacity);
+
+  // Roots: every readable and writable mapping, minus the above.
+  for (size_t i = 0; i < map_count; ++i) {
+    if (!maps[i].readable || !maps[i].writable || maps[i].device) continue;
+    subtract_ranges(maps[i].start, maps[i].end, ex, ex_count, [&](uint64_t b, uint64_t e) {
+      scan.scan_root(RootRange{b, e, 0, ReferrerKind::kMemory});
+    });
+  }
+  // Each stopped thread: its registers, and its stack from the stack pointer (less the red
+  // zone) to the top of the mapping, where its TLS lies too.
+  auto thread_roots = [&](const StoppedThread& t, uint64_t red_zone) {
+    const uint32_t tid = t.tid.load(std::memory_order_relaxed);
+    const uint64_t top = stack_top(maps, map_count, t.sp);
+    if (top) {
+      uint64_t from = t.sp - red_zone;
+      if (find_map(maps, map_count, from) < 0) from = t.sp;
+      scan.scan_root(RootRange{from, top, tid, ReferrerKind::kStack});
+    }
+    const auto words = reinterpret_cast<uint64_t>(t.words);
+    scan.scan_root(
+        RootRange{words, words + t.word_count * 8, tid, ReferrerKind::kRegister, true, 0});
+    // glibc's thread control block points one element into the thread's DTV, which the
+    // runtime keeps as long as the thread lives: not a "possibly lost" block.
+#if defined(__x86_64__)
+    const uint64_t dtv_slot = t.thread_pointer + 8;
+#else
+    const uint64_t dtv_slot = t.thread_pointer;
+#endif
+    if (t.thread_pointer && find_map(maps, map_count, dtv_slot) >= 0)
+      scan.hold(*reinterpret_cast<const uint64_t*>(dtv_slot), dtv_slot, ReferrerKind::kTls, tid);
+  };
+  for (uint32_t i = 0; i < stop.count; ++i)
+    if (!stop.threads[i].gone) thread_roots(stop.threads[i], kRedZone);
+  // The snapshot's own thread runs on below the saved point (in this copy too).
+  if (job.self) thread_roots(*job.self, 0);
+  scan.run();
+
+  // The snapshot's blocks are this image's: classes and blocks describe the same moment.
+  BlockCopy copy;
+  if (!reserve_more(copy, count)) return ReachStatus::kOutOfMemory;
+  const auto* live = reinterpret_cast<const LiveBlock*>(live_buffer.data());
+  fmt::BlockRecord* records = shared_blocks(job.result);
+  for (size_t i = 0; i < count; ++i) fill_record(copy, live[i], records[i]);
+  for (int i = 0; i < copy.arena_count; ++i) result.arenas[i] = copy.arenas[i];
+  result.arena_count = copy.arena_count;
+  result.block_count = count;
+  result.referrer_count = scan.referrers_kept();
+  result.root_bytes = scan.root_bytes();
+  result.block_bytes = scan.block_bytes();
+  result.found = scan.referrers_found();
+  result.dropped = scan.referrers_dropped();
+  result.scan_ns = now_ns() - start;
+  return ReachStatus::kComplete;
+}
+
+[[noreturn]] void run_child(const ChildScan& job) {
+  job.result->status = static_cast<uint32_t>(scan_in_child(job));
+  job.result->done.store(1, std::memory_order_release);
+  syscall(SYS_exit_group, 0);
+  __builtin_unreachable();
+}
+
+}  // namespace
+
+__thread ucontext_t t_snapshot_caller __attribute__((tls_model("initial-exec")));
+__thread bool t_snapshot_caller_valid __attribute__((tls_model("initial-exec"))) = false;
+
+void set_tracker_thread_id(uint32_t tid) { g_tracker_tid = tid; }
+
+bool wants_reachability(fmt::Trigger trigger, bool forced) {
+  if (forced) return true;
+  return (g_config.reachability_triggers >> static_cast<unsigned>(trigger)) & 1u;
+}
+
+void begin_reachability(ReachabilityRun& run) {
+  run = ReachabilityRun{};
+  run.attempted = true;
+  auto fail = [&](ReachStatus status) { run.record.status = static_cast<uint32_t>(status); };
+#if !defined(__x86_64__) && !defined(__aarch64__)
+  fail(ReachStatus::kUnsupported);
+  return;
+#endif
+  if (!g_allocator_is_glibc) return fail(ReachStatus::kUnsupported);
+  if (!prepare() || !prepare_thread_stop()) return fail(ReachStatus::kSignalTaken);
+  const uint32_t self = static_cast<uint32_t>(syscall(SYS_gettid));
+
+  // Room for the answer, sized before the stop (no allocation while threads are stopped).
+  const uint64_t live = live_totals().blocks;
+  const uint64_t block_capacity = live + live / 4 + 65536;
+  const uint64_t referrer_capacity = 2 * block_capacity + 65536;
+  run.shared_bytes = kHeaderBytes +
+                     block_capacity * (sizeof(fmt::BlockRecord) + sizeof(fmt::BlockReachRecord)) +
+                     referrer_capacity * sizeof(fmt::ReferrerRecord);
+  run.shared = map_shared_pages(run.shared_bytes);
+  if (!run.shared) return fail(ReachStatus::kOutOfMemory);
+  auto* result = static_cast<SharedResult*>(run.shared);
+  result->block_capacity = block_capacity;
+  result->referrer_capacity = referrer_capacity;
+
+  // A program thread taking the snapshot itself: its context as its entry point saved it.
+  StoppedThread caller{};
+  const bool caller_known = self != g_tracker_tid && t_snapshot_caller_valid;
+  if (caller_known) save_thread_context(&t_snapshot_caller, caller);
+  if (self != g_tracker_tid && !caller_known) return fail(ReachStatus::kUnsupported);
+
+  const uint64_t stop_start = now_ns();
+  ThreadStop stop;
+  stop_other_threads(stop, self == g_tracker_tid ? 0 : g_tracker_tid, kStopTimeoutMs);
+  long child = -1;
+  if (stop.all_answered) {
+    ChildScan job{result, &stop, caller_known ? &caller : nullptr};
+    // A bare clone: no fork handlers (ours would wait on locks), no SIGCHLD for the
+    // program, and wait() without __WALL does not see it.
+    child = syscall(SYS_clone, 0, nullptr, nullptr, nullptr, 0);
+    if (child == 0) run_child(job);
+  }
+  release_threads(stop);
+  run.record.pause_ns = now_ns() - stop_start;
+  run.record.threads_stopped = stop.count;
+  if (!stop.all_answered) return fail(ReachStatus::kThreadsNotStopped);
+  if (child < 0) return fail(ReachStatus::kScanFailed);
+  run.child = child;
+}
+
+bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& summary,
+                         ByteBuffer& classes, ByteBuffer& referrers) {
+  auto* result = static_cast<SharedResult*>(run.shared);
+  if (run.child > 0) {
+    int status = 0;
+    while (waitpid(static_cast<pid_t>(run.child), &status, __WALL) < 0 && errno == EINTR) {
+    }
+    if (result->done.load(std::memory_order_acquire) != 1)
+      run.record.status = static_cast<uint32_t>(ReachStatus::kScanFailed);
+    else
+      run.record.status = result->status;
+  }
+  bool ok = true;
+  if (run.child > 0 && run.record.status == static_cast<uint32_t>(ReachStatus::kComplete)) {
+    run.record.scan_ns = result->scan_ns;
+    run.record.root_bytes = result->root_bytes;
+    run.record.block_bytes = result->block_bytes;
+    run.record.referrers_found = result->found;
+    run.record.referrers_dropped = result->dropped;
+    const uint64_t count = result->block_count;
+    const fmt::BlockRecord* records = shared_blocks(run.shared);
+    const auto* reach = shared_records(run.shared, result->block_capacity);
+    ok = reserve_more(blocks, count) &&
+         blocks.records.append(records, count * sizeof(fmt::BlockRecord)) &&
+         classes.append(reach, count * sizeof(fmt::BlockReachRecord));
+    blocks.arena_count = result->arena_count;
+    for (int i = 0; i < result->arena_count; ++i) blocks.arenas[i] = result->arenas[i];
+    auto index_of = [&](uint64_t address) -> long {
+      const fmt::BlockRecord* at =
+          std::lower_bound(records, records + count, address,
+                           [](const fmt::BlockRecord& r, uint64_t a) { return r.address < a; });
+      return at != records + count && at->address == address ? at - records : -1;
+    };
+    const auto* found = shared_referrers(run.shared, result->block_capacity);
+    for (uint64_t i = 0; i < result->referrer_count && ok; ++i) {
+      long at = index_of(found[i].target);
+      // The parent is in the block's own record already.
+      if (at >= 0 && reach[at].parent_slot == found[i].slot &&
+          reach[at].parent_kind == found[i].kind && reach[at].parent_tid == found[i].tid)
+        continue;
+      ok = referrers.append(&found[i], sizeof found[i]);
+    }
+    run.blocks_provided = ok;
+  }
+  if (ok) ok = summary.append(&run.record, sizeof run.record);
+  unmap_pages(run.shared, run.shared_bytes);
+  run.shared = nullptr;
+  return ok;
+}
+
+}  // namespace leakdbg::tracker
