@@ -63,6 +63,19 @@ bool find_scopes(Dwarf_Die* parent, const void* target, std::string& prefix,
   }
 }
 
+// How many functions of each name `scope` declares (definitions completing a declaration
+// are not counted again). Names point into the mapped debug data, which outlives the map.
+void count_functions(Dwarf_Die* scope, std::unordered_map<std::string_view, int>& counts) {
+  Dwarf_Die child;
+  if (dwarf_child(scope, &child) != 0) return;
+  do {
+    if (dwarf_tag(&child) != DW_TAG_subprogram || dwarf_hasattr(&child, DW_AT_specification) ||
+        dwarf_hasattr(&child, DW_AT_abstract_origin))
+      continue;
+    if (const char* name = dwarf_diename(&child)) ++counts[name];
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
 }  // namespace
 
 const std::string& ScopePrefixes::of(Dwarf_Die* declaration) {
@@ -91,18 +104,11 @@ bool ScopePrefixes::overloaded(Dwarf_Die* declaration) {
        language == DW_LANG_C11))
     return false;
   if (!find_scopes(&unit, declaration->addr, ignored, &scope)) return false;
-  // Declarations only: a definition that completes one (DW_AT_specification) is the same
-  // function again.
-  int same_name = 0;
-  Dwarf_Die child;
-  if (dwarf_child(&scope, &child) != 0) return false;
-  do {
-    if (dwarf_tag(&child) != DW_TAG_subprogram || dwarf_hasattr(&child, DW_AT_specification) ||
-        dwarf_hasattr(&child, DW_AT_abstract_origin))
-      continue;
-    const char* other = dwarf_diename(&child);
-    if (other && std::strcmp(other, name) == 0) ++same_name;
-  } while (dwarf_siblingof(&child, &child) == 0 && same_name < 2);
+  // Each scope is counted once: namespace std alone declares thousands of functions.
+  auto [counts, fresh] = functions_in_scope_.try_emplace(scope.addr);
+  if (fresh) count_functions(&scope, counts->second);
+  auto found = counts->second.find(name);
+  int same_name = found == counts->second.end() ? 0 : found->second;
   it->second = same_name > 1;
   return it->second;
 }

@@ -13,6 +13,7 @@
 #include <elfutils/libdw.h>
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace leakdbg {
@@ -31,6 +32,8 @@ class ScopePrefixes {
  private:
   std::unordered_map<const void*, std::string> by_die_;
   std::unordered_map<const void*, bool> overloaded_;
+  // Per scope DIE: how many functions of each name it declares.
+  std::unordered_map<const void*, std::unordered_map<std::string_view, int>> functions_in_scope_;
 };
 
 }  // namespace leakdbg
