@@ -13,7 +13,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "analysis/site_label.h"
 #include "cli/command.h"
+#include "cli/inspect_format.h"
 #include "tracker/control_protocol.h"
 #include "util/error.h"
 
@@ -29,6 +31,7 @@ struct RunArgs {
   bool follow_exec = false;
   std::string fork_mode = "continue";
   bool report = false;
+  std::vector<std::string> alloc_fns;  // passed on to the report's analyze
   std::vector<std::string> command;
 };
 
@@ -139,14 +142,22 @@ int exit_status_of(int status) {
 }
 
 // Runs `leakdbg analyze DIR` (this same executable) with the output going where ours goes.
-void run_report(const fs::path& dir) {
+void run_report(const fs::path& dir, const std::vector<std::string>& alloc_fns) {
   std::fflush(stdout);
   std::string exe = self_exe().string();
+  std::vector<std::string> words = {exe, "analyze", dir.string()};
+  for (const std::string& pattern : alloc_fns) {
+    words.push_back("--alloc-fn");
+    words.push_back(pattern);
+  }
+  std::vector<char*> argv;
+  for (std::string& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) throw Error(std::string("cannot start the report: ") + std::strerror(errno));
   if (pid == 0) {
     unsetenv("LD_PRELOAD");
-    execl(exe.c_str(), exe.c_str(), "analyze", dir.c_str(), static_cast<char*>(nullptr));
+    execv(exe.c_str(), argv.data());
     std::fprintf(stderr, "leakdbg: cannot run %s analyze: %s\n", exe.c_str(), std::strerror(errno));
     _exit(127);
   }
@@ -258,7 +269,7 @@ int run_program(const RunArgs& args) {
                  dir_text.c_str(), fork_snapshots, fork_series);
   else
     std::fprintf(stderr, "leakdbg: %zu snapshots in %s\n", count, dir_text.c_str());
-  if (args.report && count > 0) run_report(dir);
+  if (args.report && count > 0) run_report(dir, args.alloc_fns);
   return exit_status_of(status);
 }
 
@@ -278,8 +289,12 @@ Action setup(CLI::App& sub) {
                  "A forked child: 'continue' (own series in DIR/fork-PID/) or 'stop' tracking")
       ->check(CLI::IsMember({"continue", "stop"}));
   sub.add_flag("--report", args->report, "Print `leakdbg analyze DIR` when the program ends");
+  add_alloc_fn_option(sub, args->alloc_fns);
   sub.add_option("PROGRAM", args->command, "The program and its arguments (after --)")->required();
-  return [args]() { return run_program(*args); };
+  return [args]() {
+    analysis::compile_alloc_fn_patterns(args->alloc_fns);  // a bad pattern fails before the run
+    return run_program(*args);
+  };
 }
 
 const Registration registration("run", "Run a program with the tracker, writing snapshots", setup,

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 
+#include "symbolize/frame_render.h"
 #include "util/error.h"
 #include "util/units.h"
 
@@ -49,12 +50,24 @@ void SymbolFlags::add_to(CLI::App& app) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->trigger_on_parse();
   app.add_option("--sysroot", sysroot, "Prefix for module paths (binaries moved elsewhere)");
+  app.add_flag("--full-names", full_names,
+               "Whole function names (every template argument and parameter) in text output");
+}
+
+void add_alloc_fn_option(CLI::App& app, std::vector<std::string>& patterns) {
+  app.add_option_function<std::string>(
+         "--alloc-fn", [&patterns](const std::string& pattern) { patterns.push_back(pattern); },
+         "A function of your own that only allocates for its caller (regex, repeatable): "
+         "sites are named by its caller")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->trigger_on_parse();
 }
 
 std::unique_ptr<Symbolizer> SymbolFlags::make(const HeapModel& model) const {
   SymbolizerOptions options;
   options.debug_dirs = debug_dirs;
   options.sysroot = sysroot;
+  set_full_function_names(full_names);
   return std::make_unique<Symbolizer>(model, options);
 }
 
