@@ -59,13 +59,15 @@ TEST(UmdhDiff, FramesCarrySourceLines) {
   EXPECT_TRUE(found);
 }
 
-TEST(UmdhDiff, OlderFormatWithoutCountLineEstimatesOldCount) {
+TEST(UmdhDiff, OlderFormatWithoutCountLineInventsNoOldCount) {
   auto models = import_data("umdh-diff-v1.txt");
   ASSERT_EQ(models.size(), 2u);
   EXPECT_EQ(total_bytes(models[0]), 0x9df0u);
   EXPECT_EQ(total_bytes(models[1]), 0xf110u);
   EXPECT_EQ(models[1].blocks.size(), 0x3au);
-  EXPECT_EQ(models[0].blocks.size(), 38u);  // 0x9df0 at the new average of 1064 bytes
+  // No count line: the old count is unknown, not estimated; one block holds the bytes.
+  EXPECT_TRUE(models[0].notes.old_counts_unknown);
+  EXPECT_EQ(models[0].blocks.size(), 1u);
   ASSERT_EQ(models[1].stacks.size(), 1u);
   EXPECT_EQ(models[1].stacks[0].symbols.size(), 12u);
   EXPECT_EQ(models[1].stacks[0].symbols[8].function, "LeakyFunc");
