@@ -63,6 +63,7 @@ class Analysis {
                   "; analyze one run at a time, or pass --across-runs to compare them by symbols");
     }
     if (digester_.digests().empty()) first_path_ = model.source_path;
+    if (options_.on_model) options_.on_model(model);
     digester_.add(model);
   }
 
@@ -369,6 +370,16 @@ void Analysis::sites() {
     suspects[i].frames = resolved.sites[suspects[i].trend.site].frames;
   }
   report_.suspects = std::move(suspects);
+  report_.series_times = times_;
+  if (options_.keep_site_series) {
+    report_.site_series.resize(site_count);
+    for (size_t s = 0; s < site_count; ++s) {
+      SiteSeries& series = report_.site_series[s];
+      series.kind = resolved.sites[s].kind;
+      series.frames = resolved.sites[s].frames;
+      for (const SiteCell& cell : matrix[s]) series.points.push_back({cell.blocks, cell.bytes});
+    }
+  }
 
   if (exit_) {
     report_.has_exit = true;

@@ -29,6 +29,7 @@ struct RunArgs {
   bool follow_exec = false;
   std::string fork_mode = "continue";
   bool report = false;
+  std::string report_html;  // `leakdbg report DIR -o FILE` when the program ends
   std::vector<std::string> command;
 };
 
@@ -138,16 +139,22 @@ int exit_status_of(int status) {
   return 1;
 }
 
-// Runs `leakdbg analyze DIR` (this same executable) with the output going where ours goes.
-void run_report(const fs::path& dir) {
+// Runs `leakdbg analyze DIR`, or `leakdbg report DIR -o HTML` when `html` is given (this same
+// executable), with the output going where ours goes.
+void run_report(const fs::path& dir, const std::string& html = {}) {
   std::fflush(stdout);
   std::string exe = self_exe().string();
   pid_t pid = fork();
   if (pid < 0) throw Error(std::string("cannot start the report: ") + std::strerror(errno));
   if (pid == 0) {
     unsetenv("LD_PRELOAD");
-    execl(exe.c_str(), exe.c_str(), "analyze", dir.c_str(), static_cast<char*>(nullptr));
-    std::fprintf(stderr, "leakdbg: cannot run %s analyze: %s\n", exe.c_str(), std::strerror(errno));
+    if (html.empty())
+      execl(exe.c_str(), exe.c_str(), "analyze", dir.c_str(), static_cast<char*>(nullptr));
+    else
+      execl(exe.c_str(), exe.c_str(), "report", dir.c_str(), "-o", html.c_str(),
+            static_cast<char*>(nullptr));
+    std::fprintf(stderr, "leakdbg: cannot run %s %s: %s\n", exe.c_str(),
+                 html.empty() ? "analyze" : "report", std::strerror(errno));
     _exit(127);
   }
   int status = 0;
@@ -259,6 +266,7 @@ int run_program(const RunArgs& args) {
   else
     std::fprintf(stderr, "leakdbg: %zu snapshots in %s\n", count, dir_text.c_str());
   if (args.report && count > 0) run_report(dir);
+  if (!args.report_html.empty() && count > 0) run_report(dir, args.report_html);
   return exit_status_of(status);
 }
 
@@ -278,6 +286,8 @@ Action setup(CLI::App& sub) {
                  "A forked child: 'continue' (own series in DIR/fork-PID/) or 'stop' tracking")
       ->check(CLI::IsMember({"continue", "stop"}));
   sub.add_flag("--report", args->report, "Print `leakdbg analyze DIR` when the program ends");
+  sub.add_option("--report-html", args->report_html,
+                 "Write `leakdbg report DIR` to this HTML file when the program ends");
   sub.add_option("PROGRAM", args->command, "The program and its arguments (after --)")->required();
   return [args]() { return run_program(*args); };
 }
