@@ -4,11 +4,10 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include "analysis/load.h"
-#include "symbolize/frame_render.h"
 #include "util/error.h"
-#include "util/units.h"
 
 namespace leakdbg::analysis {
 
@@ -37,18 +36,6 @@ FigureTrend figure_of(const std::vector<double>& t, const std::vector<double>& v
   return f;
 }
 
-std::string site_place(const std::vector<SymbolicFrame>& frames) {
-  const SymbolicFrame* frame = site_frame(frames);
-  if (!frame && !frames.empty()) frame = &frames.front();
-  if (!frame) return "an unknown site (no stack recorded)";
-  std::string text = frame->function.empty() ? frame_to_text(*frame) : frame->function;
-  if (!frame->file.empty())
-    text += " at " + std::filesystem::path(frame->file).filename().string() + ":" +
-            std::to_string(frame->line);
-  if (!frame->module.empty()) text += " in " + frame->module;
-  return text;
-}
-
 class Analysis {
  public:
   explicit Analysis(const AnalyzeOptions& options) : options_(options) {}
@@ -72,18 +59,28 @@ class Analysis {
  private:
   void order_digests();
   void choose_series();
+  void series_times();
+  void find_teardown();
+  void describe_snapshots();
   void process_figures();
+  void sampled_figures();
   void heaps_and_sizes();
   void sites();
+  std::vector<SiteTrend> site_trends(const ResolvedSites& resolved,
+                                     const std::vector<std::vector<SiteCell>>& matrix);
+  void rank_suspects(const ResolvedSites& resolved, std::vector<SiteTrend>& trends,
+                     const std::vector<std::vector<SiteCell>>& matrix);
+  void exit_sites(const ResolvedSites& resolved);
   void verdict();
 
   AnalyzeOptions options_;
   Digester digester_;
   std::string first_path_;
   AnalyzeReport report_;
-  std::vector<size_t> series_;  // digest indexes used for trends
-  std::vector<double> times_;   // seconds, per series point
-  std::optional<size_t> exit_;  // digest index of the exit snapshot
+  std::vector<size_t> series_;    // digest indexes used for trends: the running phase
+  std::vector<size_t> teardown_;  // digest indexes of series snapshots taken in teardown
+  std::vector<double> times_;     // seconds, per series point
+  std::optional<size_t> exit_;    // digest index of the exit snapshot
 };
 
 void Analysis::order_digests() {
@@ -115,7 +112,11 @@ void Analysis::choose_series() {
       exit_ = i;
       break;
     }
+}
 
+// Seconds since the first series point; one minute per snapshot when there are no times.
+void Analysis::series_times() {
+  const auto& digests = digester_.digests();
   bool single_run = digester_.runs().size() == 1;
   report_.has_times = true;
   for (size_t i : series_) {
@@ -131,16 +132,79 @@ void Analysis::choose_series() {
   if (!report_.has_times) {
     // One minute per snapshot, so that "per minute" reads as "per snapshot".
     for (size_t i = 0; i < times_.size(); ++i) times_[i] = 60.0 * static_cast<double>(i);
-    if (series_.size() > 1)
-      report_.notes.push_back("the snapshots carry no times: rates are per snapshot");
+    if (series_.size() > 1) report_.notes.push_back(NoteCode::kNoTimes);
   } else {
     double origin = times_.front();
     for (double& t : times_) t -= origin;
   }
+}
+
+void Analysis::find_teardown() {
+  const auto& digests = digester_.digests();
+  size_t n = series_.size();
+  // Teardown needs a run that ended (the exit snapshot) and a running phase of three points
+  // left once it is cut off; stacks are compared within one run.
+  if (!exit_ || digester_.runs().size() != 1 || n < 4) return;
+  std::vector<double> tracked(n);
+  for (size_t k = 0; k < n; ++k) {
+    const SnapshotDigest& d = digests[series_[k]];
+    tracked[k] = static_cast<double>(d.heap.bytes + d.mmap.bytes);
+  }
+  size_t peak =
+      static_cast<size_t>(std::max_element(tracked.begin(), tracked.end()) - tracked.begin());
+  size_t tail = n - 1 - peak;
+  // Confined to the end: the fall takes no longer than the running phase before it.
+  if (tail == 0 || peak < 2 || tail > peak) return;
+  double fall = tracked[peak] - tracked[n - 1];
+  if (fall < std::max(static_cast<double>(kMinLeakBytes), kTeardownFallFraction * tracked[peak]))
+    return;
+  for (size_t k = peak + 1; k < n; ++k)
+    if (tracked[k] > tracked[k - 1] + 0.01 * tracked[peak]) return;  // regrew: still running
+  double largest_earlier_drop = 0;
+  for (size_t k = 1; k <= peak; ++k)
+    largest_earlier_drop = std::max(largest_earlier_drop, tracked[k - 1] - tracked[k]);
+  if (largest_earlier_drop >= 0.5 * fall) return;  // falls like this happened while running
+
+  // Sites fall together: most of the fall comes from stacks that lost half or more of their
+  // bytes (freed, not merely shrinking a little everywhere). Counted per stack, so that the
+  // report can say how many.
+  // (A stack id already tells heap from mmap: stacks are interned with their kind.)
+  std::unordered_map<size_t, uint64_t> end_bytes;
+  for (const StackCell& cell : digests[series_[n - 1]].cells)
+    end_bytes[index_of(cell.id)] += cell.bytes;
+  double freed_by_falling = 0;
+  size_t falling_sites = 0;
+  for (const StackCell& cell : digests[series_[peak]].cells) {
+    auto it = end_bytes.find(index_of(cell.id));
+    uint64_t after = it == end_bytes.end() ? 0 : it->second;
+    if (cell.bytes > 0 && static_cast<double>(after) <= 0.5 * static_cast<double>(cell.bytes)) {
+      freed_by_falling += static_cast<double>(cell.bytes - after);
+      ++falling_sites;
+    }
+  }
+  if (freed_by_falling < 0.5 * fall) return;
+
+  report_.teardown.detected = true;
+  report_.teardown.points = tail;
+  report_.teardown.start_s = times_[peak + 1];
+  report_.teardown.peak_bytes = static_cast<uint64_t>(tracked[peak]);
+  report_.teardown.end_bytes = static_cast<uint64_t>(tracked[n - 1]);
+  report_.teardown.falling_sites = falling_sites;
+  teardown_.assign(series_.begin() + static_cast<std::ptrdiff_t>(peak) + 1, series_.end());
+  series_.resize(peak + 1);
+  times_.resize(peak + 1);
+  report_.notes.push_back(NoteCode::kTeardownLeftOut);
+}
+
+void Analysis::describe_snapshots() {
+  const auto& digests = digester_.digests();
+  bool single_run = digester_.runs().size() == 1;
   report_.series_points = series_.size();
   report_.duration_s = report_.has_times ? times_.back() : 0;
-
   std::set<size_t> in_series(series_.begin(), series_.end());
+  std::set<size_t> in_teardown(teardown_.begin(), teardown_.end());
+  double origin = single_run ? static_cast<double>(digests[series_.front()].snap_monotonic_ns)
+                             : static_cast<double>(digests[series_.front()].snap_realtime_ns);
   for (size_t i = 0; i < digests.size(); ++i) {
     const SnapshotDigest& d = digests[i];
     SnapshotInfo info;
@@ -149,23 +213,33 @@ void Analysis::choose_series() {
     info.trigger = d.trigger;
     info.pid = d.pid;
     info.in_series = in_series.count(i) > 0;
-    double origin = single_run ? static_cast<double>(digests[series_.front()].snap_monotonic_ns)
-                               : static_cast<double>(digests[series_.front()].snap_realtime_ns);
+    info.in_teardown = in_teardown.count(i) > 0;
     double own = single_run ? static_cast<double>(d.snap_monotonic_ns)
                             : static_cast<double>(d.snap_realtime_ns);
     info.time_s = report_.has_times ? (own - origin) / 1e9 : 0;
     info.has_process = d.has_process;
     info.private_bytes = d.private_bytes;
     info.rss_bytes = d.rss_bytes;
+    info.tracker_bytes = d.tracker_bytes;
     info.heap = d.heap;
     info.mmap = d.mmap;
     report_.snapshots.push_back(info);
   }
 }
 
+uint64_t without(uint64_t figure, uint64_t tracker) {
+  return figure > tracker ? figure - tracker : 0;
+}
+
 void Analysis::process_figures() {
   const auto& digests = digester_.digests();
-  std::vector<double> t_proc, private_v, rss_v, heap_v, mmap_v, t_mmap;
+  std::vector<double> t_proc, private_v, rss_v, heap_v, mmap_v, t_mmap, tracker_v;
+  bool tracker_known = true;
+  for (size_t k = 0; k < series_.size(); ++k) {
+    const SnapshotDigest& d = digests[series_[k]];
+    tracker_known = tracker_known && d.tracker_bytes > 0;
+    tracker_v.push_back(static_cast<double>(d.tracker_bytes));
+  }
   for (size_t k = 0; k < series_.size(); ++k) {
     const SnapshotDigest& d = digests[series_[k]];
     heap_v.push_back(static_cast<double>(d.heap.bytes));
@@ -174,71 +248,79 @@ void Analysis::process_figures() {
       mmap_v.push_back(static_cast<double>(d.mmap.bytes));
     }
     if (d.has_process) {
+      // The tracker's own memory is anonymous and resident: it counts in both figures.
+      uint64_t tracker = tracker_known ? d.tracker_bytes : 0;
       t_proc.push_back(times_[k]);
-      private_v.push_back(static_cast<double>(d.private_bytes));
-      rss_v.push_back(static_cast<double>(d.rss_bytes));
+      private_v.push_back(static_cast<double>(without(d.private_bytes, tracker)));
+      rss_v.push_back(static_cast<double>(without(d.rss_bytes, tracker)));
     }
   }
   report_.heap = figure_of(times_, heap_v);
   report_.mmap = figure_of(t_mmap, mmap_v);
+  if (tracker_known) report_.tracker = figure_of(times_, tracker_v);
   if (t_proc.size() == series_.size()) {
     report_.private_bytes = figure_of(t_proc, private_v);
     report_.rss = figure_of(t_proc, rss_v);
+    report_.tracker_subtracted = tracker_known;
+    if (tracker_known) report_.notes.push_back(NoteCode::kTrackerSubtracted);
   }
-
-  // The tracker's samples (10+ a second) show the shape between snapshots.
-  if (digester_.runs().size() == 1) {
-    std::vector<Sample> samples;
-    for (const SnapshotDigest& d : digests)
-      samples.insert(samples.end(), d.samples.begin(), d.samples.end());
-    std::sort(samples.begin(), samples.end(),
-              [](const Sample& a, const Sample& b) { return a.monotonic_ns < b.monotonic_ns; });
-    report_.samples = samples.size();
-    if (!samples.empty()) {
-      std::vector<double> t, heap, rss, priv;
-      bool private_known = true;
-      for (const Sample& s : samples) {
-        t.push_back(static_cast<double>(s.monotonic_ns) / 1e9);
-        heap.push_back(static_cast<double>(s.heap_bytes));
-        rss.push_back(static_cast<double>(s.rss_bytes));
-        priv.push_back(static_cast<double>(s.private_bytes));
-        private_known = private_known && s.private_bytes > 0;
-      }
-      report_.sampled_heap = figure_of(t, heap);
-      report_.sampled_rss = figure_of(t, rss);
-      if (private_known) report_.sampled_private = figure_of(t, priv);
-    }
-  }
+  if (digester_.runs().size() == 1) sampled_figures();
 
   int64_t explained = report_.heap.growth + (report_.mmap.known ? report_.mmap.growth : 0);
-  std::string summary;
   if (report_.private_bytes.known) {
     int64_t priv = report_.private_bytes.growth;
     report_.other_growth = priv - explained;
     if (priv > 0)
       report_.explained_fraction = static_cast<double>(explained) / static_cast<double>(priv);
-    summary = "private " + format_bytes_signed(priv) + ", heap " +
-              format_bytes_signed(report_.heap.growth);
-    if (priv > 0)
-      summary +=
-          " (" +
-          format_percent(static_cast<double>(report_.heap.growth) / static_cast<double>(priv)) +
-          ")";
-    if (report_.mmap.known) {
-      summary += ", mmap " + format_bytes_signed(report_.mmap.growth);
-      if (priv > 0)
-        summary +=
-            " (" +
-            format_percent(static_cast<double>(report_.mmap.growth) / static_cast<double>(priv)) +
-            ")";
-    }
-    summary += ", other " + format_bytes_signed(report_.other_growth);
-  } else {
-    summary = "heap " + format_bytes_signed(report_.heap.growth);
-    if (report_.mmap.known) summary += ", mmap " + format_bytes_signed(report_.mmap.growth);
-    summary += " (no process figures recorded: private bytes unknown)";
   }
-  report_.kinds_summary = summary;
+}
+
+// The tracker's samples (10+ a second) show the shape between snapshots. Only those within
+// the running phase count, so that the sampled rows cover what the snapshot rows cover, and
+// the tracker's memory (known at each snapshot) is taken out of them as well.
+void Analysis::sampled_figures() {
+  const auto& digests = digester_.digests();
+  uint64_t from = digests[series_.front()].snap_monotonic_ns;
+  uint64_t to = digests[series_.back()].snap_monotonic_ns;
+  std::vector<Sample> samples;
+  for (const SnapshotDigest& d : digests)
+    for (const Sample& s : d.samples)
+      if (s.monotonic_ns >= from && s.monotonic_ns <= to) samples.push_back(s);
+  std::sort(samples.begin(), samples.end(),
+            [](const Sample& a, const Sample& b) { return a.monotonic_ns < b.monotonic_ns; });
+  report_.samples = samples.size();
+  if (samples.empty()) return;
+  // The tracker's memory between two snapshots, interpolated.
+  std::vector<std::pair<double, double>> tracker_at;
+  if (report_.tracker_subtracted)
+    for (size_t i : series_)
+      tracker_at.emplace_back(static_cast<double>(digests[i].snap_monotonic_ns),
+                              static_cast<double>(digests[i].tracker_bytes));
+  auto tracker = [&](uint64_t ns) {
+    if (tracker_at.empty()) return 0.0;
+    double t = static_cast<double>(ns);
+    if (t <= tracker_at.front().first) return tracker_at.front().second;
+    for (size_t i = 1; i < tracker_at.size(); ++i)
+      if (t <= tracker_at[i].first) {
+        auto [t0, v0] = tracker_at[i - 1];
+        auto [t1, v1] = tracker_at[i];
+        return t1 > t0 ? v0 + (v1 - v0) * (t - t0) / (t1 - t0) : v1;
+      }
+    return tracker_at.back().second;
+  };
+  std::vector<double> t, heap, rss, priv;
+  bool private_known = true;
+  for (const Sample& s : samples) {
+    double own = tracker(s.monotonic_ns);
+    t.push_back(static_cast<double>(s.monotonic_ns) / 1e9);
+    heap.push_back(static_cast<double>(s.heap_bytes));
+    rss.push_back(std::max(0.0, static_cast<double>(s.rss_bytes) - own));
+    priv.push_back(std::max(0.0, static_cast<double>(s.private_bytes) - own));
+    private_known = private_known && s.private_bytes > 0;
+  }
+  report_.sampled_heap = figure_of(t, heap);
+  report_.sampled_rss = figure_of(t, rss);
+  if (private_known) report_.sampled_private = figure_of(t, priv);
 }
 
 void Analysis::heaps_and_sizes() {
@@ -250,6 +332,13 @@ void Analysis::heaps_and_sizes() {
   for (const auto& [label, total] : last.heaps) labels.insert(label);
   for (const auto& [label, bytes] : last.heap_system_bytes) labels.insert(label);
   for (const std::string& label : labels) {
+    auto holds = [&](const SnapshotDigest& d) {
+      auto it = d.heaps.find(label);
+      auto sys = d.heap_system_bytes.find(label);
+      return (it != d.heaps.end() && it->second.blocks > 0) ||
+             (sys != d.heap_system_bytes.end() && sys->second > 0);
+    };
+    if (!holds(first) && !holds(last)) continue;  // an arena that never held anything
     HeapGrowth row;
     row.heap = label;
     if (auto it = first.heaps.find(label); it != first.heaps.end()) row.first = it->second;
@@ -289,24 +378,47 @@ void Analysis::heaps_and_sizes() {
 }
 
 void Analysis::sites() {
-  const auto& digests = digester_.digests();
   FrameSourceFactory factory =
       options_.frames ? options_.frames : symbolizer_frames(options_.symbolizer);
-  ResolvedSites resolved = resolve_sites(digester_, factory);
-  size_t site_count = resolved.sites.size();
-  size_t points = series_.size();
-
+  ResolvedSites resolved = resolve_sites(digester_, factory, options_.labels);
   // Per site, its cell at each series point (bytes 0 where it had nothing live).
-  std::vector<std::vector<SiteCell>> matrix(site_count, std::vector<SiteCell>(points));
-  for (size_t k = 0; k < points; ++k)
-    for (const SiteCell& cell : resolved.cells[series_[k]]) matrix[cell.stack][k] = cell;
+  std::vector<std::vector<SiteCell>> matrix(resolved.sites.size(),
+                                            std::vector<SiteCell>(series_.size()));
+  for (size_t k = 0; k < series_.size(); ++k)
+    for (const SiteCell& cell : resolved.cells[series_[k]]) matrix[index_of(cell.id)][k] = cell;
+  std::vector<SiteTrend> trends = site_trends(resolved, matrix);
+  if (!teardown_.empty())
+    for (const SiteCell& cell : resolved.cells[teardown_.back()])
+      trends[index_of(cell.id)].teardown_bytes = static_cast<double>(cell.bytes);
+  if (exit_) {
+    for (const SiteCell& cell : resolved.cells[*exit_]) {
+      trends[index_of(cell.id)].exit_bytes = cell.bytes;
+      trends[index_of(cell.id)].exit_blocks = cell.blocks;
+    }
+  }
+  rank_suspects(resolved, trends, matrix);
+  exit_sites(resolved);
+  report_.series_times = times_;
+  if (options_.keep_site_series) {
+    report_.site_series.resize(resolved.sites.size());
+    for (size_t s = 0; s < resolved.sites.size(); ++s) {
+      SiteSeries& series = report_.site_series[s];
+      series.kind = resolved.sites[s].kind;
+      series.frames = resolved.sites[s].frames;
+      for (const SiteCell& cell : matrix[s]) series.points.push_back({cell.blocks, cell.bytes});
+    }
+  }
+}
 
-  std::vector<SiteTrend> trends(site_count);
-  double total_growth = 0;
+std::vector<SiteTrend> Analysis::site_trends(const ResolvedSites& resolved,
+                                             const std::vector<std::vector<SiteCell>>& matrix) {
+  const auto& digests = digester_.digests();
+  size_t points = series_.size();
+  std::vector<SiteTrend> trends(resolved.sites.size());
   std::vector<double> bytes(points), blocks(points);
-  for (size_t s = 0; s < site_count; ++s) {
+  for (size_t s = 0; s < trends.size(); ++s) {
     SiteTrend& t = trends[s];
-    t.site = static_cast<uint32_t>(s);
+    t.site = static_cast<SiteId>(s);
     t.kind = resolved.sites[s].kind;
     for (size_t k = 0; k < points; ++k) {
       bytes[k] = static_cast<double>(matrix[s][k].bytes);
@@ -314,7 +426,6 @@ void Analysis::sites() {
     }
     t.bytes = trend_of(times_, bytes);
     t.blocks = trend_of(times_, blocks);
-    if (t.bytes.growth > 0) total_growth += t.bytes.growth;
 
     uint64_t survivors = 0, previous = 0;
     for (size_t k = 1; k < points; ++k) {
@@ -335,115 +446,89 @@ void Analysis::sites() {
       t.youngest_age_s = static_cast<double>(live.youngest_age_ns) / 1e9;
       t.mean_age_s = live.age_sum_ns / static_cast<double>(live.blocks) / 1e9;
     }
+    t.teardown_seen = !teardown_.empty();
+    t.exit_known = exit_.has_value();
   }
-  if (exit_) {
-    for (SiteTrend& t : trends) t.exit_known = true;
-    for (const SiteCell& cell : resolved.cells[*exit_]) {
-      trends[cell.stack].exit_bytes = cell.bytes;
-      trends[cell.stack].exit_blocks = cell.blocks;
-    }
-  }
+  return trends;
+}
 
+// Most serious class first; within a class, the largest growth.
+void Analysis::rank_suspects(const ResolvedSites& resolved, std::vector<SiteTrend>& trends,
+                             const std::vector<std::vector<SiteCell>>& matrix) {
+  size_t points = series_.size();
+  double total_growth = 0;
+  for (const SiteTrend& t : trends)
+    if (t.bytes.growth > 0) total_growth += t.bytes.growth;
   std::vector<Suspect> suspects;
-  for (size_t s = 0; s < site_count; ++s) {
+  for (size_t s = 0; s < trends.size(); ++s) {
     SiteTrend& t = trends[s];
     bool listed = points < 2 ? matrix[s].back().blocks > 0 : t.bytes.growth > 0;
     if (!listed) continue;
     if (total_growth > 0 && t.bytes.growth > 0) t.share = t.bytes.growth / total_growth;
     Suspect suspect;
     suspect.trend = t;
-    suspect.judgement = judge_site(t, report_.has_times);
+    suspect.judgement = judge_site(t);
     suspect.live_bytes = matrix[s].back().bytes;
     suspect.live_blocks = matrix[s].back().blocks;
     suspects.push_back(std::move(suspect));
   }
   report_.growing_sites = points < 2 ? 0 : suspects.size();
-  std::sort(suspects.begin(), suspects.end(), [](const Suspect& a, const Suspect& b) {
-    if (a.judgement.likely_leak != b.judgement.likely_leak) return a.judgement.likely_leak;
+  std::sort(suspects.begin(), suspects.end(), [&](const Suspect& a, const Suspect& b) {
+    if (a.judgement.verdict_class != b.judgement.verdict_class)
+      return a.judgement.verdict_class < b.judgement.verdict_class;
     if (a.trend.bytes.growth != b.trend.bytes.growth)
       return a.trend.bytes.growth > b.trend.bytes.growth;
-    return a.live_bytes > b.live_bytes;
+    if (a.live_bytes != b.live_bytes) return a.live_bytes > b.live_bytes;
+    return resolved.site(a.trend.site).key < resolved.site(b.trend.site).key;
   });
+  for (const Suspect& s : suspects) {
+    report_.likely_leaks += s.judgement.likely_leak;
+    report_.held_until_exit += s.judgement.verdict_class == VerdictClass::kHeldUntilExit;
+  }
   if (suspects.size() > options_.max_suspects) suspects.resize(options_.max_suspects);
   for (size_t i = 0; i < suspects.size(); ++i) {
     suspects[i].rank = i + 1;
-    suspects[i].frames = resolved.sites[suspects[i].trend.site].frames;
+    const SiteInfo& site = resolved.site(suspects[i].trend.site);
+    suspects[i].frames = site.frames;
+    suspects[i].site = site.label;
   }
   report_.suspects = std::move(suspects);
-  report_.series_times = times_;
-  if (options_.keep_site_series) {
-    report_.site_series.resize(site_count);
-    for (size_t s = 0; s < site_count; ++s) {
-      SiteSeries& series = report_.site_series[s];
-      series.kind = resolved.sites[s].kind;
-      series.frames = resolved.sites[s].frames;
-      for (const SiteCell& cell : matrix[s]) series.points.push_back({cell.blocks, cell.bytes});
-    }
-  }
+}
 
-  if (exit_) {
-    report_.has_exit = true;
-    const SnapshotDigest& exit = digests[*exit_];
-    report_.exit_heap = exit.heap;
-    report_.exit_mmap = exit.mmap;
-    std::vector<SiteCell> cells = resolved.cells[*exit_];
-    std::sort(cells.begin(), cells.end(),
-              [](const SiteCell& a, const SiteCell& b) { return a.bytes > b.bytes; });
-    for (const SiteCell& cell : cells) {
-      if (report_.exit_sites.size() >= options_.max_exit_sites) break;
-      ExitSite site;
-      site.kind = resolved.sites[cell.stack].kind;
-      site.live = {cell.blocks, cell.bytes};
-      site.frames = resolved.sites[cell.stack].frames;
-      report_.exit_sites.push_back(std::move(site));
-    }
+void Analysis::exit_sites(const ResolvedSites& resolved) {
+  if (!exit_) return;
+  const SnapshotDigest& exit = digester_.digests()[*exit_];
+  report_.has_exit = true;
+  report_.exit_heap = exit.heap;
+  report_.exit_mmap = exit.mmap;
+  std::vector<SiteCell> cells = resolved.cells[*exit_];
+  std::stable_sort(cells.begin(), cells.end(),
+                   [](const SiteCell& a, const SiteCell& b) { return a.bytes > b.bytes; });
+  for (const SiteCell& cell : cells) {
+    if (report_.exit_sites.size() >= options_.max_exit_sites) break;
+    const SiteInfo& info = resolved.site(cell.id);
+    ExitSite site;
+    site.kind = info.kind;
+    site.live = {cell.blocks, cell.bytes};
+    site.frames = info.frames;
+    site.site = info.label;
+    report_.exit_sites.push_back(std::move(site));
   }
 }
 
 void Analysis::verdict() {
-  size_t leaks = 0;
-  for (const Suspect& s : report_.suspects) leaks += s.judgement.likely_leak;
-  report_.leaking = leaks > 0;
-  std::string duration = report_.has_times
-                             ? " over " + format_duration(report_.duration_s)
-                             : " over " + std::to_string(report_.series_points) + " snapshots";
+  report_.leaking = report_.likely_leaks > 0;
   if (report_.leaking) {
-    const Suspect& top = report_.suspects.front();
-    std::string rate =
-        report_.has_times
-            ? format_bytes_signed(static_cast<int64_t>(top.trend.bytes.slope_per_s * 60)) + "/min"
-            : format_bytes_signed(static_cast<int64_t>(top.trend.bytes.growth)) + duration;
-    report_.verdict = "LEAK: " + std::to_string(leaks) +
-                      (leaks == 1 ? " likely leak" : " likely leaks") + "; the largest, " +
-                      std::string(site_kind_name(top.trend.kind)) + " memory from " +
-                      site_place(top.frames) + ", grows " + rate + " (" +
-                      format_bytes_signed(static_cast<int64_t>(top.trend.bytes.growth)) + ", " +
-                      format_count_signed(static_cast<int64_t>(top.trend.blocks.growth)) +
-                      " blocks" + duration + ")";
+    report_.verdict = VerdictKind::kLeak;
+  } else if (report_.series_points < 2) {
+    report_.verdict = VerdictKind::kOneSnapshot;
+    report_.notes.push_back(NoteCode::kOneSnapshot);
     return;
+  } else {
+    report_.verdict =
+        report_.held_until_exit > 0 ? VerdictKind::kHeldUntilExit : VerdictKind::kNoLeak;
   }
-  if (report_.series_points < 2) {
-    report_.verdict = "cannot tell from one snapshot whether memory grows; listing what is live";
-    report_.notes.push_back(
-        "only one snapshot: trends, growth rates and leak likelihood need two or more snapshots "
-        "taken over time (leakdbg run --interval S); what is live is listed, largest first" +
-        std::string(report_.has_exit ? ", and the exit snapshot shows what was never freed" : ""));
-    return;
-  }
-  std::string memory = report_.private_bytes.known
-                           ? "private memory " + format_bytes_signed(report_.private_bytes.growth)
-                           : "heap " + format_bytes_signed(report_.heap.growth);
-  report_.verdict = "no likely leak: " + memory + duration;
-  if (!report_.suspects.empty()) {
-    const Suspect& top = report_.suspects.front();
-    report_.verdict += "; largest growth " +
-                       format_bytes_signed(static_cast<int64_t>(top.trend.bytes.growth)) +
-                       " from " + site_place(top.frames) + " (" + top.judgement.reason + ")";
-  }
-  if (report_.series_points == 2)
-    report_.notes.push_back(
-        "two snapshots show growth but not its shape; three or more tell a "
-        "leak from a cache that fills up");
+  if (report_.series_points == 2) report_.notes.push_back(NoteCode::kTwoSnapshots);
 }
 
 AnalyzeReport Analysis::finish(std::vector<std::string> warnings) {
@@ -465,6 +550,9 @@ AnalyzeReport Analysis::finish(std::vector<std::string> warnings) {
   }
   order_digests();
   choose_series();
+  series_times();
+  find_teardown();
+  describe_snapshots();
   process_figures();
   heaps_and_sizes();
   sites();

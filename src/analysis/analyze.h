@@ -5,7 +5,12 @@
 //   3. which heap and which block size grew;
 //   4. per call site: growth, slope, in how many intervals it grew, whether it still grows
 //      at the end, ages of its live blocks, share of the growth;
-//   5. ranked suspects with likely_leak and a reason, and what the exit snapshot never freed.
+//   5. ranked suspects with likely_leak, a verdict class and a reason code, and what the exit
+//      snapshot never freed.
+// Trends cover the running phase: snapshots taken while the program tore its data down at
+// the end (many sites falling together just before the exit snapshot) are left out, so a
+// verdict does not depend on where the interval boundaries fell. Process figures exclude
+// the tracker's own memory. The report is data; analyze_render.h makes the words.
 // Snapshots are streamed: each is digested and dropped before the next is read.
 #pragma once
 
@@ -29,6 +34,7 @@ struct AnalyzeOptions {
   size_t max_exit_sites = 50;
   SymbolizerOptions symbolizer;
   FrameSourceFactory frames;  // empty: symbolizer_frames(symbolizer)
+  SiteLabelOptions labels;    // --alloc-fn
   // Keep every site's live memory at every series point (AnalyzeReport::site_series), for
   // pictures of the whole heap rather than of the suspects only.
   bool keep_site_series = false;
@@ -43,9 +49,11 @@ struct SnapshotInfo {
   Trigger trigger = Trigger::kUnknown;
   uint32_t pid = 0;
   double time_s = 0;
-  bool in_series = false;  // used for trends (the exit snapshot is not, given two others)
+  bool in_series = false;    // used for trends (the exit snapshot is not, given two others)
+  bool in_teardown = false;  // taken during teardown: left out of the trends
   bool has_process = false;
-  uint64_t private_bytes = 0, rss_bytes = 0;
+  uint64_t private_bytes = 0, rss_bytes = 0;  // as /proc gave them, the tracker included
+  uint64_t tracker_bytes = 0;                 // the tracker's own memory, 0 if unknown
   LiveTotal heap, mmap;
 };
 
@@ -69,12 +77,45 @@ struct SizeGrowth {
   LiveTotal first, last;
 };
 
+// Snapshots at the end of the series in which the program was tearing its data down: after
+// the peak of the tracked memory, falling steadily over no more snapshots than came before
+// the peak, most of the fall made by sites that lost half or more of their bytes, and an
+// exit snapshot follows.
+struct Teardown {
+  bool detected = false;
+  size_t points = 0;                       // series snapshots left out of the trends
+  double start_s = 0;                      // time of the first of them
+  uint64_t peak_bytes = 0, end_bytes = 0;  // tracked heap + mmap at the peak and the last
+  size_t falling_sites = 0;                // stacks that lost half or more of their bytes
+};
+
+// A fall this large (of the peak) at the end of the run may be teardown; smaller ones are
+// ordinary movement.
+inline constexpr double kTeardownFallFraction = 0.2;
+
+enum class VerdictKind : uint8_t {
+  kLeak,           // at least one likely leak
+  kHeldUntilExit,  // no likely leak, but growth that was freed only at teardown or exit
+  kNoLeak,
+  kOneSnapshot,  // nothing can be said about growth
+};
+
+// What could not be said, or what was done to the figures, and why.
+enum class NoteCode : uint8_t {
+  kNoTimes,           // the snapshots carry no times: rates are per snapshot
+  kOneSnapshot,       // trends need two or more snapshots
+  kTwoSnapshots,      // two show growth but not its shape
+  kTeardownLeftOut,   // teardown snapshots left out of the trends
+  kTrackerSubtracted  // the tracker's own memory is not counted in private and RSS
+};
+
 struct Suspect {
   size_t rank = 0;
   SiteTrend trend;
   Judgement judgement;
   std::vector<SymbolicFrame> frames;
-  uint64_t live_bytes = 0, live_blocks = 0;  // at the last snapshot of the series
+  SiteLabel site;                            // which of `frames` names the site
+  uint64_t live_bytes = 0, live_blocks = 0;  // at the last snapshot of the running phase
 };
 
 // One call site's live memory at each series point (AnalyzeReport::series_times).
@@ -88,6 +129,7 @@ struct ExitSite {
   SiteKind kind = SiteKind::kHeap;
   LiveTotal live;
   std::vector<SymbolicFrame> frames;
+  SiteLabel site;
 };
 
 struct AnalyzeReport {
@@ -98,12 +140,17 @@ struct AnalyzeReport {
   std::string executable;
   uint32_t pid = 0;
 
-  FigureTrend private_bytes, rss, heap, mmap;  // step 1 and 2, from the snapshots
-  size_t samples = 0;                          // time-series samples between snapshots
+  Teardown teardown;
+
+  // Steps 1 and 2, from the snapshots of the running phase. Private and RSS exclude the
+  // tracker's own memory when the snapshots record it (tracker_subtracted).
+  FigureTrend private_bytes, rss, heap, mmap;
+  FigureTrend tracker;  // the tracker's own memory
+  bool tracker_subtracted = false;
+  size_t samples = 0;  // time-series samples within the running phase
   FigureTrend sampled_heap, sampled_rss, sampled_private;
   int64_t other_growth = 0;        // private growth not explained by heap + mmap
   double explained_fraction = -1;  // (heap + mmap growth) / private growth; < 0 if unknown
-  std::string kinds_summary;       // "private +14.3 MiB, heap +14.0 MiB (98%), ..."
 
   std::vector<HeapGrowth> heaps;  // step 3, largest growth first
   std::vector<SizeGrowth> sizes;
@@ -118,9 +165,10 @@ struct AnalyzeReport {
   LiveTotal exit_heap, exit_mmap;
   std::vector<ExitSite> exit_sites;  // largest first
 
-  bool leaking = false;
-  std::string verdict;                // one line
-  std::vector<std::string> notes;     // what could not be said, and why
+  bool leaking = false;  // at least one likely leak
+  VerdictKind verdict = VerdictKind::kNoLeak;
+  size_t likely_leaks = 0, held_until_exit = 0;  // suspects of those classes
+  std::vector<NoteCode> notes;
   std::vector<std::string> warnings;  // inputs skipped, builds that differ
 };
 

@@ -68,7 +68,11 @@ size_t Digester::run_of(const HeapModel& model) {
   return runs_.size() - 1;
 }
 
-uint32_t Digester::intern(RunStacks& run, const Stack* stack, SiteKind kind) {
+namespace {
+
+// Equal stacks of one run (same addresses, or same symbols for imports, same kind) share
+// one id.
+StackId intern(RunStacks& run, const Stack* stack, SiteKind kind) {
   std::string key(1, static_cast<char>(kind));
   if (stack) {
     key.append(reinterpret_cast<const char*>(stack->frames.data()),
@@ -80,45 +84,42 @@ uint32_t Digester::intern(RunStacks& run, const Stack* stack, SiteKind kind) {
   } else {
     key += '?';
   }
-  auto [it, inserted] = run.index.try_emplace(std::move(key), 0);
+  auto [it, inserted] = run.index.try_emplace(std::move(key), StackId{});
   if (inserted) {
-    it->second = static_cast<uint32_t>(run.stacks.size());
+    it->second = static_cast<StackId>(run.stacks.size());
     run.stacks.push_back(stack ? *stack : Stack{});
     run.kinds.push_back(kind);
   }
   return it->second;
 }
 
-const SnapshotDigest& Digester::add(const HeapModel& model) {
-  size_t run_index = run_of(model);
-  RunStacks& run = runs_[run_index];
-
-  // Keep every module the run ever had: a plugin unloaded before the last snapshot still
-  // names the frames of blocks it left behind.
-  {
-    std::vector<Module> merged = model.modules;
-    for (const Module& old : run.modules.modules) {
-      bool present = std::any_of(merged.begin(), merged.end(), [&](const Module& m) {
-        return m.path == old.path && m.load_bias == old.load_bias;
-      });
-      if (!present) {
-        merged.push_back(old);
-        merged.back().unloaded = true;
-      }
+// Keeps every module the run ever had: a plugin unloaded before the last snapshot still
+// names the frames of blocks it left behind.
+void keep_modules(RunStacks& run, const HeapModel& model) {
+  std::vector<Module> merged = model.modules;
+  for (const Module& old : run.modules.modules) {
+    bool present = std::any_of(merged.begin(), merged.end(), [&](const Module& m) {
+      return m.path == old.path && m.load_bias == old.load_bias;
+    });
+    if (!present) {
+      merged.push_back(old);
+      merged.back().unloaded = true;
     }
-    HeapModel header;
-    header.source_path = model.source_path;
-    header.source_kind = model.source_kind;
-    header.format_version = model.format_version;
-    header.pid = model.pid;
-    header.executable = model.executable;
-    header.cwd = model.cwd;
-    header.caps = model.caps;
-    header.modules = std::move(merged);
-    run.modules = std::move(header);
-    if (run.build_id.empty()) run.build_id = executable_build_id(model);
   }
+  HeapModel header;
+  header.source_path = model.source_path;
+  header.source_kind = model.source_kind;
+  header.format_version = model.format_version;
+  header.pid = model.pid;
+  header.executable = model.executable;
+  header.cwd = model.cwd;
+  header.caps = model.caps;
+  header.modules = std::move(merged);
+  run.modules = std::move(header);
+  if (run.build_id.empty()) run.build_id = executable_build_id(model);
+}
 
+SnapshotDigest describe(const HeapModel& model, size_t run_index) {
   SnapshotDigest digest;
   digest.path = model.source_path;
   digest.source_kind = model.source_kind;
@@ -133,47 +134,74 @@ const SnapshotDigest& Digester::add(const HeapModel& model) {
   digest.has_ages = model.tick_ns > 0 && model.current_tick > 0;
   digest.has_regions = model.caps.regions;
   digest.samples = model.samples;
+  digest.tracker_bytes = model.stats.tracker_bytes;
+  return digest;
+}
 
-  if (!model.proc_status.empty()) {
-    procmem::ProcStatus status = procmem::parse_proc_status(model.proc_status);
-    if (status.valid) {
-      digest.has_process = true;
-      digest.private_bytes = procmem::private_bytes(status);
-      digest.rss_bytes = status.vm_rss;
-    }
-  }
+void read_process_figures(const HeapModel& model, SnapshotDigest& digest) {
+  if (model.proc_status.empty()) return;
+  procmem::ProcStatus status = procmem::parse_proc_status(model.proc_status);
+  if (!status.valid) return;
+  digest.has_process = true;
+  digest.private_bytes = procmem::private_bytes(status);
+  digest.rss_bytes = status.vm_rss;
+}
 
-  // Survivors are counted against the previous snapshot of the same run, if it came first.
-  uint64_t survivor_tick = 0;
-  if (digest.has_ages && run.last_sequence && *run.last_sequence < model.sequence &&
-      run.last_tick > 0 && run.last_tick <= model.current_tick) {
-    survivor_tick = run.last_tick;
-    digest.survivor_base = run.last_sequence;
-  }
+// Survivors are counted against the previous snapshot of the same run, if it came first:
+// the tick of that snapshot, or 0 when there is none.
+uint64_t survivor_tick(const RunStacks& run, const HeapModel& model, SnapshotDigest& digest) {
+  if (!digest.has_ages || !run.last_sequence || *run.last_sequence >= model.sequence ||
+      run.last_tick == 0 || run.last_tick > model.current_tick)
+    return 0;
+  digest.survivor_base = run.last_sequence;
+  return run.last_tick;
+}
 
-  CellIndex heap_cells(model), mmap_cells(model);
-  auto cell_for = [&](CellIndex& index, uint32_t stack_id, SiteKind kind) -> SiteCell& {
-    uint32_t& slot = index.slot(stack_id);
-    if (slot == kNoSlot) {
-      slot = static_cast<uint32_t>(digest.cells.size());
-      SiteCell cell;
-      cell.stack = intern(run, stack_id ? model.find_stack(stack_id) : nullptr, kind);
-      digest.cells.push_back(cell);
-    }
-    return digest.cells[slot];
-  };
-  auto count = [&](SiteCell& cell, uint64_t bytes, uint64_t alloc_tick) {
+// Adds blocks and regions to the digest's cells, one cell per stack and kind.
+class CellCounter {
+ public:
+  CellCounter(RunStacks& run, const HeapModel& model, SnapshotDigest& digest,
+              uint64_t survivor_tick)
+      : run_(run),
+        model_(model),
+        digest_(digest),
+        survivor_tick_(survivor_tick),
+        heap_cells_(model),
+        mmap_cells_(model) {}
+
+  void count(uint32_t stack_id, SiteKind kind, uint64_t bytes, uint64_t alloc_tick) {
+    StackCell& cell = cell_for(stack_id, kind);
     cell.bytes += bytes;
     ++cell.blocks;
-    if (!digest.has_ages) return;
-    uint64_t ticks = model.current_tick > alloc_tick ? model.current_tick - alloc_tick : 0;
-    uint64_t age = ticks * model.tick_ns;
+    if (!digest_.has_ages) return;
+    uint64_t ticks = model_.current_tick > alloc_tick ? model_.current_tick - alloc_tick : 0;
+    uint64_t age = ticks * model_.tick_ns;
     cell.oldest_age_ns = std::max(cell.oldest_age_ns, age);
     cell.youngest_age_ns = std::min(cell.youngest_age_ns, age);
     cell.age_sum_ns += static_cast<double>(age);
-    if (digest.survivor_base && alloc_tick <= survivor_tick) ++cell.survivors;
-  };
+    if (digest_.survivor_base && alloc_tick <= survivor_tick_) ++cell.survivors;
+  }
 
+ private:
+  StackCell& cell_for(uint32_t stack_id, SiteKind kind) {
+    uint32_t& slot = (kind == SiteKind::kHeap ? heap_cells_ : mmap_cells_).slot(stack_id);
+    if (slot == kNoSlot) {
+      slot = static_cast<uint32_t>(digest_.cells.size());
+      StackCell cell;
+      cell.id = intern(run_, stack_id ? model_.find_stack(stack_id) : nullptr, kind);
+      digest_.cells.push_back(cell);
+    }
+    return digest_.cells[slot];
+  }
+
+  RunStacks& run_;
+  const HeapModel& model_;
+  SnapshotDigest& digest_;
+  uint64_t survivor_tick_;
+  CellIndex heap_cells_, mmap_cells_;
+};
+
+void count_blocks(const HeapModel& model, CellCounter& counter, SnapshotDigest& digest) {
   // Blocks are sorted by address, so their arenas arrive mixed; label each arena once.
   std::vector<std::string> arena_labels;
   for (const Arena& arena : model.arenas) {
@@ -183,7 +211,7 @@ const SnapshotDigest& Digester::add(const HeapModel& model) {
   std::vector<LiveTotal> per_arena(model.arenas.size());
   LiveTotal mmapped_chunks, unknown_heap;
   for (const Block& block : model.blocks) {
-    count(cell_for(heap_cells, block.stack_id, SiteKind::kHeap), block.size, block.alloc_tick);
+    counter.count(block.stack_id, SiteKind::kHeap, block.size, block.alloc_tick);
     digest.heap.bytes += block.size;
     ++digest.heap.blocks;
     LiveTotal& by_size = digest.sizes[block.size];
@@ -201,15 +229,29 @@ const SnapshotDigest& Digester::add(const HeapModel& model) {
     if (per_arena[i].blocks) digest.heaps[arena_labels[i]] = per_arena[i];
   if (mmapped_chunks.blocks) digest.heaps["mmapped chunks"] = mmapped_chunks;
   if (unknown_heap.blocks) digest.heaps["unknown heap"] = unknown_heap;
+}
 
+void count_regions(const HeapModel& model, CellCounter& counter, SnapshotDigest& digest) {
   for (const Region& region : model.regions) {
     // File mappings are not leak candidates; the tracker keeps them apart.
     if (region.file_backed()) continue;
-    count(cell_for(mmap_cells, region.stack_id, SiteKind::kMmap), region.length, region.alloc_tick);
+    counter.count(region.stack_id, SiteKind::kMmap, region.length, region.alloc_tick);
     digest.mmap.bytes += region.length;
     ++digest.mmap.blocks;
   }
+}
 
+}  // namespace
+
+const SnapshotDigest& Digester::add(const HeapModel& model) {
+  size_t run_index = run_of(model);
+  RunStacks& run = runs_[run_index];
+  keep_modules(run, model);
+  SnapshotDigest digest = describe(model, run_index);
+  read_process_figures(model, digest);
+  CellCounter counter(run, model, digest, survivor_tick(run, model, digest));
+  count_blocks(model, counter, digest);
+  count_regions(model, counter, digest);
   if (!run.last_sequence || *run.last_sequence < model.sequence) {
     run.last_sequence = model.sequence;
     run.last_tick = model.current_tick;

@@ -26,9 +26,18 @@ struct LiveTotal {
   uint64_t blocks = 0, bytes = 0;
 };
 
-// One stack's live memory in one snapshot.
-struct SiteCell {
-  uint32_t stack = 0;  // index into the run's RunStacks (before resolution) or site id (after)
+// An interned stack of one process run: an index into that run's RunStacks::stacks.
+enum class StackId : uint32_t {};
+// A call site (stacks of every run merged by symbols): an index into ResolvedSites::sites.
+enum class SiteId : uint32_t {};
+
+inline size_t index_of(StackId id) { return static_cast<size_t>(id); }
+inline size_t index_of(SiteId id) { return static_cast<size_t>(id); }
+
+// Live memory of one stack (before resolution) or one site (after) in one snapshot.
+template <typename Id>
+struct LiveCell {
+  Id id{};
   uint64_t bytes = 0, blocks = 0;
   // Blocks allocated no later than the previous snapshot of the same run: those that
   // survived an interval. Only meaningful when SnapshotDigest::survivor_base is set.
@@ -36,6 +45,8 @@ struct SiteCell {
   uint64_t oldest_age_ns = 0, youngest_age_ns = UINT64_MAX;
   double age_sum_ns = 0;  // for the mean age
 };
+using StackCell = LiveCell<StackId>;
+using SiteCell = LiveCell<SiteId>;
 
 struct SnapshotDigest {
   std::string path, source_kind;
@@ -50,12 +61,13 @@ struct SnapshotDigest {
 
   bool has_process = false;  // /proc figures were recorded
   uint64_t private_bytes = 0, rss_bytes = 0;
+  uint64_t tracker_bytes = 0;  // the tracker's own memory (TrackerStats), 0 if unknown
 
   LiveTotal heap, mmap;
   std::map<std::string, LiveTotal> heaps;             // "main arena", "arena 1", "mmapped chunks"
   std::map<std::string, uint64_t> heap_system_bytes;  // from the allocator's statistics
   std::unordered_map<uint64_t, LiveTotal> sizes;      // heap blocks by requested size
-  std::vector<SiteCell> cells;                        // heap and mmap sites, any order
+  std::vector<StackCell> cells;                       // heap and mmap stacks, any order
   std::vector<Sample> samples;
 
   // Sequence of the snapshot whose tick counted SiteCell::survivors (same run), if any.
@@ -71,7 +83,7 @@ struct RunStacks {
   HeapModel modules;                 // header and modules only: what a Symbolizer needs
   std::vector<Stack> stacks;         // index -> stack as first seen
   std::vector<SiteKind> kinds;
-  std::unordered_map<std::string, uint32_t> index;
+  std::unordered_map<std::string, StackId> index;
   std::optional<uint64_t> last_sequence;  // of the last digested snapshot of this run
   uint64_t last_tick = 0;
 };
@@ -87,7 +99,6 @@ class Digester {
 
  private:
   size_t run_of(const HeapModel& model);
-  uint32_t intern(RunStacks& run, const Stack* stack, SiteKind kind);
 
   std::vector<SnapshotDigest> digests_;
   std::vector<RunStacks> runs_;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "analysis/site_text.h"
+#include "analysis/suspect_text.h"
 #include "model/heap_model.h"
 #include "symbolize/frame_render.h"
 #include "util/table.h"
@@ -16,14 +18,74 @@ using nlohmann::json;
 
 int64_t as_int(double v) { return static_cast<int64_t>(std::llround(v)); }
 
-std::string site_name(const std::vector<SymbolicFrame>& frames) {
-  const SymbolicFrame* frame = site_frame(frames);
-  if (!frame) return frames.empty() ? "(no stack)" : frame_to_text(frames.front());
+// "1 snapshot", "3 snapshots".
+std::string count_of(uint64_t n, const char* singular, const char* plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
+// "parse_base_info(...) at config_parser.cpp:57 in libplugin.so"
+std::string site_place(const std::vector<SymbolicFrame>& frames, const SiteLabel& label) {
+  const SymbolicFrame* frame = site_frame_of(frames, label);
+  if (!frame) return "an unknown site (no stack recorded)";
   std::string text = frame->function.empty() ? frame_to_text(*frame) : frame->function;
   if (!frame->file.empty())
-    text += "  " + std::filesystem::path(frame->file).filename().string() + ":" +
+    text += " at " + std::filesystem::path(frame->file).filename().string() + ":" +
             std::to_string(frame->line);
+  if (!frame->module.empty()) text += " in " + frame->module;
   return text;
+}
+
+std::string duration_text(const AnalyzeReport& report) {
+  return report.has_times ? " over " + format_duration(report.duration_s)
+                          : " over " + count_of(report.series_points, "snapshot", "snapshots");
+}
+
+// "grows +1.2 MiB/min (+3.4 MiB, +1,200 blocks over 2.8 s)"
+std::string growth_of(const AnalyzeReport& report, const Suspect& top, const char* verb) {
+  std::string duration = duration_text(report);
+  std::string rate =
+      report.has_times
+          ? format_bytes_signed(static_cast<int64_t>(top.trend.bytes.slope_per_s * 60)) + "/min"
+          : format_bytes_signed(static_cast<int64_t>(top.trend.bytes.growth)) + duration;
+  return std::string(verb) + " " + rate + " (" +
+         format_bytes_signed(static_cast<int64_t>(top.trend.bytes.growth)) + ", " +
+         format_count_signed(static_cast<int64_t>(top.trend.blocks.growth)) + " blocks" + duration +
+         ")";
+}
+
+std::string_view verdict_kind_name(VerdictKind kind) {
+  switch (kind) {
+    case VerdictKind::kLeak:
+      return "leak";
+    case VerdictKind::kHeldUntilExit:
+      return "held_until_exit";
+    case VerdictKind::kNoLeak:
+      return "no_leak";
+    case VerdictKind::kOneSnapshot:
+      return "one_snapshot";
+  }
+  return "no_leak";
+}
+
+std::string_view note_code_name(NoteCode note) {
+  switch (note) {
+    case NoteCode::kNoTimes:
+      return "no_times";
+    case NoteCode::kOneSnapshot:
+      return "one_snapshot";
+    case NoteCode::kTwoSnapshots:
+      return "two_snapshots";
+    case NoteCode::kTeardownLeftOut:
+      return "teardown_left_out";
+    case NoteCode::kTrackerSubtracted:
+      return "tracker_subtracted";
+  }
+  return "";
+}
+
+const char* at_end_word(const SeriesTrend& t) {
+  if (t.still_growing) return "growing";
+  return t.late_growth < 0 ? "falling" : "flat";
 }
 
 std::string rate(const AnalyzeReport& report, double per_minute) {
@@ -58,33 +120,118 @@ json trend_json(const SeriesTrend& t) {
           {"still_growing", t.still_growing}};
 }
 
-json site_frame_json(const std::vector<SymbolicFrame>& frames) {
-  const SymbolicFrame* frame = site_frame(frames);
-  if (!frame) return nullptr;
-  return frame_to_json(*frame);
+std::string percent_of(int64_t part, int64_t whole) {
+  return " (" + format_percent(static_cast<double>(part) / static_cast<double>(whole)) + ")";
 }
 
 }  // namespace
 
+std::string kinds_text(const AnalyzeReport& report) {
+  std::string text;
+  if (report.private_bytes.known) {
+    int64_t priv = report.private_bytes.growth;
+    text = "private " + format_bytes_signed(priv) + ", heap " +
+           format_bytes_signed(report.heap.growth);
+    if (priv > 0) text += percent_of(report.heap.growth, priv);
+    if (report.mmap.known) {
+      text += ", mmap " + format_bytes_signed(report.mmap.growth);
+      if (priv > 0) text += percent_of(report.mmap.growth, priv);
+    }
+    text += ", other " + format_bytes_signed(report.other_growth);
+    if (report.tracker.known)
+      text += "; the tracker's own memory " + format_bytes_signed(report.tracker.growth) +
+              " is not counted";
+    return text;
+  }
+  text = "heap " + format_bytes_signed(report.heap.growth);
+  if (report.mmap.known) text += ", mmap " + format_bytes_signed(report.mmap.growth);
+  return text + " (no process figures recorded: private bytes unknown)";
+}
+
+std::string verdict_text(const AnalyzeReport& report) {
+  const Suspect* top = report.suspects.empty() ? nullptr : &report.suspects.front();
+  switch (report.verdict) {
+    case VerdictKind::kLeak:
+      return "LEAK: " + count_of(report.likely_leaks, "likely leak", "likely leaks") +
+             "; the largest, " + std::string(site_kind_name(top->trend.kind)) + " memory from " +
+             site_place(top->frames, top->site) + ", " + growth_of(report, *top, "grows");
+    case VerdictKind::kHeldUntilExit:
+      return "GROWTH HELD UNTIL EXIT: " +
+             count_of(report.held_until_exit, "site grew", "sites grew") +
+             " through the whole run and " + (report.held_until_exit == 1 ? "was" : "were") +
+             " freed only at teardown (a leak in a service, expected in a job that builds a "
+             "result); the largest, " +
+             std::string(site_kind_name(top->trend.kind)) + " memory from " +
+             site_place(top->frames, top->site) + ", " + growth_of(report, *top, "grew");
+    case VerdictKind::kOneSnapshot:
+      return "cannot tell from one snapshot whether memory grows; listing what is live";
+    case VerdictKind::kNoLeak:
+      break;
+  }
+  std::string memory = report.private_bytes.known
+                           ? "private memory " + format_bytes_signed(report.private_bytes.growth)
+                           : "heap " + format_bytes_signed(report.heap.growth);
+  std::string text = "no likely leak: " + memory + duration_text(report);
+  if (top)
+    text += "; largest growth " +
+            format_bytes_signed(static_cast<int64_t>(top->trend.bytes.growth)) + " from " +
+            site_place(top->frames, top->site) + " (" +
+            reason_text(top->trend, top->judgement, report.has_times) + ")";
+  return text;
+}
+
+std::string note_text(const AnalyzeReport& report, NoteCode note) {
+  switch (note) {
+    case NoteCode::kNoTimes:
+      return "the snapshots carry no times: rates are per snapshot";
+    case NoteCode::kOneSnapshot:
+      return "only one snapshot: trends, growth rates and leak likelihood need two or more "
+             "snapshots taken over time (leakdbg run --interval S); what is live is listed, "
+             "largest first" +
+             std::string(report.has_exit ? ", and the exit snapshot shows what was never freed"
+                                         : "");
+    case NoteCode::kTwoSnapshots:
+      return "two snapshots show growth but not its shape; three or more tell a leak from a "
+             "cache that fills up";
+    case NoteCode::kTeardownLeftOut:
+      return "the last " + count_of(report.teardown.points, "snapshot", "snapshots") + " (from " +
+             format_duration(report.teardown.start_s) +
+             ") caught the program tearing down: tracked memory fell from " +
+             format_bytes(report.teardown.peak_bytes) + " to " +
+             format_bytes(report.teardown.end_bytes) + " as " +
+             count_of(report.teardown.falling_sites, "site", "sites") +
+             " freed together before exit; trends cover the running phase before it";
+    case NoteCode::kTrackerSubtracted:
+      return "private and RSS exclude the tracker's own memory (the tracker row)";
+  }
+  return "";
+}
+
 void print_analyze_text(std::ostream& out, const AnalyzeReport& report) {
-  out << "Verdict: " << report.verdict << "\n";
+  out << "Verdict: " << verdict_text(report) << "\n";
   size_t shown = 0;
   for (const Suspect& s : report.suspects) {
-    if (!s.judgement.likely_leak || shown == 3) continue;
+    bool headline =
+        s.judgement.likely_leak || (report.verdict == VerdictKind::kHeldUntilExit &&
+                                    s.judgement.verdict_class == VerdictClass::kHeldUntilExit);
+    if (!headline || shown == 3) continue;
     ++shown;
-    out << "  #" << s.rank << " " << site_kind_name(s.trend.kind) << " " << site_name(s.frames)
-        << ": " << format_bytes_signed(as_int(s.trend.bytes.growth)) << " ("
-        << format_count_signed(as_int(s.trend.blocks.growth)) << " blocks), "
+    out << "  #" << s.rank << " " << site_kind_name(s.trend.kind) << " "
+        << site_text(s.frames, s.site) << ": " << format_bytes_signed(as_int(s.trend.bytes.growth))
+        << " (" << format_count_signed(as_int(s.trend.blocks.growth)) << " blocks), "
         << rate(report, s.trend.bytes.slope_per_s * 60) << "\n";
   }
   for (const std::string& w : report.warnings) out << "warning: " << w << "\n";
   out << "\n";
 
-  out << "1. Memory trend: " << report.snapshots.size() << " snapshot(s) of "
+  out << "1. Memory trend: " << count_of(report.snapshots.size(), "snapshot", "snapshots") << " of "
       << (report.runs > 1 ? std::to_string(report.runs) + " runs"
                           : "pid " + std::to_string(report.pid) + " " + report.executable)
       << ", " << report.series_points << " used for trends";
   if (report.has_times) out << " over " << format_duration(report.duration_s);
+  if (report.teardown.detected)
+    out << " (" << count_of(report.teardown.points, "teardown snapshot", "teardown snapshots")
+        << " left out)";
   out << "\n";
   Table figures;
   figures.add_column("", Table::Align::kLeft);
@@ -93,82 +240,98 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report) {
   print_figure(figures, report, "RSS", report.rss);
   print_figure(figures, report, "heap", report.heap);
   print_figure(figures, report, "mmap", report.mmap);
+  print_figure(figures, report, "tracker", report.tracker);
   if (report.samples > 1) {
     print_figure(figures, report, "heap (sampled)", report.sampled_heap);
     print_figure(figures, report, "RSS (sampled)", report.sampled_rss);
   }
   figures.print(out);
 
-  out << "\n2. Which kind grows: " << report.kinds_summary << "\n";
+  out << "\n2. Which kind grows: " << kinds_text(report) << "\n";
 
-  out << "\n3. Which heap and block size grew\n";
-  Table heaps;
-  heaps.add_column("heap", Table::Align::kLeft);
-  for (const char* title : {"live first", "live last", "change", "blocks", "system last"})
-    heaps.add_column(title);
-  for (const HeapGrowth& h : report.heaps)
-    heaps.add_row({h.heap, format_bytes(h.first.bytes), format_bytes(h.last.bytes),
-                   format_bytes_signed(static_cast<int64_t>(h.last.bytes - h.first.bytes)),
-                   format_count_signed(static_cast<int64_t>(h.last.blocks - h.first.blocks)),
-                   h.system_known ? format_bytes(h.system_last) : ""});
-  heaps.print(out);
-  Table sizes;
-  for (const char* title : {"size", "blocks first", "blocks last", "change", "bytes change"})
-    sizes.add_column(title);
-  for (const SizeGrowth& s : report.sizes)
-    sizes.add_row({std::to_string(s.size), std::to_string(s.first.blocks),
-                   std::to_string(s.last.blocks),
-                   format_count_signed(static_cast<int64_t>(s.last.blocks - s.first.blocks)),
-                   format_bytes_signed(static_cast<int64_t>(s.last.bytes - s.first.bytes))});
-  out << "\n";
-  sizes.print(out);
-
-  out << "\n4. Call sites (" << report.growing_sites << " growing, top " << report.suspects.size()
-      << " listed)\n";
-  Table sites;
-  for (const char* title : {"#", "kind", "leak?", "growth", "blocks", "rate", "grew", "at end",
-                            "survive", "oldest", "share"})
-    sites.add_column(title);
-  sites.add_column("site", Table::Align::kLeft);
-  for (const Suspect& s : report.suspects) {
-    const SiteTrend& t = s.trend;
-    sites.add_row(
-        {std::to_string(s.rank), std::string(site_kind_name(t.kind)),
-         s.judgement.likely_leak ? "LIKELY" : "no", format_bytes_signed(as_int(t.bytes.growth)),
-         format_count_signed(as_int(t.blocks.growth)), rate(report, t.bytes.slope_per_s * 60),
-         std::to_string(t.bytes.intervals_grew) + "/" + std::to_string(t.bytes.intervals),
-         t.bytes.still_growing ? "growing" : "flat",
-         t.survival >= 0 ? format_percent(std::min(1.0, t.survival)) : "-",
-         t.has_ages ? format_duration(t.oldest_age_s) : "-", format_percent(t.share),
-         site_name(s.frames)});
+  if (!report.heaps.empty() || !report.sizes.empty()) {
+    out << "\n3. Which heap and block size grew\n";
+    Table heaps;
+    heaps.add_column("heap", Table::Align::kLeft);
+    for (const char* title : {"live first", "live last", "change", "blocks", "system last"})
+      heaps.add_column(title);
+    for (const HeapGrowth& h : report.heaps)
+      heaps.add_row({h.heap, format_bytes(h.first.bytes), format_bytes(h.last.bytes),
+                     format_bytes_signed(static_cast<int64_t>(h.last.bytes - h.first.bytes)),
+                     format_count_signed(static_cast<int64_t>(h.last.blocks - h.first.blocks)),
+                     h.system_known ? format_bytes(h.system_last) : ""});
+    if (!report.heaps.empty()) heaps.print(out);
+    Table sizes;
+    for (const char* title : {"size", "blocks first", "blocks last", "change", "bytes change"})
+      sizes.add_column(title);
+    for (const SizeGrowth& s : report.sizes)
+      sizes.add_row({std::to_string(s.size), std::to_string(s.first.blocks),
+                     std::to_string(s.last.blocks),
+                     format_count_signed(static_cast<int64_t>(s.last.blocks - s.first.blocks)),
+                     format_bytes_signed(static_cast<int64_t>(s.last.bytes - s.first.bytes))});
+    if (!report.sizes.empty()) {
+      if (!report.heaps.empty()) out << "\n";
+      sizes.print(out);
+    }
   }
-  sites.print(out);
 
-  out << "\n5. Suspects\n";
-  for (const Suspect& s : report.suspects) {
-    if (s.rank > 5) break;
-    out << "#" << s.rank << " " << (s.judgement.likely_leak ? "LIKELY LEAK" : "not a leak") << ", "
-        << site_kind_name(s.trend.kind) << ", " << format_bytes(s.live_bytes) << " live in "
-        << s.live_blocks << " blocks: " << s.judgement.reason << "\n";
-    print_stack(out, s.frames, true);
+  if (!report.suspects.empty()) {
+    out << "\n4. Call sites (";
+    if (report.series_points < 2)
+      out << "live at the only snapshot";
+    else
+      out << report.growing_sites << " growing";
+    out << ", top " << report.suspects.size() << " listed)\n";
+    Table sites;
+    for (const char* title : {"#", "kind", "leak?", "growth", "blocks", "rate", "grew", "at end",
+                              "survive", "oldest", "share"})
+      sites.add_column(title);
+    sites.add_column("site", Table::Align::kLeft);
+    for (const Suspect& s : report.suspects) {
+      const SiteTrend& t = s.trend;
+      sites.add_row(
+          {std::to_string(s.rank), std::string(site_kind_name(t.kind)),
+           std::string(verdict_class_word(s.judgement.verdict_class)),
+           format_bytes_signed(as_int(t.bytes.growth)),
+           format_count_signed(as_int(t.blocks.growth)), rate(report, t.bytes.slope_per_s * 60),
+           std::to_string(t.bytes.intervals_grew) + "/" + std::to_string(t.bytes.intervals),
+           at_end_word(t.bytes), t.survival >= 0 ? format_percent(std::min(1.0, t.survival)) : "-",
+           t.has_ages ? format_duration(t.oldest_age_s) : "-", format_percent(t.share),
+           site_text(s.frames, s.site)});
+    }
+    sites.print(out);
+
+    out << "\n5. Suspects\n";
+    for (const Suspect& s : report.suspects) {
+      if (s.rank > 5) break;
+      const char* title = s.judgement.likely_leak ? "LIKELY LEAK"
+                          : s.judgement.verdict_class == VerdictClass::kHeldUntilExit
+                              ? "GROWTH HELD UNTIL EXIT"
+                              : "not a leak";
+      out << "#" << s.rank << " " << title << ", " << site_kind_name(s.trend.kind) << ", "
+          << format_bytes(s.live_bytes) << " live in " << count_of(s.live_blocks, "block", "blocks")
+          << ": " << reason_text(s.trend, s.judgement, report.has_times) << "\n";
+      print_stack(out, s.frames, true);
+    }
   }
 
   if (report.has_exit) {
     out << "\nAt exit (after static destructors), never freed: "
-        << format_bytes(report.exit_heap.bytes) << " in " << report.exit_heap.blocks
-        << " heap blocks, " << format_bytes(report.exit_mmap.bytes) << " in "
-        << report.exit_mmap.blocks << " mmap regions\n";
+        << format_bytes(report.exit_heap.bytes) << " in "
+        << count_of(report.exit_heap.blocks, "heap block", "heap blocks") << ", "
+        << format_bytes(report.exit_mmap.bytes) << " in "
+        << count_of(report.exit_mmap.blocks, "mmap region", "mmap regions") << "\n";
     Table exits;
     for (const char* title : {"kind", "bytes", "blocks"}) exits.add_column(title);
     exits.add_column("site", Table::Align::kLeft);
     for (const ExitSite& e : report.exit_sites) {
       if (exits.rows() == 10) break;
       exits.add_row({std::string(site_kind_name(e.kind)), format_bytes(e.live.bytes),
-                     std::to_string(e.live.blocks), site_name(e.frames)});
+                     std::to_string(e.live.blocks), site_text(e.frames, e.site)});
     }
-    exits.print(out);
+    if (!report.exit_sites.empty()) exits.print(out);
   }
-  for (const std::string& note : report.notes) out << "note: " << note << "\n";
+  for (NoteCode note : report.notes) out << "note: " << note_text(report, note) << "\n";
 }
 
 json analyze_to_json(const AnalyzeReport& report) {
@@ -180,6 +343,8 @@ json analyze_to_json(const AnalyzeReport& report) {
                          {"pid", s.pid},
                          {"time_s", s.time_s},
                          {"in_series", s.in_series},
+                         {"in_teardown", s.in_teardown},
+                         {"tracker_bytes", s.tracker_bytes ? json(s.tracker_bytes) : json(nullptr)},
                          {"private_bytes", s.has_process ? json(s.private_bytes) : json(nullptr)},
                          {"rss_bytes", s.has_process ? json(s.rss_bytes) : json(nullptr)},
                          {"heap_bytes", s.heap.bytes},
@@ -216,15 +381,23 @@ json analyze_to_json(const AnalyzeReport& report) {
         {{"rank", s.rank},
          {"kind", std::string(site_kind_name(t.kind))},
          {"likely_leak", s.judgement.likely_leak},
+         {"verdict_class", std::string(verdict_class_name(s.judgement.verdict_class))},
+         {"reason_code", std::string(reason_code_name(s.judgement.reason))},
          {"growth_bytes", as_int(t.bytes.growth)},
          {"growth_blocks", as_int(t.blocks.growth)},
          {"bytes_per_minute", as_int(t.bytes.slope_per_s * 60)},
-         {"reason", s.judgement.reason},
+         {"reason", reason_text(t, s.judgement, report.has_times)},
          {"live_bytes", s.live_bytes},
          {"live_blocks", s.live_blocks},
          {"intervals", t.bytes.intervals},
          {"intervals_grew", t.bytes.intervals_grew},
          {"still_growing", t.bytes.still_growing},
+         {"at_end", at_end_word(t.bytes)},
+         {"teardown_bytes", t.teardown_seen ? json(as_int(t.teardown_bytes)) : json(nullptr)},
+         {"unreachable_blocks",
+          t.reachability ? json(t.reachability->unreachable_blocks) : json(nullptr)},
+         {"unreachable_bytes",
+          t.reachability ? json(t.reachability->unreachable_bytes) : json(nullptr)},
          {"late_growth_bytes", as_int(t.bytes.late_growth)},
          {"peak_bytes", as_int(t.bytes.peak)},
          {"survival", t.survival >= 0 ? json(std::min(1.0, t.survival)) : json(nullptr)},
@@ -234,19 +407,20 @@ json analyze_to_json(const AnalyzeReport& report) {
          {"exit_blocks", t.exit_known ? json(t.exit_blocks) : json(nullptr)},
          {"bytes_trend", trend_json(t.bytes)},
          {"blocks_trend", trend_json(t.blocks)},
-         {"site", site_frame_json(s.frames)},
          {"frames", frames_to_json(s.frames)}});
+    add_site_fields(suspects.back(), s.frames, s.site);
   }
 
   json exit = nullptr;
   if (report.has_exit) {
     json sites = json::array();
-    for (const ExitSite& e : report.exit_sites)
+    for (const ExitSite& e : report.exit_sites) {
       sites.push_back({{"kind", std::string(site_kind_name(e.kind))},
                        {"bytes", e.live.bytes},
                        {"blocks", e.live.blocks},
-                       {"site", site_frame_json(e.frames)},
                        {"frames", frames_to_json(e.frames)}});
+      add_site_fields(sites.back(), e.frames, e.site);
+    }
     exit = {{"heap_bytes", report.exit_heap.bytes},
             {"heap_blocks", report.exit_heap.blocks},
             {"mmap_bytes", report.exit_mmap.bytes},
@@ -254,8 +428,26 @@ json analyze_to_json(const AnalyzeReport& report) {
             {"sites", sites}};
   }
 
+  json notes = json::array(), note_codes = json::array();
+  for (NoteCode note : report.notes) {
+    notes.push_back(note_text(report, note));
+    note_codes.push_back(std::string(note_code_name(note)));
+  }
+
   return {
-      {"verdict", {{"leaking", report.leaking}, {"summary", report.verdict}}},
+      {"verdict",
+       {{"leaking", report.leaking},
+        {"summary", verdict_text(report)},
+        {"verdict_class", std::string(verdict_kind_name(report.verdict))},
+        {"likely_leaks", report.likely_leaks},
+        {"held_until_exit", report.held_until_exit}}},
+      {"teardown",
+       {{"detected", report.teardown.detected},
+        {"points", report.teardown.points},
+        {"start_s", report.teardown.detected ? json(report.teardown.start_s) : json(nullptr)},
+        {"peak_bytes", report.teardown.peak_bytes},
+        {"end_bytes", report.teardown.end_bytes},
+        {"falling_sites", report.teardown.falling_sites}}},
       {"suspects", suspects},
       {"snapshots", snapshots},
       {"runs", report.runs},
@@ -267,6 +459,8 @@ json analyze_to_json(const AnalyzeReport& report) {
         {"rss", figure_json(report.rss)},
         {"heap", figure_json(report.heap)},
         {"mmap", figure_json(report.mmap)},
+        {"tracker", figure_json(report.tracker)},
+        {"tracker_subtracted", report.tracker_subtracted},
         {"samples", report.samples},
         {"sampled_heap", figure_json(report.sampled_heap)},
         {"sampled_rss", figure_json(report.sampled_rss)},
@@ -279,12 +473,13 @@ json analyze_to_json(const AnalyzeReport& report) {
         {"other_growth", report.private_bytes.known ? json(report.other_growth) : json(nullptr)},
         {"explained_fraction",
          report.explained_fraction >= 0 ? json(report.explained_fraction) : json(nullptr)},
-        {"summary", report.kinds_summary}}},
+        {"summary", kinds_text(report)}}},
       {"heaps", heaps},
       {"sizes", sizes},
       {"growing_sites", report.growing_sites},
       {"exit", exit},
-      {"notes", report.notes},
+      {"notes", notes},
+      {"note_codes", note_codes},
       {"warnings", report.warnings}};
 }
 

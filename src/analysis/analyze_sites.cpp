@@ -10,13 +10,6 @@ namespace leakdbg::analysis {
 
 namespace {
 
-// Frames expanded from inlined standard-library headers (std::vector::push_back inlined into
-// the caller) are runtime too, whatever their function is called.
-bool is_header_frame(const SymbolicFrame& frame) {
-  return frame.file.starts_with("/usr/include/") || frame.function.starts_with("std::") ||
-         frame.function.starts_with("__gnu_cxx::");
-}
-
 void merge_into(SiteCell& into, const SiteCell& from) {
   into.bytes += from.bytes;
   into.blocks += from.blocks;
@@ -26,20 +19,25 @@ void merge_into(SiteCell& into, const SiteCell& from) {
   into.age_sum_ns += from.age_sum_ns;
 }
 
-}  // namespace
-
-const SymbolicFrame* site_frame(const std::vector<SymbolicFrame>& frames) {
-  const SymbolicFrame* user = first_user_frame(frames);
-  if (!user) return nullptr;
-  for (auto it = frames.begin() + (user - frames.data()); it != frames.end(); ++it)
-    if (!is_runtime_frame(*it) && !is_header_frame(*it)) return &*it;
-  return user;
+SiteCell as_site_cell(const StackCell& cell, SiteId site) {
+  SiteCell out;
+  out.id = site;
+  out.bytes = cell.bytes;
+  out.blocks = cell.blocks;
+  out.survivors = cell.survivors;
+  out.oldest_age_ns = cell.oldest_age_ns;
+  out.youngest_age_ns = cell.youngest_age_ns;
+  out.age_sum_ns = cell.age_sum_ns;
+  return out;
 }
 
-ResolvedSites resolve_sites(const Digester& digester, const FrameSourceFactory& factory) {
+}  // namespace
+
+ResolvedSites resolve_sites(const Digester& digester, const FrameSourceFactory& factory,
+                            const SiteLabelOptions& labels) {
   ResolvedSites resolved;
-  std::unordered_map<std::string, uint32_t> site_of_key;
-  std::vector<std::vector<uint32_t>> site_of_stack(digester.runs().size());
+  std::unordered_map<std::string, SiteId> site_of_key;
+  std::vector<std::vector<SiteId>> site_of_stack(digester.runs().size());
   for (size_t r = 0; r < digester.runs().size(); ++r) {
     const RunStacks& run = digester.runs()[r];
     std::unique_ptr<FrameSource> source = factory(run.modules);
@@ -55,23 +53,26 @@ ResolvedSites resolve_sites(const Digester& digester, const FrameSourceFactory& 
         info.key += frame_identity(frame);
       }
       auto [it, inserted] =
-          site_of_key.try_emplace(info.key, static_cast<uint32_t>(resolved.sites.size()));
+          site_of_key.try_emplace(info.key, static_cast<SiteId>(resolved.sites.size()));
       if (inserted) resolved.sites.push_back(std::move(info));
       site_of_stack[r][s] = it->second;
     }
   }
+  std::vector<const std::vector<SymbolicFrame>*> stacks;
+  for (const SiteInfo& site : resolved.sites) stacks.push_back(&site.frames);
+  std::vector<SiteLabel> site_labels = label_sites(stacks, labels);
+  for (size_t i = 0; i < resolved.sites.size(); ++i) resolved.sites[i].label = site_labels[i];
+
   for (const SnapshotDigest& digest : digester.digests()) {
     std::vector<SiteCell> cells;
     cells.reserve(digest.cells.size());
-    for (SiteCell cell : digest.cells) {
-      cell.stack = site_of_stack[digest.run][cell.stack];
-      cells.push_back(cell);
-    }
+    for (const StackCell& cell : digest.cells)
+      cells.push_back(as_site_cell(cell, site_of_stack[digest.run][index_of(cell.id)]));
     std::sort(cells.begin(), cells.end(),
-              [](const SiteCell& a, const SiteCell& b) { return a.stack < b.stack; });
+              [](const SiteCell& a, const SiteCell& b) { return a.id < b.id; });
     std::vector<SiteCell> merged;
     for (const SiteCell& cell : cells) {
-      if (!merged.empty() && merged.back().stack == cell.stack)
+      if (!merged.empty() && merged.back().id == cell.id)
         merge_into(merged.back(), cell);
       else
         merged.push_back(cell);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/analyze_digest.h"
+#include "analysis/site_label.h"
 #include "model/heap_model.h"
 #include "symbolize/symbolizer.h"
 
@@ -32,19 +33,20 @@ struct SiteInfo {
   SiteKind kind = SiteKind::kHeap;
   std::vector<SymbolicFrame> frames;  // innermost first; empty if the stack was unknown
   std::string key;                    // kind + frame identities; equal keys, same site
+  SiteLabel label;                    // which frame names it (site_label.h)
 };
 
 struct ResolvedSites {
   std::vector<SiteInfo> sites;
-  // Per digest (same order as Digester::digests()): its cells with SiteCell::stack now a
-  // site id, one cell per site, sorted by site id.
+  const SiteInfo& site(SiteId id) const { return sites[index_of(id)]; }
+  // Per digest (same order as Digester::digests()): its stack cells merged into one cell per
+  // site, sorted by site id.
   std::vector<std::vector<SiteCell>> cells;
 };
 
-ResolvedSites resolve_sites(const Digester& digester, const FrameSourceFactory& factory);
-
-// The innermost frame that is not the allocator or the C++ runtime: the frame that names a
-// site in reports. nullptr if there is none.
-const SymbolicFrame* site_frame(const std::vector<SymbolicFrame>& frames);
+// Symbolizes every run's stacks, merges them into sites and labels the sites (all of them
+// at once, so that forwarding wrappers are recognised).
+ResolvedSites resolve_sites(const Digester& digester, const FrameSourceFactory& factory,
+                            const SiteLabelOptions& labels = {});
 
 }  // namespace leakdbg::analysis

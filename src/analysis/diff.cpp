@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 
+#include "analysis/site_text.h"
+
 namespace leakdbg::analysis {
 
 namespace {
@@ -25,7 +27,7 @@ void accumulate(const HeapModel& model, const DiffOptions& options, bool is_new,
   std::unique_ptr<Symbolizer> symbolizer;
   if (options.by != GroupBy::kSize)
     symbolizer = std::make_unique<Symbolizer>(model, options.symbolizer);
-  BlockGrouper grouper(options.by, model, symbolizer.get());
+  BlockGrouper grouper(options.by, model, symbolizer.get(), options.labels);
   std::vector<LiveTotal> heap_groups, mmap_groups;
   auto add = [](std::vector<LiveTotal>& groups, uint32_t group, uint64_t bytes) {
     if (group >= groups.size()) groups.resize(size_t{group} + 1);
@@ -55,7 +57,10 @@ void accumulate(const HeapModel& model, const DiffOptions& options, bool is_new,
         row.label = info.label.empty() ? std::to_string(info.key.size) : info.label;
       }
       // The newer snapshot's stack is the one to show; the old one only if that is all.
-      if (row.frames.empty() || is_new) row.frames = info.frames;
+      if (row.frames.empty() || is_new) {
+        row.frames = info.frames;
+        row.site = info.site;
+      }
       LiveTotal& total = is_new ? row.new_total : row.old_total;
       total.bytes += groups[g].bytes;
       total.blocks += groups[g].blocks;
@@ -63,6 +68,18 @@ void accumulate(const HeapModel& model, const DiffOptions& options, bool is_new,
   };
   merge(heap_groups, SiteKind::kHeap);
   merge(mmap_groups, SiteKind::kMmap);
+}
+
+// Rows by site come from two models labelled apart; labelling the rows together keeps wrapper
+// detection and collisions consistent across both sides.
+void label_rows(std::vector<DiffRow>& rows, const SiteLabelOptions& options) {
+  std::vector<const std::vector<SymbolicFrame>*> stacks;
+  for (const DiffRow& row : rows) stacks.push_back(&row.frames);
+  std::vector<SiteLabel> labels = label_sites(stacks, options);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].site = labels[i];
+    rows[i].label = site_text(rows[i].frames, labels[i]);
+  }
 }
 
 }  // namespace
@@ -100,6 +117,7 @@ DiffReport diff_models(const HeapModel& base, const HeapModel& snap, const DiffO
     }
     report.rows.push_back(std::move(row));
   }
+  if (options.by == GroupBy::kSite) label_rows(report.rows, options.labels);
   std::sort(report.rows.begin(), report.rows.end(), [](const DiffRow& a, const DiffRow& b) {
     if (a.growth_bytes != b.growth_bytes) return a.growth_bytes > b.growth_bytes;
     if (a.growth_blocks != b.growth_blocks) return a.growth_blocks > b.growth_blocks;

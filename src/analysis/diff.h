@@ -9,6 +9,7 @@
 
 #include "analysis/analyze_digest.h"
 #include "analysis/group_key.h"
+#include "analysis/site_label.h"
 #include "model/heap_model.h"
 #include "symbolize/symbolizer.h"
 
@@ -18,6 +19,7 @@ struct DiffOptions {
   GroupBy by = GroupBy::kSite;
   uint64_t min_bytes = 0;  // rows whose |growth| is smaller are left out
   SymbolizerOptions symbolizer;
+  SiteLabelOptions labels;  // --alloc-fn
 };
 
 struct DiffRow {
@@ -27,6 +29,7 @@ struct DiffRow {
   LiveTotal old_total, new_total;
   int64_t growth_bytes = 0, growth_blocks = 0;
   std::vector<SymbolicFrame> frames;  // the site's stack (an example one for function/module)
+  SiteLabel site;                     // by site or function: which of `frames` names the site
 };
 
 struct DiffReport {

@@ -1,5 +1,6 @@
 #include "analysis/diff_render.h"
 
+#include "analysis/site_text.h"
 #include "symbolize/frame_render.h"
 #include "util/table.h"
 #include "util/units.h"
@@ -74,6 +75,8 @@ nlohmann::json diff_to_json(const DiffReport& report) {
                         {"new_blocks", row.new_total.blocks},
                         {"frames", frames_to_json(row.frames)}};
     if (report.by == GroupBy::kSize) r["size"] = row.key.size;
+    if (report.by == GroupBy::kSite || report.by == GroupBy::kFunction)
+      add_site_fields(r, row.frames, row.site);
     rows.push_back(std::move(r));
   }
   auto total = [](const LiveTotal& a, const LiveTotal& b) {

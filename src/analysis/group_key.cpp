@@ -5,6 +5,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "analysis/site_text.h"
 #include "symbolize/frame_render.h"
 #include "symbolize/symbolizer.h"
 #include "util/error.h"
@@ -52,6 +53,8 @@ struct BlockGrouper::Caches {
   bool dense_stacks = false;
   std::unordered_map<GroupKey, uint32_t, GroupKeyHash> by_key;
   std::unordered_map<ContentKey, uint32_t, ContentKeyHash> by_content;
+  // kSite / kFunction: every stack's frames and label, by stack id.
+  std::unordered_map<uint32_t, std::pair<std::vector<SymbolicFrame>, analysis::SiteLabel>> labelled;
 };
 
 std::string_view group_by_name(GroupBy by) {
@@ -99,13 +102,30 @@ std::string frame_identity(const SymbolicFrame& frame) {
   return text;
 }
 
-BlockGrouper::BlockGrouper(GroupBy by, const HeapModel& model, Symbolizer* symbolizer)
+BlockGrouper::BlockGrouper(GroupBy by, const HeapModel& model, Symbolizer* symbolizer,
+                           const analysis::SiteLabelOptions& labels)
     : by_(by), model_(model), symbolizer_(symbolizer), caches_(std::make_unique<Caches>()) {
   if (by != GroupBy::kSize && symbolizer == nullptr)
     throw Error("grouping by " + std::string(group_by_name(by)) + " needs symbols");
   uint32_t max_id = model.stacks.empty() ? 0 : model.stacks.back().id;
   caches_->dense_stacks = max_id < kMaxDenseStackIds && max_id <= 4 * model.stacks.size() + 1024;
   if (caches_->dense_stacks) caches_->by_dense_stack.assign(size_t{max_id} + 1, kNoGroup);
+  if (by == GroupBy::kSite || by == GroupBy::kFunction) label_all_stacks(labels);
+}
+
+void BlockGrouper::label_all_stacks(const analysis::SiteLabelOptions& labels) {
+  std::vector<const std::vector<SymbolicFrame>*> stacks;
+  std::vector<uint32_t> ids;
+  for (const Stack& stack : model_.stacks) {
+    auto& entry = caches_->labelled[stack.id];
+    entry.first = symbolizer_->frames_of(stack);
+  }
+  for (auto& [id, entry] : caches_->labelled) {
+    ids.push_back(id);
+    stacks.push_back(&entry.first);
+  }
+  std::vector<analysis::SiteLabel> result = analysis::label_sites(stacks, labels);
+  for (size_t i = 0; i < ids.size(); ++i) caches_->labelled[ids[i]].second = result[i];
 }
 
 BlockGrouper::~BlockGrouper() = default;
@@ -131,7 +151,16 @@ uint32_t BlockGrouper::group_of_stack(uint32_t stack_id) {
     slot = &caches_->by_sparse_stack.try_emplace(stack_id, kNoGroup).first->second;
   if (*slot != kNoGroup) return *slot;
 
-  std::vector<SymbolicFrame> frames = symbolizer_->frames_of(stack_id);
+  std::vector<SymbolicFrame> frames;
+  analysis::SiteLabel site;
+  if (auto it = caches_->labelled.find(stack_id); it != caches_->labelled.end()) {
+    frames = it->second.first;
+    site = it->second.second;
+  } else {
+    frames = symbolizer_->frames_of(stack_id);
+    if (by_ == GroupBy::kSite || by_ == GroupBy::kFunction)
+      site = analysis::label_single_site(frames);
+  }
   GroupKey key{by_, 0, {}};
   std::string label;
   if (frames.empty()) {
@@ -142,25 +171,24 @@ uint32_t BlockGrouper::group_of_stack(uint32_t stack_id) {
       if (!key.text.empty()) key.text += '\n';
       key.text += frame_identity(frame);
     }
-    const SymbolicFrame* user = first_user_frame(frames);
-    label = frame_to_text(user ? *user : frames.front());
+    label = analysis::site_text(frames, site);
+  } else if (by_ == GroupBy::kFunction) {
+    const SymbolicFrame& frame = *analysis::site_frame_of(frames, site);
+    key.text = frame.function.empty() ? frame_identity(frame) : frame.module + "!" + frame.function;
+    label = key.text;
   } else {
-    // A stack made only of runtime frames still has a caller worth naming: its outermost.
+    // By module: a stack made only of runtime frames still has a caller worth naming, its
+    // outermost.
     const SymbolicFrame* user = first_user_frame(frames);
     const SymbolicFrame& frame = user ? *user : frames.back();
-    if (by_ == GroupBy::kModule) {
-      key.text = frame.module.empty() ? label_for_missing(by_, true) : frame.module;
-      label = key.text;
-    } else if (frame.function.empty()) {
-      key.text = frame_identity(frame);
-      label = key.text;
-    } else {
-      key.text = frame.module + "!" + frame.function;
-      label = key.text;
-    }
+    key.text = frame.module.empty() ? label_for_missing(by_, true) : frame.module;
+    label = key.text;
   }
   // The slot pointer may dangle once the sparse map rehashes; look it up again.
+  size_t known_groups = groups_.size();
   uint32_t group = intern(std::move(key), std::move(label), &frames);
+  // A group keeps the first stack seen as its example, and that stack's label.
+  if (groups_.size() > known_groups) groups_[group].site = site;
   if (caches_->dense_stacks && stack_id < caches_->by_dense_stack.size())
     caches_->by_dense_stack[stack_id] = group;
   else

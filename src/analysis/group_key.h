@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/site_label.h"
 #include "model/heap_model.h"
 
 namespace leakdbg {
@@ -58,14 +59,19 @@ struct GroupInfo {
   // kSite: the stack's frames, innermost first. kFunction / kModule: the frames of the first
   // stack seen in the group (an example). Empty for kSize and kType.
   std::vector<SymbolicFrame> frames;
+  // kSite / kFunction: which of `frames` names the site (see site_label.h).
+  analysis::SiteLabel site;
 };
 
 // Assigns blocks and regions of one HeapModel to dense group indexes (0, 1, 2, ... in order
 // of first appearance). Not thread-safe; one per model and grouping.
 class BlockGrouper {
  public:
-  // `symbolizer` must belong to `model`; it may be null only for GroupBy::kSize.
-  BlockGrouper(GroupBy by, const HeapModel& model, Symbolizer* symbolizer);
+  // `symbolizer` must belong to `model`; it may be null only for GroupBy::kSize. Grouping by
+  // site or function labels every stack of the model first (wrappers are recognised only
+  // from all of them together).
+  BlockGrouper(GroupBy by, const HeapModel& model, Symbolizer* symbolizer,
+               const analysis::SiteLabelOptions& labels = {});
   ~BlockGrouper();
   BlockGrouper(const BlockGrouper&) = delete;
   BlockGrouper& operator=(const BlockGrouper&) = delete;
@@ -83,6 +89,7 @@ class BlockGrouper {
  private:
   struct Caches;
   uint32_t group_of_stack(uint32_t stack_id);
+  void label_all_stacks(const analysis::SiteLabelOptions& labels);
   uint32_t intern(GroupKey key, std::string label, const std::vector<SymbolicFrame>* frames);
 
   GroupBy by_;

@@ -71,7 +71,7 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
   result.heap = options.heap;
   result.has_base = base != nullptr;
 
-  BlockGrouper grouper(options.by, model, symbolizer);
+  BlockGrouper grouper(options.by, model, symbolizer, options.labels);
   Tally now = tally(model, grouper, selection(model, options.heap, true));
   result.busy_bytes = now.busy_bytes;
   result.busy_blocks = now.busy_blocks;
@@ -90,7 +90,7 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
   }
 
   if (base) {
-    BlockGrouper base_grouper(options.by, *base, base_symbolizer);
+    BlockGrouper base_grouper(options.by, *base, base_symbolizer, options.labels);
     Tally before = tally(*base, base_grouper, selection(*base, options.heap, false));
     result.base_busy_bytes = before.busy_bytes;
     result.base_busy_blocks = before.busy_blocks;

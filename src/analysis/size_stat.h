@@ -18,6 +18,7 @@ struct StatOptions {
   GroupBy by = GroupBy::kSize;
   std::string heap;  // a heap id as `summary` prints it; empty: every heap's blocks
   size_t top = 20;   // rows kept after sorting; 0 keeps all
+  analysis::SiteLabelOptions labels;  // --alloc-fn
 };
 
 struct StatGroup {

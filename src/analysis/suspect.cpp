@@ -1,102 +1,115 @@
 #include "analysis/suspect.h"
 
+#include <algorithm>
 #include <cmath>
-
-#include "util/units.h"
 
 namespace leakdbg::analysis {
 
 namespace {
 
-std::string bytes_text(double bytes) {
-  return format_bytes(static_cast<uint64_t>(std::llround(std::max(0.0, bytes))));
+// Whether what the program still held after its running phase (at exit, else at the last
+// teardown snapshot) gave back nearly all the growth.
+bool freed_after_running_phase(const SiteTrend& t) {
+  if (!t.exit_known && !t.teardown_seen) return false;
+  double held = t.exit_known ? static_cast<double>(t.exit_bytes) : t.teardown_bytes;
+  return held <= t.bytes.last - (1 - kFreedAtExitFraction) * t.bytes.growth;
 }
 
-std::string signed_bytes_text(double bytes) {
-  return format_bytes_signed(static_cast<int64_t>(std::llround(bytes)));
-}
-
-std::string rate_text(const SeriesTrend& bytes, bool has_times) {
-  if (!has_times)
-    return signed_bytes_text(bytes.growth / std::max<double>(1, bytes.intervals)) + " per snapshot";
-  return signed_bytes_text(bytes.slope_per_s * 60) + "/min";
-}
-
-std::string exit_text(const SiteTrend& t) {
-  if (!t.exit_known) return "";
-  if (t.exit_blocks == 0) return "; all freed by exit";
-  return "; " + std::to_string(t.exit_blocks) + (t.exit_blocks == 1 ? " block" : " blocks") + " (" +
-         format_bytes(t.exit_bytes) + ") never freed at exit";
+Judgement judged(VerdictClass c, ReasonCode r, bool likely_leak = false) {
+  return Judgement{likely_leak, c, r};
 }
 
 }  // namespace
 
-Judgement judge_site(const SiteTrend& t, bool has_times) {
+std::string_view verdict_class_name(VerdictClass c) {
+  switch (c) {
+    case VerdictClass::kUnreferencedLeak:
+      return "unreferenced_leak";
+    case VerdictClass::kLeak:
+      return "leak";
+    case VerdictClass::kHeldUntilExit:
+      return "held_until_exit";
+    case VerdictClass::kSmallGrowth:
+      return "small_growth";
+    case VerdictClass::kCache:
+      return "cache";
+    case VerdictClass::kTemporary:
+      return "temporary";
+    case VerdictClass::kRecycled:
+      return "recycled";
+    case VerdictClass::kOccasional:
+      return "occasional";
+    case VerdictClass::kNoGrowth:
+      return "no_growth";
+    case VerdictClass::kUndetermined:
+      return "undetermined";
+  }
+  return "undetermined";
+}
+
+std::string_view reason_code_name(ReasonCode r) {
+  switch (r) {
+    case ReasonCode::kOneSnapshot:
+      return "one_snapshot";
+    case ReasonCode::kNoGrowth:
+      return "no_growth";
+    case ReasonCode::kFellBack:
+      return "fell_back";
+    case ReasonCode::kTwoSnapshots:
+      return "two_snapshots";
+    case ReasonCode::kPeakedThenFell:
+      return "peaked_then_fell";
+    case ReasonCode::kBlocksRecycled:
+      return "blocks_recycled";
+    case ReasonCode::kBlocksReplaced:
+      return "blocks_replaced";
+    case ReasonCode::kWarmedUp:
+      return "warmed_up";
+    case ReasonCode::kOccasionalGrowth:
+      return "occasional_growth";
+    case ReasonCode::kTooSmall:
+      return "too_small";
+    case ReasonCode::kStillGrowing:
+      return "still_growing";
+    case ReasonCode::kFreedOnlyAtTeardown:
+      return "freed_only_at_teardown";
+    case ReasonCode::kUnreferenced:
+      return "unreferenced";
+  }
+  return "no_growth";
+}
+
+Judgement judge_site(const SiteTrend& t) {
   const SeriesTrend& b = t.bytes;
-  Judgement j;
-  if (b.points < 2) {
-    j.reason = "one snapshot: " + bytes_text(b.last) + " live; growth needs two or more";
-    return j;
-  }
-  if (b.growth <= 0) {
-    j.reason = b.peak > b.first ? "peaked at " + bytes_text(b.peak) + " and fell back to " +
-                                      bytes_text(b.last) + ": temporary allocations"
-                                : "no growth";
-    return j;
-  }
-  if (b.points == 2) {
-    j.reason = "grew " + signed_bytes_text(b.growth) +
-               " between the only two snapshots; three or more tell a leak from a cache";
-    return j;
-  }
+  if (b.points < 2) return judged(VerdictClass::kUndetermined, ReasonCode::kOneSnapshot);
+  if (b.growth <= 0)
+    return b.peak > b.first ? judged(VerdictClass::kTemporary, ReasonCode::kFellBack)
+                            : judged(VerdictClass::kNoGrowth, ReasonCode::kNoGrowth);
+  if (b.points == 2) return judged(VerdictClass::kUndetermined, ReasonCode::kTwoSnapshots);
   // Temporaries: most of what was reached has been given back since the peak.
   double rise = b.peak - b.first;
-  if (rise > 0 && (b.peak - b.last) > 0.5 * rise) {
-    j.reason = "peaked at " + bytes_text(b.peak) + " then fell back to " + bytes_text(b.last) +
-               ": temporary allocations, not kept";
-    return j;
-  }
-  if (t.blocks.growth > 0 && t.survival >= 0 && t.survival < 0.75) {
-    j.reason = "blocks are recycled: only " + format_percent(t.survival) +
-               " of them last from one snapshot to the next (a pool or cache returning memory)";
-    return j;
-  }
+  if (rise > 0 && (b.peak - b.last) > 0.5 * rise)
+    return judged(VerdictClass::kTemporary, ReasonCode::kPeakedThenFell);
+  if (t.blocks.growth > 0 && t.survival >= 0 && t.survival < 0.75)
+    return judged(VerdictClass::kRecycled, ReasonCode::kBlocksRecycled);
   // As many blocks as before, but none of them the same: live churn whose sizes happen to
   // be larger now. A realloc leak keeps its few blocks (or one) alive, so it does not match.
-  if (t.blocks.growth <= 0 && t.survival >= 0 && t.survival < 0.25 && t.blocks.last >= 4) {
-    j.reason = "the same number of blocks, replaced every interval (" +
-               format_percent(t.survival) + " survive): churn whose sizes vary, nothing is kept";
-    return j;
-  }
-  if (!b.still_growing && b.intervals_grew >= 2) {
-    j.reason = "grew " + signed_bytes_text(b.growth) + " in " + std::to_string(b.intervals_grew) +
-               " steps, then stayed flat over the last part of the run: a cache or pool that "
-               "warmed up";
-    return j;
-  }
+  if (t.blocks.growth <= 0 && t.survival >= 0 && t.survival < 0.25 && t.blocks.last >= 4)
+    return judged(VerdictClass::kRecycled, ReasonCode::kBlocksReplaced);
+  if (!b.still_growing && b.intervals_grew >= 2)
+    return judged(VerdictClass::kCache, ReasonCode::kWarmedUp);
   size_t needed = std::max<size_t>(2, static_cast<size_t>(std::ceil(0.4 * b.intervals)));
-  if (b.intervals_grew < needed || !b.still_growing) {
-    j.reason = "grew in only " + std::to_string(b.intervals_grew) + " of " +
-               std::to_string(b.intervals) + " intervals: a one-time or occasional allocation";
-    return j;
-  }
-  if (b.growth < static_cast<double>(kMinLeakBytes)) {
-    j.reason = "grows steadily but only by " + signed_bytes_text(b.growth) + " (" +
-               rate_text(b, has_times) + "): too little to call a leak yet";
-    return j;
-  }
-  j.likely_leak = true;
-  j.reason = "grew in " + std::to_string(b.intervals_grew) + " of " + std::to_string(b.intervals) +
-             " intervals and still grows at the end, " + rate_text(b, has_times);
-  if (t.blocks.growth > 0 && t.survival >= 0)
-    j.reason +=
-        "; " + format_percent(std::min(1.0, t.survival)) + " of its blocks survive each interval";
-  else if (t.blocks.growth <= 0)
-    j.reason += "; the same blocks keep getting bigger";
-  if (t.has_ages && t.blocks.last > 0)
-    j.reason += ", oldest " + format_duration(t.oldest_age_s) + " old";
-  j.reason += exit_text(t);
-  return j;
+  if (b.intervals_grew < needed || !b.still_growing)
+    return judged(VerdictClass::kOccasional, ReasonCode::kOccasionalGrowth);
+  if (b.growth < static_cast<double>(kMinLeakBytes))
+    return judged(VerdictClass::kSmallGrowth, ReasonCode::kTooSmall);
+  // Steady growth through the running phase. What happened to it afterwards decides the
+  // class, never whether it is listed.
+  if (t.reachability && t.reachability->unreachable_blocks > 0)
+    return judged(VerdictClass::kUnreferencedLeak, ReasonCode::kUnreferenced, true);
+  if (freed_after_running_phase(t))
+    return judged(VerdictClass::kHeldUntilExit, ReasonCode::kFreedOnlyAtTeardown);
+  return judged(VerdictClass::kLeak, ReasonCode::kStillGrowing, true);
 }
 
 }  // namespace leakdbg::analysis

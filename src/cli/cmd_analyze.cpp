@@ -18,6 +18,7 @@ struct AnalyzeArgs {
   bool json = false, across_runs = false;
   size_t top = 20;
   SymbolFlags symbols;
+  std::vector<std::string> alloc_fns;
 };
 
 Action setup(CLI::App& app) {
@@ -31,12 +32,15 @@ Action setup(CLI::App& app) {
                "Allow snapshots of several processes (runs of one build), matched by symbols");
   app.add_option("--top", args->top, "Suspects to list")->capture_default_str();
   args->symbols.add_to(app);
+  add_alloc_fn_option(app, args->alloc_fns);
   return [args] {
     analysis::AnalyzeOptions options;
     options.across_runs = args->across_runs;
     options.max_suspects = args->top == 0 ? SIZE_MAX : args->top;
     options.symbolizer.debug_dirs = args->symbols.debug_dirs;
     options.symbolizer.sysroot = args->symbols.sysroot;
+    options.labels.alloc_fn_patterns = args->alloc_fns;
+    analysis::compile_alloc_fn_patterns(args->alloc_fns);  // a bad pattern fails before loading
     analysis::AnalyzeReport report = analysis::analyze_paths(args->inputs, options);
     if (args->json) {
       std::cout << analysis::analyze_to_json(report).dump(2) << '\n';

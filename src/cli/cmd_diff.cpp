@@ -20,6 +20,7 @@ struct DiffArgs {
   std::string by = "site", min_bytes = "0";
   bool json = false;
   SymbolFlags symbols;
+  std::vector<std::string> alloc_fns;
 };
 
 Action setup(CLI::App& app) {
@@ -35,12 +36,15 @@ Action setup(CLI::App& app) {
       ->capture_default_str();
   app.add_flag("--json", args->json, "JSON output");
   args->symbols.add_to(app);
+  add_alloc_fn_option(app, args->alloc_fns);
   return [args] {
     analysis::DiffOptions options;
     options.by = parse_group_by(args->by);
     options.min_bytes = parse_size_option(args->min_bytes, "--min-bytes");
     options.symbolizer.debug_dirs = args->symbols.debug_dirs;
     options.symbolizer.sysroot = args->symbols.sysroot;
+    options.labels.alloc_fn_patterns = args->alloc_fns;
+    analysis::compile_alloc_fn_patterns(args->alloc_fns);
     std::vector<HeapModel> models;
     if (args->inputs.size() == 1) {
       models = load_models(args->inputs[0]);

@@ -17,6 +17,7 @@ struct ReportArgs {
   std::string output = "leak-report.html";
   bool across_runs = false;
   size_t top = 20;
+  std::vector<std::string> alloc_fns;
   SymbolFlags symbols;
 };
 
@@ -30,6 +31,7 @@ Action setup(CLI::App& app) {
   app.add_flag("--across-runs", args->across_runs,
                "Allow snapshots of several processes (runs of one build), matched by symbols");
   app.add_option("--top", args->top, "Suspects to list")->capture_default_str();
+  add_alloc_fn_option(app, args->alloc_fns);
   args->symbols.add_to(app);
   return [args] {
     analysis::AnalyzeOptions options;
@@ -37,6 +39,8 @@ Action setup(CLI::App& app) {
     options.max_suspects = args->top == 0 ? SIZE_MAX : args->top;
     options.symbolizer.debug_dirs = args->symbols.debug_dirs;
     options.symbolizer.sysroot = args->symbols.sysroot;
+    options.labels.alloc_fn_patterns = args->alloc_fns;
+    analysis::compile_alloc_fn_patterns(args->alloc_fns);  // a bad pattern fails before loading
     write_file_atomically(args->output, report::build_report_page(args->inputs, options));
     return 0;
   };

@@ -13,7 +13,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "analysis/site_label.h"
 #include "cli/command.h"
+#include "cli/inspect_format.h"
 #include "tracker/control_protocol.h"
 #include "util/error.h"
 
@@ -29,7 +31,8 @@ struct RunArgs {
   bool follow_exec = false;
   std::string fork_mode = "continue";
   bool report = false;
-  std::string report_html;  // `leakdbg report DIR -o FILE` when the program ends
+  std::vector<std::string> alloc_fns;  // passed on to the report's analyze
+  std::string report_html;             // `leakdbg report DIR -o FILE` when the program ends
   std::vector<std::string> command;
 };
 
@@ -141,20 +144,30 @@ int exit_status_of(int status) {
 
 // Runs `leakdbg analyze DIR`, or `leakdbg report DIR -o HTML` when `html` is given (this same
 // executable), with the output going where ours goes.
-void run_report(const fs::path& dir, const std::string& html = {}) {
+void run_report(const fs::path& dir, const std::vector<std::string>& alloc_fns,
+                const std::string& html = {}) {
   std::fflush(stdout);
   std::string exe = self_exe().string();
+  std::string command = html.empty() ? "analyze" : "report";
+  std::vector<std::string> words = {exe, command, dir.string()};
+  if (!html.empty()) {
+    words.push_back("-o");
+    words.push_back(html);
+  }
+  for (const std::string& pattern : alloc_fns) {
+    words.push_back("--alloc-fn");
+    words.push_back(pattern);
+  }
+  std::vector<char*> argv;
+  for (std::string& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) throw Error(std::string("cannot start the report: ") + std::strerror(errno));
   if (pid == 0) {
     unsetenv("LD_PRELOAD");
-    if (html.empty())
-      execl(exe.c_str(), exe.c_str(), "analyze", dir.c_str(), static_cast<char*>(nullptr));
-    else
-      execl(exe.c_str(), exe.c_str(), "report", dir.c_str(), "-o", html.c_str(),
-            static_cast<char*>(nullptr));
-    std::fprintf(stderr, "leakdbg: cannot run %s %s: %s\n", exe.c_str(),
-                 html.empty() ? "analyze" : "report", std::strerror(errno));
+    execv(exe.c_str(), argv.data());
+    std::fprintf(stderr, "leakdbg: cannot run %s %s: %s\n", exe.c_str(), command.c_str(),
+                 std::strerror(errno));
     _exit(127);
   }
   int status = 0;
@@ -265,8 +278,8 @@ int run_program(const RunArgs& args) {
                  dir_text.c_str(), fork_snapshots, fork_series);
   else
     std::fprintf(stderr, "leakdbg: %zu snapshots in %s\n", count, dir_text.c_str());
-  if (args.report && count > 0) run_report(dir);
-  if (!args.report_html.empty() && count > 0) run_report(dir, args.report_html);
+  if (args.report && count > 0) run_report(dir, args.alloc_fns);
+  if (!args.report_html.empty() && count > 0) run_report(dir, args.alloc_fns, args.report_html);
   return exit_status_of(status);
 }
 
@@ -288,8 +301,12 @@ Action setup(CLI::App& sub) {
   sub.add_flag("--report", args->report, "Print `leakdbg analyze DIR` when the program ends");
   sub.add_option("--report-html", args->report_html,
                  "Write `leakdbg report DIR` to this HTML file when the program ends");
+  add_alloc_fn_option(sub, args->alloc_fns);
   sub.add_option("PROGRAM", args->command, "The program and its arguments (after --)")->required();
-  return [args]() { return run_program(*args); };
+  return [args]() {
+    analysis::compile_alloc_fn_patterns(args->alloc_fns);  // a bad pattern fails before the run
+    return run_program(*args);
+  };
 }
 
 const Registration registration("run", "Run a program with the tracker, writing snapshots", setup,

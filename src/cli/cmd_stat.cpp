@@ -7,6 +7,7 @@
 #include "analysis/group_key.h"
 #include "analysis/heap_summary.h"
 #include "analysis/load.h"
+#include "analysis/site_text.h"
 #include "analysis/size_stat.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
@@ -23,6 +24,7 @@ struct StatArgs {
   size_t top = 20;
   bool json = false, hex = false;
   SymbolFlags symbols;
+  std::vector<std::string> alloc_fns;
 };
 
 nlohmann::json stat_json(const StatResult& result, const StatArgs& args) {
@@ -39,6 +41,8 @@ nlohmann::json stat_json(const StatResult& result, const StatArgs& args) {
     if (result.by == GroupBy::kSite || result.by == GroupBy::kFunction ||
         result.by == GroupBy::kModule)
       group["frames"] = frames_to_json(g.info.frames);
+    if (result.by == GroupBy::kSite || result.by == GroupBy::kFunction)
+      analysis::add_site_fields(group, g.info.frames, g.info.site);
     if (result.has_base) {
       group["base_blocks"] = g.base_blocks;
       group["base_total"] = g.base_total;
@@ -125,11 +129,14 @@ Action setup(CLI::App& app) {
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);
+  add_alloc_fn_option(app, args->alloc_fns);
   return [args] {
     StatOptions options;
     options.by = parse_group_by(args->by);
     options.heap = args->heap;
     options.top = args->top;
+    options.labels.alloc_fn_patterns = args->alloc_fns;
+    analysis::compile_alloc_fn_patterns(args->alloc_fns);
     HeapModel model = load_model(args->snapshot);
     std::optional<HeapModel> base;
     if (!args->base.empty()) base = load_model(args->base);

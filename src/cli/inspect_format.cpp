@@ -51,6 +51,15 @@ void SymbolFlags::add_to(CLI::App& app) {
   app.add_option("--sysroot", sysroot, "Prefix for module paths (binaries moved elsewhere)");
 }
 
+void add_alloc_fn_option(CLI::App& app, std::vector<std::string>& patterns) {
+  app.add_option_function<std::string>(
+         "--alloc-fn", [&patterns](const std::string& pattern) { patterns.push_back(pattern); },
+         "A function of your own that only allocates for its caller (regex, repeatable): "
+         "sites are named by its caller")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->trigger_on_parse();
+}
+
 std::unique_ptr<Symbolizer> SymbolFlags::make(const HeapModel& model) const {
   SymbolizerOptions options;
   options.debug_dirs = debug_dirs;

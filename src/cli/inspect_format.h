@@ -35,6 +35,10 @@ struct SymbolFlags {
   std::unique_ptr<Symbolizer> make(const HeapModel& model) const;
 };
 
+// `--alloc-fn REGEX` (repeatable): the user's own allocation wrappers, skipped when a call
+// site is named (analyze, diff, stat, run --report).
+void add_alloc_fn_option(CLI::App& app, std::vector<std::string>& patterns);
+
 // Addresses in JSON are "0x..." strings (bytes and counts are integers).
 std::string json_address(uint64_t address);
 

@@ -4,7 +4,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "analysis/analyze_sites.h"
+#include "analysis/site_label.h"
 #include "export/function_name.h"
 #include "export/gzip.h"
 #include "export/protobuf_writer.h"
@@ -88,7 +88,8 @@ std::string drop_frames_regex(const StackProfile& profile) {
     std::vector<SymbolicFrame> frames;
     for (uint32_t location : sample.locations)
       for (const SymbolicFrame& line : profile.locations[location].lines) frames.push_back(line);
-    const SymbolicFrame* site = analysis::site_frame(frames);
+    const SymbolicFrame* site =
+        analysis::site_frame_of(frames, analysis::label_single_site(frames));
     if (!site) continue;
     for (const SymbolicFrame* f = frames.data(); f != site; ++f)
       if (!f->function.empty())

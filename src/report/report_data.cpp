@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "analysis/analyze_render.h"
-#include "analysis/analyze_sites.h"
+#include "analysis/site_label.h"
 #include "procmem/mem_types.h"
 #include "report/source_excerpt.h"
 
@@ -61,8 +61,8 @@ json samples_json(const analysis::AnalyzeReport& report, const ExtrasCollector& 
   return {{"t", t}, {"heap", heap}, {"rss", rss}, {"private", priv}, {"mmap", mmap}};
 }
 
-json source_json(const std::vector<SymbolicFrame>& frames) {
-  const SymbolicFrame* site = analysis::site_frame(frames);
+json source_json(const analysis::Suspect& suspect) {
+  const SymbolicFrame* site = analysis::site_frame_of(suspect.frames, suspect.site);
   if (!site) return nullptr;
   std::optional<SourceExcerpt> excerpt = source_excerpt(site->file, site->line);
   if (!excerpt) return nullptr;
@@ -87,14 +87,14 @@ json report_data(const analysis::AnalyzeReport& report, const ExtrasCollector& e
   json suspect_series = json::array(), sources = json::array();
   for (const analysis::Suspect& suspect : report.suspects) {
     json bytes = json::array(), blocks = json::array();
-    if (suspect.trend.site < report.site_series.size())
-      for (const analysis::LiveTotal& p : report.site_series[suspect.trend.site].points) {
+    size_t site = analysis::index_of(suspect.trend.site);
+    if (site < report.site_series.size())
+      for (const analysis::LiveTotal& p : report.site_series[site].points) {
         bytes.push_back(p.bytes);
         blocks.push_back(p.blocks);
       }
     suspect_series.push_back({{"bytes", bytes}, {"blocks", blocks}});
-    sources.push_back(sources.size() < options.max_sources ? source_json(suspect.frames)
-                                                           : json(nullptr));
+    sources.push_back(sources.size() < options.max_sources ? source_json(suspect) : json(nullptr));
   }
 
   json flame = nullptr;

@@ -141,13 +141,18 @@
     if (f.inlined) parts.push('inlined');
     return parts.join('  ');
   }
+  // "site from caller via inner frame  file:line": the analysis's site label, with the
+  // frames that tell apart sites sharing a function (site_from, site_via) when it gives them.
   function siteOf(s) {
     if (typeof s.site === 'string') return s.site;
     if (s.site && typeof s.site.label === 'string') return s.site.label;
     if (typeof s.site_label === 'string') return s.site_label;
     const f = s.site || (s.frames && s.frames[0]);
     if (!f) return '(no stack)';
-    return frameText(f) + (f.file ? '  ' + basename(f.file) + ':' + f.line : '');
+    let text = frameText(f);
+    if (s.site_from) text += ' from ' + frameText(s.site_from);
+    if (s.site_via) text += ' via ' + frameText(s.site_via);
+    return text + (f.file ? '  ' + basename(f.file) + ':' + f.line : '');
   }
   function siteFrame(s) {
     if (s.site && typeof s.site === 'object' && (s.site.function !== undefined || s.site.address)) return s.site;
@@ -162,9 +167,9 @@
     return '';
   }
   function classOf(s) {
-    const c = s.class || s.reachability || s.verdict_class || (s.verdict && s.verdict.class);
+    const c = s.verdict_class || s.class || s.reachability || (s.verdict && s.verdict.class);
     if (!c) return '';
-    return typeof c === 'string' ? c : (c.name || c.code || JSON.stringify(c));
+    return (typeof c === 'string' ? c : (c.name || c.code || JSON.stringify(c))).replace(/_/g, ' ');
   }
   const hasTimes = !!analysis.has_times;
   function rateText(perMinute) { return fmtSigned(perMinute) + (hasTimes ? '/min' : '/snapshot'); }
@@ -312,6 +317,8 @@
       x.still_growing ? 'still growing at the end' : 'flat at the end'];
     if (x.survival !== null && x.survival !== undefined) facts.push(fmtPercent(x.survival) + ' of blocks survive an interval');
     if (x.exit_bytes !== null && x.exit_bytes !== undefined) facts.push(fmtBytes(x.exit_bytes) + ' never freed at exit');
+    if (x.unreachable_bytes !== null && x.unreachable_bytes !== undefined)
+      facts.push(fmtBytes(x.unreachable_bytes) + ' in ' + x.unreachable_blocks + ' blocks unreachable (no pointer to them left)');
     box.appendChild(el('div', { cls: 'muted', text: facts.join(' · ') }));
     const reason = reasonOf(x);
     if (reason) box.appendChild(el('p', { text: reason }));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/analyze_render.h"
+#include "analysis/suspect_text.h"
 #include "synthetic_models.h"
 #include "util/error.h"
 
@@ -29,7 +30,7 @@ AnalyzeReport analyze(std::vector<HeapModel> models, bool across_runs = false) {
 }
 
 std::string function_of(const Suspect& s) {
-  const SymbolicFrame* frame = site_frame(s.frames);
+  const SymbolicFrame* frame = site_frame_of(s.frames, s.site);
   return frame ? frame->function : "";
 }
 
@@ -70,18 +71,20 @@ TEST(Analyze, RanksTheTrueLeakFirstAndOnlyIt) {
   ASSERT_FALSE(report.suspects.empty());
   const Suspect& top = report.suspects.front();
   EXPECT_EQ(function_of(top), "Parser::keep_copy");
-  EXPECT_TRUE(top.judgement.likely_leak) << top.judgement.reason;
+  EXPECT_TRUE(top.judgement.likely_leak) << reason_code_name(top.judgement.reason);
   EXPECT_EQ(top.trend.kind, SiteKind::kHeap);
   EXPECT_EQ(top.trend.bytes.growth, 1000 * 64);
   EXPECT_EQ(top.trend.blocks.growth, 1000);
   EXPECT_NEAR(top.trend.bytes.slope_per_s * 60, 6400 * 60, 1);
   EXPECT_NEAR(top.trend.survival, 1.0, 0.01);
   EXPECT_TRUE(report.leaking);
-  EXPECT_NE(report.verdict.find("Parser::keep_copy at parser.cpp:42"), std::string::npos)
-      << report.verdict;
+  EXPECT_EQ(report.verdict, VerdictKind::kLeak);
+  EXPECT_NE(verdict_text(report).find("Parser::keep_copy at parser.cpp:42"), std::string::npos)
+      << verdict_text(report);
   for (const Suspect& s : report.suspects)
     if (function_of(s) != "Parser::keep_copy") {
-      EXPECT_FALSE(s.judgement.likely_leak) << function_of(s) << ": " << s.judgement.reason;
+      EXPECT_FALSE(s.judgement.likely_leak)
+          << function_of(s) << ": " << reason_code_name(s.judgement.reason);
     }
 }
 
@@ -89,10 +92,12 @@ TEST(Analyze, NamesWhyTheLookAlikesAreNotLeaks) {
   AnalyzeReport report = analyze(mixed_run());
   const Suspect* cache = find(report, "Cache::fill");
   ASSERT_NE(cache, nullptr);
-  EXPECT_NE(cache->judgement.reason.find("flat"), std::string::npos) << cache->judgement.reason;
+  EXPECT_EQ(cache->judgement.verdict_class, VerdictClass::kCache);
+  std::string cache_words = reason_text(cache->trend, cache->judgement, report.has_times);
+  EXPECT_NE(cache_words.find("flat"), std::string::npos) << cache_words;
   const Suspect* once = find(report, "init_tables");
   ASSERT_NE(once, nullptr);
-  EXPECT_NE(once->judgement.reason.find("one-time"), std::string::npos) << once->judgement.reason;
+  EXPECT_EQ(once->judgement.reason, ReasonCode::kOccasionalGrowth);
   // The burst site ends on an even second (no burst) and the pool barely changes: neither
   // grew enough over the run to be listed as a leak.
   for (const char* name : {"Worker::scratch", "Pool::take"})
@@ -108,8 +113,8 @@ TEST(Analyze, ReportsProcessTrendKindsHeapsAndSizes) {
   EXPECT_DOUBLE_EQ(report.duration_s, 10.0);
   ASSERT_TRUE(report.private_bytes.known);
   EXPECT_GT(report.private_bytes.growth, 0);
-  EXPECT_NE(report.kinds_summary.find("private +"), std::string::npos) << report.kinds_summary;
-  EXPECT_NE(report.kinds_summary.find("heap +"), std::string::npos) << report.kinds_summary;
+  EXPECT_NE(kinds_text(report).find("private +"), std::string::npos) << kinds_text(report);
+  EXPECT_NE(kinds_text(report).find("heap +"), std::string::npos) << kinds_text(report);
   ASSERT_FALSE(report.heaps.empty());
   EXPECT_EQ(report.heaps.front().heap, "main arena");  // the leak and the one-time block
   ASSERT_FALSE(report.sizes.empty());
@@ -120,6 +125,7 @@ TEST(Analyze, ReportsProcessTrendKindsHeapsAndSizes) {
   EXPECT_TRUE(saw_64);
 }
 
+// Growth freed only by static destructors stays the top suspect, as its own class.
 TEST(Analyze, TeardownFreesAtExitDoNotEraseGrowth) {
   std::vector<HeapModel> models = mixed_run();
   // The exit snapshot, after static destructors freed the leaked container.
@@ -131,7 +137,11 @@ TEST(Analyze, TeardownFreesAtExitDoNotEraseGrowth) {
   ASSERT_FALSE(report.suspects.empty());
   const Suspect& top = report.suspects.front();
   EXPECT_EQ(function_of(top), "Parser::keep_copy");
-  EXPECT_TRUE(top.judgement.likely_leak);
+  EXPECT_FALSE(top.judgement.likely_leak);
+  EXPECT_EQ(top.judgement.verdict_class, VerdictClass::kHeldUntilExit);
+  EXPECT_EQ(report.verdict, VerdictKind::kHeldUntilExit);
+  EXPECT_EQ(verdict_text(report).rfind("GROWTH HELD UNTIL EXIT: 1 site grew", 0), 0u)
+      << verdict_text(report);
   EXPECT_TRUE(top.trend.exit_known);
   EXPECT_EQ(top.trend.exit_blocks, 0u);
   EXPECT_TRUE(report.has_exit);
@@ -153,8 +163,9 @@ TEST(Analyze, SteadyProgramHasNoLikelyLeak) {
   AnalyzeReport report = analyze(std::move(models));
   EXPECT_FALSE(report.leaking);
   for (const Suspect& s : report.suspects)
-    EXPECT_FALSE(s.judgement.likely_leak) << s.judgement.reason;
-  EXPECT_NE(report.verdict.find("no likely leak"), std::string::npos) << report.verdict;
+    EXPECT_FALSE(s.judgement.likely_leak) << reason_code_name(s.judgement.reason);
+  EXPECT_EQ(report.verdict, VerdictKind::kNoLeak);
+  EXPECT_NE(verdict_text(report).find("no likely leak"), std::string::npos) << verdict_text(report);
 }
 
 TEST(Analyze, LeakedMmapRegionsAreSuspectsOfTheirOwnKind) {
@@ -182,7 +193,8 @@ TEST(Analyze, SingleSnapshotListsWhatIsLiveAndSaysWhatCannotBeTold) {
   EXPECT_FALSE(report.leaking);
   EXPECT_EQ(report.series_points, 1u);
   ASSERT_FALSE(report.notes.empty());
-  EXPECT_NE(report.notes.front().find("only one snapshot"), std::string::npos);
+  EXPECT_EQ(report.notes.front(), NoteCode::kOneSnapshot);
+  EXPECT_NE(note_text(report, report.notes.front()).find("only one snapshot"), std::string::npos);
   ASSERT_FALSE(report.suspects.empty());
   EXPECT_GT(report.suspects.front().live_bytes, 0u);
   for (const Suspect& s : report.suspects) EXPECT_FALSE(s.judgement.likely_leak);
@@ -242,11 +254,144 @@ TEST(Analyze, RendersTextAndJson) {
   EXPECT_EQ(top["growth_blocks"], 1000);
   EXPECT_EQ(top["bytes_per_minute"], 384000);
   EXPECT_TRUE(top["reason"].is_string());
+  EXPECT_EQ(top["verdict_class"], "leak");
+  EXPECT_EQ(top["reason_code"], "still_growing");
+  EXPECT_TRUE(top["unreachable_blocks"].is_null());
+  EXPECT_EQ(json["verdict"]["verdict_class"], "leak");
   ASSERT_TRUE(top["frames"].is_array());
   EXPECT_EQ(top["site"]["function"], "Parser::keep_copy");
   EXPECT_EQ(top["site"]["line"], 42);
   EXPECT_TRUE(json["verdict"]["leaking"].get<bool>());
   EXPECT_TRUE(json["kinds"]["summary"].is_string());
+}
+
+// A service: its registry grows 100 entries a second, a config is loaded once, a scratch
+// buffer comes and goes. At the end it tears everything down; `teardown` lists the times
+// of snapshots taken while it does (the registry and config half freed, then nearly all).
+std::vector<HeapModel> service_run(const std::vector<double>& teardown, bool with_exit = true) {
+  std::vector<HeapModel> models;
+  uint64_t sequence = 1;
+  auto add_running = [&](int second) {
+    SnapshotBuilder b(40, sequence++, second);
+    uint32_t registry = b.site("Registry::add", "registry.cpp", 31);
+    uint32_t config = b.site("Config::load", "config.cpp", 9);
+    uint32_t scratch = b.site("Handler::scratch", "handler.cpp", 77);
+    for (int s = 1; s <= second; ++s) b.blocks(registry, 100, 128, s - 0.5);
+    b.blocks(config, 40, 1024, 0);
+    if (second % 2 == 1) b.blocks(scratch, 20, 4096, second - 0.01);
+    b.tracker_bytes((10u << 20) + static_cast<uint64_t>(second) * (1u << 20));
+    b.process((20u << 20) + static_cast<uint64_t>(second) * (1u << 20) + 12800u * second,
+              (30u << 20) + static_cast<uint64_t>(second) * (1u << 20) + 12800u * second);
+    models.push_back(b.build());
+  };
+  for (int second = 0; second <= 10; ++second) add_running(second);
+  double fraction = 0.5;
+  for (double t : teardown) {
+    SnapshotBuilder b(40, sequence++, t);
+    uint32_t registry = b.site("Registry::add", "registry.cpp", 31);
+    uint32_t config = b.site("Config::load", "config.cpp", 9);
+    b.blocks(registry, static_cast<uint64_t>(1000 * (1 - fraction)), 128, 1);
+    b.blocks(config, static_cast<uint64_t>(40 * (1 - fraction)), 1024, 0);
+    models.push_back(b.build());
+    fraction = 0.95;
+  }
+  if (with_exit) {
+    SnapshotBuilder exit(40, sequence++, 11, Trigger::kExit);
+    uint32_t config = exit.site("Config::load", "config.cpp", 9);
+    exit.blocks(config, 1, 1024, 0);
+    models.push_back(exit.build());
+  }
+  return models;
+}
+
+// Wherever the interval boundaries fall, the teardown changes neither the rank-1 site nor
+// its class: the running phase decides.
+TEST(Analyze, TeardownSnapshotsDoNotChangeTheVerdict) {
+  AnalyzeReport plain = analyze(service_run({}));
+  AnalyzeReport one = analyze(service_run({10.5}));
+  AnalyzeReport two = analyze(service_run({10.3, 10.6}));
+  EXPECT_FALSE(plain.teardown.detected);
+  EXPECT_TRUE(one.teardown.detected);
+  ASSERT_TRUE(two.teardown.detected);
+  // The burst of temporaries at second 9 falls with the teardown, so the decline starts
+  // there: second 10 joins the two teardown snapshots.
+  EXPECT_GE(two.teardown.points, 2u);
+  EXPECT_EQ(two.series_points + two.teardown.points, 13u);
+  EXPECT_GE(two.teardown.falling_sites, 2u);
+  for (const AnalyzeReport* report : {&plain, &one, &two}) {
+    ASSERT_FALSE(report->suspects.empty());
+    const Suspect& top = report->suspects.front();
+    EXPECT_EQ(function_of(top), "Registry::add");
+    EXPECT_EQ(top.judgement.verdict_class, VerdictClass::kHeldUntilExit);
+    EXPECT_EQ(top.judgement.reason, ReasonCode::kFreedOnlyAtTeardown);
+    EXPECT_TRUE(top.trend.bytes.still_growing);
+    EXPECT_EQ(report->verdict, VerdictKind::kHeldUntilExit);
+    EXPECT_FALSE(report->leaking);
+  }
+  bool noted = false;
+  for (NoteCode note : two.notes) noted = noted || note == NoteCode::kTeardownLeftOut;
+  EXPECT_TRUE(noted);
+  nlohmann::json json = analyze_to_json(two);
+  EXPECT_EQ(json["teardown"]["detected"], true);
+  EXPECT_EQ(json["snapshots"][12]["in_teardown"], true);
+  EXPECT_EQ(json["snapshots"][13]["in_teardown"], false);  // the exit snapshot
+}
+
+// Without an exit snapshot the program may still be running: a fall at the end is not
+// teardown, and the trend keeps it.
+TEST(Analyze, AFallWithoutAnExitSnapshotIsNotTeardown) {
+  AnalyzeReport report = analyze(service_run({10.3, 10.6}, false));
+  EXPECT_FALSE(report.teardown.detected);
+  EXPECT_EQ(report.series_points, 13u);
+}
+
+TEST(Analyze, TheTrackersOwnMemoryIsSubtractedAndShownApart) {
+  AnalyzeReport report = analyze(service_run({}));
+  ASSERT_TRUE(report.tracker.known);
+  EXPECT_EQ(report.tracker.first, 10u << 20);
+  EXPECT_EQ(report.tracker.growth, 10 << 20);
+  EXPECT_TRUE(report.tracker_subtracted);
+  ASSERT_TRUE(report.private_bytes.known);
+  // 12800 B a second of program growth, not the tracker's 1 MiB a second (kB rounding of
+  // /proc figures aside).
+  EXPECT_NEAR(static_cast<double>(report.private_bytes.growth), 128000, 4096);
+  EXPECT_NEAR(static_cast<double>(report.rss.growth), 128000, 4096);
+  std::ostringstream text;
+  print_analyze_text(text, report);
+  EXPECT_NE(text.str().find("\ntracker "), std::string::npos) << text.str();
+}
+
+// A C wrapper used by three callers: each caller is its own suspect, named by itself.
+TEST(Analyze, SitesAreNamedPastForwardingWrappers) {
+  std::vector<HeapModel> models;
+  for (int second = 0; second <= 5; ++second) {
+    SnapshotBuilder b(50, static_cast<uint64_t>(second + 1), second);
+    std::vector<uint32_t> stacks;
+    for (const char* caller : {"load_users", "load_groups", "remember_event"}) {
+      SymbolicFrame malloc_frame, wrapper, site, main_frame;
+      malloc_frame.module = "libc.so.6";
+      malloc_frame.function = "malloc";
+      wrapper.module = site.module = main_frame.module = "app";
+      wrapper.function = "xalloc";
+      wrapper.file = "util.c";
+      wrapper.line = 12;
+      site.function = caller;
+      site.file = "app.c";
+      site.line = 40;
+      main_frame.function = "main";
+      stacks.push_back(b.stack({malloc_frame, wrapper, site, main_frame}));
+    }
+    b.blocks(stacks[0], 10, 64, 0);
+    b.blocks(stacks[1], 10, 64, 0);
+    for (int s = 1; s <= second; ++s) b.blocks(stacks[2], 50, 64, s - 0.5);
+    models.push_back(b.build());
+  }
+  AnalyzeReport report = analyze(std::move(models));
+  ASSERT_FALSE(report.suspects.empty());
+  EXPECT_EQ(function_of(report.suspects.front()), "remember_event");
+  nlohmann::json json = analyze_to_json(report);
+  EXPECT_EQ(json["suspects"][0]["site"]["function"], "remember_event");
+  EXPECT_EQ(json["suspects"][0]["site_wrapper"]["function"], "xalloc");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "analysis/suspect_text.h"
+
 namespace leakdbg::analysis {
 namespace {
 
@@ -18,76 +20,118 @@ SiteTrend site_with(const std::vector<double>& bytes, const std::vector<double>&
   return s;
 }
 
+std::string words(const SiteTrend& s, bool has_times = true) {
+  return reason_text(s, judge_site(s), has_times);
+}
+
 TEST(Suspect, SteadyGrowthWithSurvivingBlocksIsALikelyLeak) {
   SiteTrend s = site_with({0, 64e3, 128e3, 192e3, 256e3, 320e3}, {0, 1e3, 2e3, 3e3, 4e3, 5e3}, 1.0);
-  Judgement j = judge_site(s, true);
+  Judgement j = judge_site(s);
   EXPECT_TRUE(j.likely_leak);
-  EXPECT_NE(j.reason.find("still grows"), std::string::npos) << j.reason;
-  EXPECT_NE(j.reason.find("100.0%"), std::string::npos) << j.reason;
+  EXPECT_EQ(j.verdict_class, VerdictClass::kLeak);
+  EXPECT_EQ(j.reason, ReasonCode::kStillGrowing);
+  EXPECT_NE(words(s).find("still grew at the end"), std::string::npos) << words(s);
+  EXPECT_NE(words(s).find("100.0%"), std::string::npos) << words(s);
 }
 
 TEST(Suspect, WarmedUpCacheIsNotALeak) {
   SiteTrend s = site_with({0, 5e4, 1e5, 1e5, 1e5, 1e5, 1e5}, {0, 50, 100, 100, 100, 100, 100}, 1.0);
-  Judgement j = judge_site(s, true);
+  Judgement j = judge_site(s);
   EXPECT_FALSE(j.likely_leak);
-  EXPECT_NE(j.reason.find("flat"), std::string::npos) << j.reason;
+  EXPECT_EQ(j.verdict_class, VerdictClass::kCache);
+  EXPECT_NE(words(s).find("flat"), std::string::npos) << words(s);
 }
 
 TEST(Suspect, TemporaryPeakIsNotALeak) {
   SiteTrend s = site_with({1e3, 9e5, 2e3, 8e5, 3e3}, {1, 900, 2, 800, 3}, 0.0);
-  Judgement j = judge_site(s, true);
+  Judgement j = judge_site(s);
   EXPECT_FALSE(j.likely_leak);
-  EXPECT_NE(j.reason.find("temporary"), std::string::npos) << j.reason;
+  EXPECT_EQ(j.verdict_class, VerdictClass::kTemporary);
+  EXPECT_NE(words(s).find("temporary"), std::string::npos) << words(s);
 }
 
 TEST(Suspect, RecycledBlocksAreNotALeak) {
   SiteTrend s = site_with({1e4, 1.1e4, 1.2e4, 1.3e4, 1.4e4}, {100, 110, 120, 130, 140}, 0.1);
-  Judgement j = judge_site(s, true);
+  Judgement j = judge_site(s);
   EXPECT_FALSE(j.likely_leak);
-  EXPECT_NE(j.reason.find("recycled"), std::string::npos) << j.reason;
+  EXPECT_EQ(j.reason, ReasonCode::kBlocksRecycled);
+  EXPECT_NE(words(s).find("recycled"), std::string::npos) << words(s);
 }
 
 TEST(Suspect, OneTimeAllocationIsNotALeak) {
   SiteTrend s = site_with({0, 0, 0, 0, 0, 0, 0, 0, 5e5}, {0, 0, 0, 0, 0, 0, 0, 0, 1}, -1);
-  Judgement j = judge_site(s, true);
+  Judgement j = judge_site(s);
   EXPECT_FALSE(j.likely_leak);
-  EXPECT_NE(j.reason.find("only 1 of 8"), std::string::npos) << j.reason;
+  EXPECT_EQ(j.verdict_class, VerdictClass::kOccasional);
+  EXPECT_NE(words(s).find("only 1 of 8 intervals"), std::string::npos) << words(s);
 }
 
 TEST(Suspect, TwoSnapshotsCannotTellALeakFromACache) {
   SiteTrend s = site_with({0, 1e6}, {0, 100}, 1.0);
-  Judgement j = judge_site(s, true);
+  Judgement j = judge_site(s);
   EXPECT_FALSE(j.likely_leak);
-  EXPECT_NE(j.reason.find("three or more"), std::string::npos) << j.reason;
+  EXPECT_EQ(j.verdict_class, VerdictClass::kUndetermined);
+  EXPECT_NE(words(s).find("three or more"), std::string::npos) << words(s);
 }
 
 TEST(Suspect, TinyGrowthIsNotCalledALeak) {
   SiteTrend s = site_with({0, 100, 200, 300, 400}, {0, 1, 2, 3, 4}, 1.0);
-  EXPECT_FALSE(judge_site(s, true).likely_leak);
+  EXPECT_FALSE(judge_site(s).likely_leak);
+  EXPECT_EQ(judge_site(s).verdict_class, VerdictClass::kSmallGrowth);
 }
 
 TEST(Suspect, GrowingSingleBlockIsALeakDespiteReallocation) {
   // realloc moves the block, so it never "survives"; its size is what grows.
   SiteTrend s = site_with({1e4, 2e4, 3e4, 4e4, 5e4}, {1, 1, 1, 1, 1}, 0.0);
-  Judgement j = judge_site(s, true);
-  EXPECT_TRUE(j.likely_leak) << j.reason;
-  EXPECT_NE(j.reason.find("bigger"), std::string::npos) << j.reason;
+  Judgement j = judge_site(s);
+  EXPECT_TRUE(j.likely_leak) << words(s);
+  EXPECT_NE(words(s).find("bigger"), std::string::npos) << words(s);
 }
 
-TEST(Suspect, ExitFiguresJoinTheReason) {
+// Growth still referenced until the end and freed by teardown is its own class: a leak in a
+// service, expected in a job that builds a result.
+TEST(Suspect, GrowthFreedAtExitIsHeldUntilExitNotALikelyLeak) {
   SiteTrend s = site_with({0, 64e3, 128e3, 192e3}, {0, 1e3, 2e3, 3e3}, 1.0);
   s.exit_known = true;
-  Judgement freed = judge_site(s, true);
-  EXPECT_TRUE(freed.likely_leak);
-  EXPECT_NE(freed.reason.find("all freed by exit"), std::string::npos) << freed.reason;
+  Judgement freed = judge_site(s);
+  EXPECT_FALSE(freed.likely_leak);
+  EXPECT_EQ(freed.verdict_class, VerdictClass::kHeldUntilExit);
+  EXPECT_EQ(freed.reason, ReasonCode::kFreedOnlyAtTeardown);
+  EXPECT_NE(words(s).find("freed only at teardown"), std::string::npos) << words(s);
   s.exit_blocks = 3000;
   s.exit_bytes = 192000;
-  EXPECT_NE(judge_site(s, true).reason.find("3000 blocks"), std::string::npos);
+  EXPECT_TRUE(judge_site(s).likely_leak);
+  EXPECT_NE(words(s).find("3000 blocks"), std::string::npos) << words(s);
+}
+
+TEST(Suspect, TeardownSnapshotsWithoutExitAlsoShowTheFree) {
+  SiteTrend s = site_with({0, 64e3, 128e3, 192e3}, {0, 1e3, 2e3, 3e3}, 1.0);
+  s.teardown_seen = true;
+  s.teardown_bytes = 10e3;
+  EXPECT_EQ(judge_site(s).verdict_class, VerdictClass::kHeldUntilExit);
+  s.teardown_bytes = 150e3;  // most of it still held: not freed by teardown
+  EXPECT_EQ(judge_site(s).verdict_class, VerdictClass::kLeak);
+}
+
+TEST(Suspect, UnreferencedBlocksMakeALeakWhateverExitDid) {
+  SiteTrend s = site_with({0, 64e3, 128e3, 192e3}, {0, 1e3, 2e3, 3e3}, 1.0);
+  s.exit_known = true;
+  s.reachability = ReachabilityEvidence{.unreachable_blocks = 12, .unreachable_bytes = 768};
+  Judgement j = judge_site(s);
+  EXPECT_TRUE(j.likely_leak);
+  EXPECT_EQ(j.verdict_class, VerdictClass::kUnreferencedLeak);
+  EXPECT_NE(words(s).find("12 blocks (768 B) no longer referenced"), std::string::npos) << words(s);
 }
 
 TEST(Suspect, RatesWithoutTimesArePerSnapshot) {
   SiteTrend s = site_with({0, 64e3, 128e3, 192e3}, {0, 1e3, 2e3, 3e3}, -1);
-  EXPECT_NE(judge_site(s, false).reason.find("per snapshot"), std::string::npos);
+  EXPECT_NE(words(s, false).find("per snapshot"), std::string::npos);
+}
+
+TEST(Suspect, CodesHaveStableNames) {
+  EXPECT_EQ(verdict_class_name(VerdictClass::kHeldUntilExit), "held_until_exit");
+  EXPECT_EQ(reason_code_name(ReasonCode::kFreedOnlyAtTeardown), "freed_only_at_teardown");
+  EXPECT_EQ(verdict_class_name(VerdictClass::kLeak), "leak");
 }
 
 }  // namespace

@@ -113,6 +113,15 @@ uint32_t SnapshotBuilder::site(const std::string& function, const std::string& f
   return model_.stacks.back().id;
 }
 
+uint32_t SnapshotBuilder::stack(std::vector<leakdbg::SymbolicFrame> frames) {
+  leakdbg::Stack stack;
+  stack.id = static_cast<uint32_t>(model_.stacks.size() + 1);
+  stack.frames.assign(frames.size(), 0);
+  stack.symbols = std::move(frames);
+  model_.stacks.push_back(std::move(stack));
+  return model_.stacks.back().id;
+}
+
 void SnapshotBuilder::blocks(uint32_t stack, uint64_t count, uint64_t size, double alloc_time_s,
                              uint16_t arena) {
   uint64_t tick = static_cast<uint64_t>(std::llround(alloc_time_s * 1e9)) / kTickNs;

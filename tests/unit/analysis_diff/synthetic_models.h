@@ -28,12 +28,16 @@ class SnapshotBuilder {
   uint32_t site(const std::string& function, const std::string& file = "app.cpp",
                 uint32_t line = 10);
 
+  // A stack of the given symbolic frames (innermost first), as an import carries it.
+  uint32_t stack(std::vector<leakdbg::SymbolicFrame> frames);
+
   // `count` blocks of `size` bytes allocated at `alloc_time_s` from stack `stack`.
   void blocks(uint32_t stack, uint64_t count, uint64_t size, double alloc_time_s,
               uint16_t arena = 0);
   void reserve_blocks(size_t count) { model_.blocks.reserve(count); }
   void region(uint32_t stack, uint64_t length, double alloc_time_s);
   void process(uint64_t private_bytes, uint64_t rss_bytes);
+  void tracker_bytes(uint64_t bytes) { model_.stats.tracker_bytes = bytes; }
 
   // Sites added after this hold return addresses, slid by a bias derived from the pid (as
   // ASLR moves a process's code), instead of symbols; fake_symbols() maps them back.

@@ -1,0 +1,133 @@
+#include "analysis/suspect_text.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/units.h"
+
+namespace leakdbg::analysis {
+
+namespace {
+
+std::string bytes_text(double bytes) {
+  return format_bytes(static_cast<uint64_t>(std::llround(std::max(0.0, bytes))));
+}
+
+std::string signed_bytes_text(double bytes) {
+  return format_bytes_signed(static_cast<int64_t>(std::llround(bytes)));
+}
+
+std::string rate_text(const SeriesTrend& bytes, bool has_times) {
+  if (!has_times)
+    return signed_bytes_text(bytes.growth /
+                             std::max<double>(1, static_cast<double>(bytes.intervals))) +
+           " per snapshot";
+  return signed_bytes_text(bytes.slope_per_s * 60) + "/min";
+}
+
+std::string blocks_text(uint64_t blocks) {
+  return std::to_string(blocks) + (blocks == 1 ? " block" : " blocks");
+}
+
+std::string intervals_text(size_t grew, size_t intervals) {
+  return std::to_string(grew) + " of " + std::to_string(intervals) +
+         (intervals == 1 ? " interval" : " intervals");
+}
+
+std::string exit_text(const SiteTrend& t) {
+  if (!t.exit_known) return "";
+  if (t.exit_blocks == 0) return "; all freed by exit";
+  return "; " + blocks_text(t.exit_blocks) + " (" + format_bytes(t.exit_bytes) +
+         ") never freed at exit";
+}
+
+// The steady-growth part every growing class shares.
+std::string growth_text(const SiteTrend& t, bool has_times) {
+  const SeriesTrend& b = t.bytes;
+  std::string text = "grew in " + intervals_text(b.intervals_grew, b.intervals) +
+                     " and still grew at the end of the run, " + rate_text(b, has_times);
+  if (t.blocks.growth > 0 && t.survival >= 0)
+    text +=
+        "; " + format_percent(std::min(1.0, t.survival)) + " of its blocks survive each interval";
+  else if (t.blocks.growth <= 0)
+    text += "; the same blocks keep getting bigger";
+  if (t.has_ages && t.blocks.last > 0)
+    text += ", oldest " + format_duration(t.oldest_age_s) + " old";
+  return text;
+}
+
+}  // namespace
+
+std::string_view verdict_class_word(VerdictClass c) {
+  switch (c) {
+    case VerdictClass::kUnreferencedLeak:
+    case VerdictClass::kLeak:
+      return "LIKELY";
+    case VerdictClass::kHeldUntilExit:
+      return "held";
+    case VerdictClass::kSmallGrowth:
+      return "small";
+    case VerdictClass::kCache:
+      return "cache";
+    case VerdictClass::kTemporary:
+      return "temp";
+    case VerdictClass::kRecycled:
+      return "reused";
+    case VerdictClass::kOccasional:
+      return "once";
+    case VerdictClass::kNoGrowth:
+      return "no";
+    case VerdictClass::kUndetermined:
+      return "?";
+  }
+  return "?";
+}
+
+std::string reason_text(const SiteTrend& t, const Judgement& j, bool has_times) {
+  const SeriesTrend& b = t.bytes;
+  switch (j.reason) {
+    case ReasonCode::kOneSnapshot:
+      return "one snapshot: " + bytes_text(b.last) + " live; growth needs two or more";
+    case ReasonCode::kNoGrowth:
+      return "no growth";
+    case ReasonCode::kFellBack:
+      return "peaked at " + bytes_text(b.peak) + " and fell back to " + bytes_text(b.last) +
+             ": temporary allocations";
+    case ReasonCode::kTwoSnapshots:
+      return "grew " + signed_bytes_text(b.growth) +
+             " between the only two snapshots; three or more tell a leak from a cache";
+    case ReasonCode::kPeakedThenFell:
+      return "peaked at " + bytes_text(b.peak) + " then fell back to " + bytes_text(b.last) +
+             " while the program ran: temporary allocations, not kept";
+    case ReasonCode::kBlocksRecycled:
+      return "blocks are recycled: only " + format_percent(t.survival) +
+             " of them last from one snapshot to the next (a pool or cache returning memory)";
+    case ReasonCode::kBlocksReplaced:
+      return "the same number of blocks, replaced every interval (" + format_percent(t.survival) +
+             " survive): churn whose sizes vary, nothing is kept";
+    case ReasonCode::kWarmedUp:
+      return "grew " + signed_bytes_text(b.growth) + " in " + std::to_string(b.intervals_grew) +
+             (b.intervals_grew == 1 ? " step" : " steps") +
+             ", then stayed flat over the last part of the run: a cache or pool that warmed up";
+    case ReasonCode::kOccasionalGrowth:
+      return "grew in only " + intervals_text(b.intervals_grew, b.intervals) +
+             ": a one-time or occasional allocation";
+    case ReasonCode::kTooSmall:
+      return "grows steadily but only by " + signed_bytes_text(b.growth) + " (" +
+             rate_text(b, has_times) + "): too little to call a leak yet";
+    case ReasonCode::kStillGrowing:
+      return growth_text(t, has_times) + exit_text(t);
+    case ReasonCode::kFreedOnlyAtTeardown:
+      return growth_text(t, has_times) +
+             "; freed only at teardown: still referenced until the program ended (a leak in a "
+             "service, expected in a job that builds a result)";
+    case ReasonCode::kUnreferenced: {
+      const ReachabilityEvidence& r = *t.reachability;
+      return growth_text(t, has_times) + "; " + blocks_text(r.unreachable_blocks) + " (" +
+             format_bytes(r.unreachable_bytes) + ") no longer referenced";
+    }
+  }
+  return "";
+}
+
+}  // namespace leakdbg::analysis
