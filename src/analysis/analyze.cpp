@@ -165,9 +165,9 @@ void Analysis::find_teardown() {
     largest_earlier_drop = std::max(largest_earlier_drop, tracked[k - 1] - tracked[k]);
   if (largest_earlier_drop >= 0.5 * fall) return;  // falls like this happened while running
 
-  // Sites fall together: most of the fall comes from stacks that lost half or more of their
-  // bytes (freed, not merely shrinking a little everywhere). Counted per stack, so that the
-  // report can say how many.
+  // Sites fall together: most of the fall comes from stacks that lost a fifth or more of
+  // their bytes (being freed, possibly only partly by the time of the snapshot, rather than
+  // shrinking a little everywhere). Counted per stack, so that the report can say how many.
   // (A stack id already tells heap from mmap: stacks are interned with their kind.)
   std::unordered_map<size_t, uint64_t> end_bytes;
   for (const StackCell& cell : digests[series_[n - 1]].cells)
@@ -177,7 +177,7 @@ void Analysis::find_teardown() {
   for (const StackCell& cell : digests[series_[peak]].cells) {
     auto it = end_bytes.find(index_of(cell.id));
     uint64_t after = it == end_bytes.end() ? 0 : it->second;
-    if (cell.bytes > 0 && static_cast<double>(after) <= 0.5 * static_cast<double>(cell.bytes)) {
+    if (cell.bytes > 0 && static_cast<double>(after) <= 0.8 * static_cast<double>(cell.bytes)) {
       freed_by_falling += static_cast<double>(cell.bytes - after);
       ++falling_sites;
     }
@@ -240,6 +240,9 @@ void Analysis::process_figures() {
     tracker_known = tracker_known && d.tracker_bytes > 0;
     tracker_v.push_back(static_cast<double>(d.tracker_bytes));
   }
+  // The tracker counts the memory it has mapped, not all of it resident: what it adds over
+  // the run is what it makes the process grow by, so that part is taken out.
+  int64_t tracker_base = tracker_known ? static_cast<int64_t>(tracker_v.front()) : 0;
   for (size_t k = 0; k < series_.size(); ++k) {
     const SnapshotDigest& d = digests[series_[k]];
     heap_v.push_back(static_cast<double>(d.heap.bytes));
@@ -248,11 +251,10 @@ void Analysis::process_figures() {
       mmap_v.push_back(static_cast<double>(d.mmap.bytes));
     }
     if (d.has_process) {
-      // The tracker's own memory is anonymous and resident: it counts in both figures.
-      uint64_t tracker = tracker_known ? d.tracker_bytes : 0;
+      int64_t added = tracker_known ? static_cast<int64_t>(d.tracker_bytes) - tracker_base : 0;
       t_proc.push_back(times_[k]);
-      private_v.push_back(static_cast<double>(without(d.private_bytes, tracker)));
-      rss_v.push_back(static_cast<double>(without(d.rss_bytes, tracker)));
+      private_v.push_back(static_cast<double>(without(d.private_bytes, added)));
+      rss_v.push_back(static_cast<double>(without(d.rss_bytes, added)));
     }
   }
   report_.heap = figure_of(times_, heap_v);
@@ -277,7 +279,8 @@ void Analysis::process_figures() {
 
 // The tracker's samples (10+ a second) show the shape between snapshots. Only those within
 // the running phase count, so that the sampled rows cover what the snapshot rows cover, and
-// the tracker's memory (known at each snapshot) is taken out of them as well.
+// the tracker's growth (known at each snapshot, interpolated between) is taken out of them
+// as well.
 void Analysis::sampled_figures() {
   const auto& digests = digester_.digests();
   uint64_t from = digests[series_.front()].snap_monotonic_ns;
@@ -296,6 +299,7 @@ void Analysis::sampled_figures() {
     for (size_t i : series_)
       tracker_at.emplace_back(static_cast<double>(digests[i].snap_monotonic_ns),
                               static_cast<double>(digests[i].tracker_bytes));
+  double tracker_base = tracker_at.empty() ? 0 : tracker_at.front().second;
   auto tracker = [&](uint64_t ns) {
     if (tracker_at.empty()) return 0.0;
     double t = static_cast<double>(ns);
@@ -311,7 +315,7 @@ void Analysis::sampled_figures() {
   std::vector<double> t, heap, rss, priv;
   bool private_known = true;
   for (const Sample& s : samples) {
-    double own = tracker(s.monotonic_ns);
+    double own = tracker(s.monotonic_ns) - tracker_base;
     t.push_back(static_cast<double>(s.monotonic_ns) / 1e9);
     heap.push_back(static_cast<double>(s.heap_bytes));
     rss.push_back(std::max(0.0, static_cast<double>(s.rss_bytes) - own));

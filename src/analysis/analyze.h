@@ -79,14 +79,14 @@ struct SizeGrowth {
 
 // Snapshots at the end of the series in which the program was tearing its data down: after
 // the peak of the tracked memory, falling steadily over no more snapshots than came before
-// the peak, most of the fall made by sites that lost half or more of their bytes, and an
+// the peak, most of the fall made by sites that lost a fifth or more of their bytes, and an
 // exit snapshot follows.
 struct Teardown {
   bool detected = false;
   size_t points = 0;                       // series snapshots left out of the trends
   double start_s = 0;                      // time of the first of them
   uint64_t peak_bytes = 0, end_bytes = 0;  // tracked heap + mmap at the peak and the last
-  size_t falling_sites = 0;                // stacks that lost half or more of their bytes
+  size_t falling_sites = 0;                // stacks that lost a fifth or more of their bytes
 };
 
 // A fall this large (of the peak) at the end of the run may be teardown; smaller ones are
@@ -142,8 +142,8 @@ struct AnalyzeReport {
 
   Teardown teardown;
 
-  // Steps 1 and 2, from the snapshots of the running phase. Private and RSS exclude the
-  // tracker's own memory when the snapshots record it (tracker_subtracted).
+  // Steps 1 and 2, from the snapshots of the running phase. Private and RSS exclude what the
+  // tracker's own memory grew by, when the snapshots record it (tracker_subtracted).
   FigureTrend private_bytes, rss, heap, mmap;
   FigureTrend tracker;  // the tracker's own memory
   bool tracker_subtracted = false;

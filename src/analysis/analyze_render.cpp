@@ -1,5 +1,6 @@
 #include "analysis/analyze_render.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -27,7 +28,7 @@ std::string count_of(uint64_t n, const char* singular, const char* plural) {
 std::string site_place(const std::vector<SymbolicFrame>& frames, const SiteLabel& label) {
   const SymbolicFrame* frame = site_frame_of(frames, label);
   if (!frame) return "an unknown site (no stack recorded)";
-  std::string text = frame->function.empty() ? frame_to_text(*frame) : frame->function;
+  std::string text = frame->function.empty() ? frame_to_text(*frame) : function_text(*frame);
   if (!frame->file.empty())
     text += " at " + std::filesystem::path(frame->file).filename().string() + ":" +
             std::to_string(frame->line);
@@ -43,10 +44,13 @@ std::string duration_text(const AnalyzeReport& report) {
 // "grows +1.2 MiB/min (+3.4 MiB, +1,200 blocks over 2.8 s)"
 std::string growth_of(const AnalyzeReport& report, const Suspect& top, const char* verb) {
   std::string duration = duration_text(report);
+  const SeriesTrend& bytes = top.trend.bytes;
   std::string rate =
       report.has_times
-          ? format_bytes_signed(static_cast<int64_t>(top.trend.bytes.slope_per_s * 60)) + "/min"
-          : format_bytes_signed(static_cast<int64_t>(top.trend.bytes.growth)) + duration;
+          ? format_bytes_signed(static_cast<int64_t>(bytes.slope_per_s * 60)) + "/min"
+          : format_bytes_signed(static_cast<int64_t>(
+                bytes.growth / std::max<double>(1, static_cast<double>(bytes.intervals)))) +
+                " per snapshot";
   return std::string(verb) + " " + rate + " (" +
          format_bytes_signed(static_cast<int64_t>(top.trend.bytes.growth)) + ", " +
          format_count_signed(static_cast<int64_t>(top.trend.blocks.growth)) + " blocks" + duration +
@@ -202,7 +206,8 @@ std::string note_text(const AnalyzeReport& report, NoteCode note) {
              count_of(report.teardown.falling_sites, "site", "sites") +
              " freed together before exit; trends cover the running phase before it";
     case NoteCode::kTrackerSubtracted:
-      return "private and RSS exclude the tracker's own memory (the tracker row)";
+      return "private and RSS exclude what the tracker's own memory grew by (the tracker row "
+             "shows its size)";
   }
   return "";
 }
@@ -226,7 +231,9 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report) {
 
   out << "1. Memory trend: " << count_of(report.snapshots.size(), "snapshot", "snapshots") << " of "
       << (report.runs > 1 ? std::to_string(report.runs) + " runs"
-                          : "pid " + std::to_string(report.pid) + " " + report.executable)
+          : report.pid == 0 && report.executable.empty()
+              ? std::string("imported text")
+              : "pid " + std::to_string(report.pid) + " " + report.executable)
       << ", " << report.series_points << " used for trends";
   if (report.has_times) out << " over " << format_duration(report.duration_s);
   if (report.teardown.detected)

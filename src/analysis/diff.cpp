@@ -105,7 +105,13 @@ DiffReport diff_models(const HeapModel& base, const HeapModel& snap, const DiffO
   report.new_heap = new_side.heap;
   report.old_mmap = old_side.mmap;
   report.new_mmap = new_side.mmap;
-  for (auto& [key, row] : rows) {
+  std::vector<DiffRow> all;
+  all.reserve(rows.size());
+  for (auto& [key, row] : rows) all.push_back(std::move(row));
+  // Unchanged rows count too: a wrapper is recognised from every caller seen, not only
+  // from those whose memory changed.
+  if (options.by == GroupBy::kSite) label_rows(all, options.labels);
+  for (DiffRow& row : all) {
     row.growth_bytes =
         static_cast<int64_t>(row.new_total.bytes) - static_cast<int64_t>(row.old_total.bytes);
     row.growth_blocks =
@@ -117,7 +123,6 @@ DiffReport diff_models(const HeapModel& base, const HeapModel& snap, const DiffO
     }
     report.rows.push_back(std::move(row));
   }
-  if (options.by == GroupBy::kSite) label_rows(report.rows, options.labels);
   std::sort(report.rows.begin(), report.rows.end(), [](const DiffRow& a, const DiffRow& b) {
     if (a.growth_bytes != b.growth_bytes) return a.growth_bytes > b.growth_bytes;
     if (a.growth_blocks != b.growth_blocks) return a.growth_blocks > b.growth_blocks;

@@ -1,7 +1,6 @@
 #include "analysis/site_text.h"
 
 #include <filesystem>
-#include <string_view>
 
 #include "symbolize/frame_render.h"
 
@@ -15,23 +14,11 @@ const SymbolicFrame* frame_at(const std::vector<SymbolicFrame>& frames, int inde
              : nullptr;
 }
 
-// The function without its parameter list: the trailing "(...)" (and any " const") goes.
-std::string without_parameters(std::string_view function) {
-  size_t end = function.size();
-  if (function.ends_with(" const")) end -= 6;
-  if (end == 0 || function[end - 1] != ')') return std::string(function);
-  int depth = 0;
-  for (size_t i = end; i-- > 0;) {
-    if (function[i] == ')') ++depth;
-    if (function[i] == '(' && --depth == 0)
-      return i > 0 ? std::string(function.substr(0, i)) : std::string(function);
-  }
-  return std::string(function);
-}
-
-std::string place(const SymbolicFrame& frame, bool full_function) {
+// The site's own frame reads as frame text names it (short unless --full-names); a caller
+// or callee that only tells two sites apart loses its parameters too.
+std::string place(const SymbolicFrame& frame, bool is_site) {
   if (frame.function.empty()) return frame_to_text(frame);
-  std::string text = full_function ? frame.function : without_parameters(frame.function);
+  std::string text = is_site ? function_text(frame) : function_text(frame.function, false);
   if (!frame.file.empty())
     text += "  " + std::filesystem::path(frame.file).filename().string() + ":" +
             std::to_string(frame.line);

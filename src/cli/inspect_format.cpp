@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 
+#include "symbolize/frame_render.h"
 #include "util/error.h"
 #include "util/units.h"
 
@@ -49,6 +50,8 @@ void SymbolFlags::add_to(CLI::App& app) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->trigger_on_parse();
   app.add_option("--sysroot", sysroot, "Prefix for module paths (binaries moved elsewhere)");
+  app.add_flag("--full-names", full_names,
+               "Whole function names (every template argument and parameter) in text output");
 }
 
 void add_alloc_fn_option(CLI::App& app, std::vector<std::string>& patterns) {
@@ -64,6 +67,7 @@ std::unique_ptr<Symbolizer> SymbolFlags::make(const HeapModel& model) const {
   SymbolizerOptions options;
   options.debug_dirs = debug_dirs;
   options.sysroot = sysroot;
+  set_full_function_names(full_names);
   return std::make_unique<Symbolizer>(model, options);
 }
 

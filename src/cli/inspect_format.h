@@ -31,6 +31,7 @@ struct NumberStyle {
 struct SymbolFlags {
   std::vector<std::string> debug_dirs;
   std::string sysroot;
+  bool full_names = false;  // whole demangled names in text output
   void add_to(CLI::App& app);
   std::unique_ptr<Symbolizer> make(const HeapModel& model) const;
 };

@@ -50,6 +50,8 @@ struct SymbolicFrame {
   uint32_t line = 0;
   uint64_t offset = 0;   // address - function start (or - module base if no function)
   bool inlined = false;  // expanded from inline information
+  // Another function of this name exists in its scope: short names keep the parameters.
+  bool overloaded = false;
 };
 
 struct Stack {

@@ -7,7 +7,10 @@
 
 #include "analysis/block_detail.h"
 #include "analysis/heap_select.h"
+#include "symbolize/frame_render.h"
+#include "symbolize/ln_report.h"
 #include "symbolize/symbolizer.h"
+#include "util/error.h"
 #include "util/units.h"
 
 namespace leakdbg::prompt {
@@ -52,7 +55,7 @@ std::string windbg_frame(const SymbolicFrame& frame) {
   std::string text;
   if (!frame.module.empty()) {
     text = frame.module;
-    if (!frame.function.empty()) text += "!" + frame.function;
+    if (!frame.function.empty()) text += "!" + function_text(frame);
     text += printf_string("+0x%llx", ull(frame.offset));
   } else {
     text = handle_text(frame.address);
@@ -254,27 +257,21 @@ void print_heap_address(const HeapModel& model, Symbolizer& symbolizer, uint64_t
 
 void print_nearest_symbol(const HeapModel& model, Symbolizer& symbolizer, uint64_t address,
                           std::ostream& out) {
-  if (auto symbol = symbolizer.nearest_symbol(address)) {
-    std::string where;
-    if (!symbol->file.empty())
-      where = "[" + symbol->file + " @ " + std::to_string(symbol->line) + "] ";
-    out << " " << where << "(" << handle_text(symbol->start) << ")   " << symbol->module << "!"
-        << symbol->name;
-    if (address != symbol->start) out << printf_string("+0x%llx", ull(address - symbol->start));
-    if (symbol->next)
-      out << "   |  (" << handle_text(symbol->next->second) << ")   " << symbol->module << "!"
-          << symbol->next->first;
-    out << "\n";
-    if (address == symbol->start) {
-      out << "Exact matches:\n";
-      auto names = symbolizer.symbols_at(symbol->start);
-      if (names.empty()) names.push_back(symbol->name);
-      for (const auto& name : names) out << "    " << symbol->module << "!" << name << "\n";
+  // One code path with `leakdbg ln`: the same return-address rule, the same line.
+  bool has_module = std::any_of(model.modules.begin(), model.modules.end(),
+                                [](const Module& m) { return !m.path.empty(); });
+  std::string without_symbols;  // the module is known, its file has no symbols
+  if (has_module) {
+    try {
+      LnReport report = ln_report(model, symbolizer, address, false);
+      if (report.symbol) {
+        out << ln_text(report);
+        return;
+      }
+      without_symbols = ln_text(report);
+    } catch (const Error&) {
+      // Outside every module: imported frames below may still know the address.
     }
-    // Inlined code at the address: the chain from the innermost inlined function out.
-    for (size_t i = 0; i + 1 < symbol->inline_chain.size(); ++i)
-      out << "    inlined: " << windbg_frame(symbol->inline_chain[i]) << "\n";
-    return;
   }
   // Imported text carries resolved frames with their addresses: answer from those.
   for (const auto& stack : model.stacks)
@@ -284,11 +281,15 @@ void print_nearest_symbol(const HeapModel& model, Symbolizer& symbolizer, uint64
         if (!frame.file.empty())
           where = "[" + frame.file + " @ " + std::to_string(frame.line) + "] ";
         out << " " << where << "(" << handle_text(address - frame.offset) << ")   "
-            << windbg_frame(
-                   SymbolicFrame{0, frame.module, frame.function, "", 0, frame.offset, false})
+            << windbg_frame(SymbolicFrame{0, frame.module, frame.function, "", 0, frame.offset,
+                                          false, false})
             << "\n";
         return;
       }
+  if (!without_symbols.empty()) {
+    out << without_symbols;
+    return;
+  }
   out << "    no symbol known at " << handle_text(address) << "\n";
 }
 

@@ -34,6 +34,17 @@ void call_site(Dwarf_Die* inlined, std::string* file, uint32_t* line) {
   if (const char* name = dwarf_filesrc(files, value, nullptr, nullptr)) *file = name;
 }
 
+// An inline expansion's own offset: from its entry (its first instruction), or, for code
+// placed before the entry (split ranges), from the start of the range that holds it.
+uint64_t inline_offset(Dwarf_Die* inlined, uint64_t dwarf_pc) {
+  Dwarf_Addr entry = 0;
+  if (dwarf_entrypc(inlined, &entry) == 0 && dwarf_pc >= entry) return dwarf_pc - entry;
+  Dwarf_Addr base = 0, low = 0, high = 0;
+  for (ptrdiff_t off = 0; (off = dwarf_ranges(inlined, off, &base, &low, &high)) > 0;)
+    if (low <= dwarf_pc && dwarf_pc < high) return dwarf_pc - low;
+  return 0;
+}
+
 }  // namespace
 
 std::unique_ptr<DwarfModule> DwarfModule::open(const std::string& file, uint64_t load_bias,
@@ -87,9 +98,11 @@ const std::string& DwarfModule::demangled(const char* mangled) {
   return it->second;
 }
 
-std::string DwarfModule::qualified_plain_name(Dwarf_Die* die, const char* name) {
-  // Member functions without a linkage name carry only their short name; their
-  // declaration's enclosing namespaces and classes give the rest.
+namespace {
+
+// The declaration a definition or inline copy completes (through abstract origins and
+// specifications).
+Dwarf_Die declaration_of(Dwarf_Die* die) {
   Dwarf_Die decl = *die;
   Dwarf_Attribute attr;
   for (int hops = 0; hops < 4; ++hops) {
@@ -98,7 +111,21 @@ std::string DwarfModule::qualified_plain_name(Dwarf_Die* die, const char* name) 
       break;
     if (!dwarf_formref_die(&attr, &decl)) break;
   }
+  return decl;
+}
+
+}  // namespace
+
+std::string DwarfModule::qualified_plain_name(Dwarf_Die* die, const char* name) {
+  // Member functions without a linkage name carry only their short name; their
+  // declaration's enclosing namespaces and classes give the rest.
+  Dwarf_Die decl = declaration_of(die);
   return scope_prefixes_.of(&decl) + name;
+}
+
+bool DwarfModule::overloaded(Dwarf_Die* die) {
+  Dwarf_Die decl = declaration_of(die);
+  return scope_prefixes_.overloaded(&decl);
 }
 
 const std::string& DwarfModule::die_name(Dwarf_Die* die) {
@@ -120,18 +147,25 @@ std::vector<SymbolicFrame> DwarfModule::lookup(uint64_t pc) {
   const ModuleSymbol* symbol = symbol_containing(pc);
   SymbolicFrame outer;
   if (symbol) outer.offset = pc - symbol->start;
-  if (Dwfl_Line* line = dwfl_module_getsrc(module_, pc)) {
-    int lineno = 0;
-    if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
-      outer.file = file;
-      outer.line = static_cast<uint32_t>(std::max(lineno, 0));
-    }
-  }
 
   Dwarf_Addr bias = 0;
   Dwarf_Die* cu = dwfl_module_addrdie(module_, pc, &bias);
   Dwarf_Die function;
-  if (cu && functions_of_cu(cu).find(pc - bias, &function)) {
+  const bool in_function = cu && functions_of_cu(cu).find(pc - bias, &function);
+  // libdw answers a line for addresses outside every unit too (the nearest row below, such
+  // as the last line of main for _start): a line counts only inside the unit's or the
+  // function's own ranges, as binutils' addr2line has it.
+  if (in_function || (cu && dwarf_haspc(cu, pc - bias) == 1)) {
+    if (Dwfl_Line* line = dwfl_module_getsrc(module_, pc)) {
+      int lineno = 0;
+      if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
+        outer.file = file;
+        outer.line = static_cast<uint32_t>(std::max(lineno, 0));
+      }
+    }
+  }
+
+  if (in_function) {
     // Walk down from the function to the innermost inline expansion holding pc.
     std::vector<Dwarf_Die> chain;
     Dwarf_Die scope = function;
@@ -158,12 +192,14 @@ std::vector<SymbolicFrame> DwarfModule::lookup(uint64_t pc) {
       frame.function = die_name(&*it);
       frame.file = file;
       frame.line = line;
-      frame.offset = outer.offset;
+      frame.offset = inline_offset(&*it, pc - bias);
       frame.inlined = true;
+      frame.overloaded = overloaded(&*it);
       frames.push_back(std::move(frame));
       call_site(&*it, &file, &line);
     }
     outer.function = die_name(&function);
+    outer.overloaded = overloaded(&function);
     outer.file = file;
     outer.line = line;
     if (!symbol) {
@@ -173,7 +209,11 @@ std::vector<SymbolicFrame> DwarfModule::lookup(uint64_t pc) {
     }
   }
   // The symbol table names what DWARF leaves unnamed; demangled only then, as it is slow.
-  if (outer.function.empty() && symbol) outer.function = demangled(symbol->raw_name.c_str());
+  if (outer.function.empty() && symbol) {
+    outer.function = demangled(symbol->raw_name.c_str());
+    // A symbol table cannot tell overloads apart: a C++ name keeps its parameters.
+    outer.overloaded = outer.function.find('(') != std::string::npos;
+  }
   if (outer.function.empty() && outer.file.empty() && frames.empty()) return frames;
   frames.push_back(std::move(outer));
   return frames;

@@ -57,6 +57,7 @@ class DwarfModule {
   CuFunctions& functions_of_cu(Dwarf_Die* cu);
   const std::string& die_name(Dwarf_Die* die);
   std::string qualified_plain_name(Dwarf_Die* die, const char* name);
+  bool overloaded(Dwarf_Die* die);
   const std::string& demangled(const char* mangled);
 
   Dwfl_Callbacks callbacks_{};

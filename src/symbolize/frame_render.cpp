@@ -1,14 +1,32 @@
 #include "symbolize/frame_render.h"
 
+#include "symbolize/short_name.h"
 #include "symbolize/symbolizer.h"
 #include "util/units.h"
 
 namespace leakdbg {
 
+namespace {
+
+bool g_full_function_names = false;
+
+}  // namespace
+
+void set_full_function_names(bool full) { g_full_function_names = full; }
+
+std::string function_text(const std::string& name, bool overloaded) {
+  return g_full_function_names ? name : short_function_name(name, overloaded);
+}
+
+std::string function_text(const SymbolicFrame& frame) {
+  return function_text(frame.function, frame.overloaded);
+}
+
 nlohmann::json frame_to_json(const SymbolicFrame& frame) {
   return {{"address", format_hex(frame.address)},
           {"module", frame.module},
           {"function", frame.function},
+          {"short_function", short_function_name(frame.function, frame.overloaded)},
           {"file", frame.file},
           {"line", frame.line},
           {"inlined", frame.inlined}};
@@ -24,9 +42,9 @@ std::string frame_to_text(const SymbolicFrame& frame) {
   std::string text;
   if (!frame.function.empty()) {
     if (!frame.module.empty()) text = frame.module + "!";
-    text += frame.function;
-    // An inline expansion has no start of its own; its offset would mislead.
-    if (!frame.inlined && frame.offset) text += "+" + format_hex(frame.offset);
+    text += function_text(frame);
+    // An inline expansion's offset counts from its own entry, not its caller's start.
+    if (frame.offset) text += "+" + format_hex(frame.offset);
   } else if (!frame.module.empty()) {
     text = frame.module + "+" + format_hex(frame.offset);
   } else {

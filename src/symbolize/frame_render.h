@@ -12,8 +12,18 @@
 
 namespace leakdbg {
 
-// {"address": "0x...", "module", "function", "file", "line", "inlined"}. Unknown strings
-// are "" and an unknown line is 0, so consumers never need to test for missing keys.
+// Text output names functions by their short form (short_name.h) unless full names are
+// asked for (--full-names); set once by the command before it prints. JSON always carries
+// both.
+void set_full_function_names(bool full);
+
+// The function name as text output shows it: short_function_name, or the whole name.
+std::string function_text(const SymbolicFrame& frame);
+std::string function_text(const std::string& name, bool overloaded);
+
+// {"address": "0x...", "module", "function", "short_function", "file", "line", "inlined"}.
+// "function" is the whole demangled name. Unknown strings are "" and an unknown line is 0,
+// so consumers never need to test for missing keys.
 nlohmann::json frame_to_json(const SymbolicFrame& frame);
 
 // A JSON array of frame_to_json, innermost first.

@@ -1,6 +1,7 @@
 #include "symbolize/ln_report.h"
 
 #include "symbolize/frame_render.h"
+#include "symbolize/short_name.h"
 #include "util/error.h"
 #include "util/units.h"
 
@@ -53,11 +54,13 @@ std::string ln_text(const LnReport& report) {
   const NearestSymbol& symbol = *report.symbol;
   std::string text;
   if (!symbol.file.empty()) text += "[" + symbol.file + " @ " + std::to_string(symbol.line) + "] ";
-  text += "(" + format_hex(symbol.start) + ") " + symbol.module + "!" + symbol.name;
+  // Symbol-table names cannot tell overloads apart: their parameters stay.
+  text += "(" + format_hex(symbol.start) + ") " + symbol.module + "!" +
+          function_text(symbol.name, true);
   if (report.address != symbol.start) text += "+" + format_hex(report.address - symbol.start);
   if (symbol.next)
-    text +=
-        " | (" + format_hex(symbol.next->second) + ") " + symbol.module + "!" + symbol.next->first;
+    text += " | (" + format_hex(symbol.next->second) + ") " + symbol.module + "!" +
+            function_text(symbol.next->first, true);
   text += "\n";
   if (report.return_address)
     text +=
@@ -70,7 +73,7 @@ std::string ln_text(const LnReport& report) {
   if (!report.exact_matches.empty()) {
     text += "Exact matches:\n";
     for (const auto& name : report.exact_matches)
-      text += "    " + symbol.module + "!" + name + "\n";
+      text += "    " + symbol.module + "!" + function_text(name, true) + "\n";
   }
   return text;
 }
@@ -83,6 +86,7 @@ nlohmann::json ln_json(const LnReport& report) {
                         {"exact_matches", report.exact_matches}};
   if (!report.symbol) {
     out["function"] = "";
+    out["short_function"] = "";
     out["offset"] = report.frames.empty() ? 0 : report.frames.front().offset;
     out["start"] = nullptr;
     out["file"] = "";
@@ -92,6 +96,7 @@ nlohmann::json ln_json(const LnReport& report) {
   }
   const NearestSymbol& symbol = *report.symbol;
   out["function"] = symbol.name;
+  out["short_function"] = short_function_name(symbol.name, true);
   out["raw_name"] = symbol.raw_name;
   out["start"] = format_hex(symbol.start);
   out["size"] = symbol.size;

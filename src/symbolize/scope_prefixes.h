@@ -24,8 +24,13 @@ class ScopePrefixes {
   // "(anonymous namespace)". Cached per declaration.
   const std::string& of(Dwarf_Die* declaration);
 
+  // True when another function of the declaration's name is declared in the same scope
+  // (an overload, or a const/non-const pair). Cached per declaration.
+  bool overloaded(Dwarf_Die* declaration);
+
  private:
   std::unordered_map<const void*, std::string> by_die_;
+  std::unordered_map<const void*, bool> overloaded_;
 };
 
 }  // namespace leakdbg

@@ -70,8 +70,13 @@ struct Symbolizer::Impl {
     index_ranges();
   }
 
-  void warn(const std::string& message) {
-    if (options.warn) std::cerr << "leakdbg: warning: " << message << "\n";
+  std::vector<ModuleProblem> problems;
+
+  void note_problem(const Module& module, ModuleProblem problem) {
+    if (options.warn)
+      std::cerr << "leakdbg: warning: " << module_problem_text(problem, to_hex(module.build_id))
+                << "\n";
+    problems.push_back(std::move(problem));
   }
 
   std::string resolved_path(const Module& module) const {
@@ -129,24 +134,27 @@ struct Symbolizer::Impl {
     if (state.tried) return state.dwarf.get();
     state.tried = true;
     const Module& module = *state.module;
-    // Pseudo-modules ([vdso], linux-vdso.so.1) have no file to read: offsets, no warning.
-    if (module.path.empty() || module.path[0] != '/') return nullptr;
+    // Pseudo-modules ([vdso], linux-vdso.so.1) and imported module names have no file to
+    // read: offsets, no warning. A relative path ("./libplugin.so", from trackers that
+    // recorded the loader's name as given) names a file nobody can find any more.
+    if (module.path.empty() || module.path[0] != '/') {
+      if (module.path.find('/') != std::string::npos)
+        note_problem(module, {module.path, ModuleProblem::Kind::kRelativePath, ""});
+      return nullptr;
+    }
     std::string path = resolved_path(module);
     if (!file_exists(path)) {
-      warn(path + ": not found; its frames show module+offset only (see --sysroot)");
+      note_problem(module, {path, ModuleProblem::Kind::kNotFound, ""});
       return nullptr;
     }
     std::string error;
     auto dwarf = DwarfModule::open(path, module.load_bias, debuginfo_path, &error);
     if (!dwarf) {
-      warn(path + ": cannot read symbols (" + error + "); its frames show module+offset only");
+      note_problem(module, {path, ModuleProblem::Kind::kUnreadable, error});
       return nullptr;
     }
     if (!module.build_id.empty() && dwarf->build_id() != module.build_id) {
-      warn(path + ": build-id " +
-           (dwarf->build_id().empty() ? "missing" : to_hex(dwarf->build_id())) +
-           " differs from the snapshot's " + to_hex(module.build_id) +
-           " (file replaced since?); its frames show module+offset only");
+      note_problem(module, {path, ModuleProblem::Kind::kBuildIdMismatch, dwarf->build_id()});
       return nullptr;
     }
     state.dwarf = std::move(dwarf);
@@ -174,6 +182,29 @@ struct Symbolizer::Impl {
     return frames;
   }
 };
+
+std::string module_problem_text(const ModuleProblem& problem,
+                                const std::string& snapshot_build_id) {
+  switch (problem.kind) {
+    case ModuleProblem::Kind::kRelativePath:
+      return problem.path +
+             ": recorded by a relative path, so the file cannot be found; its frames show "
+             "module+offset only";
+    case ModuleProblem::Kind::kNotFound:
+      return problem.path + ": not found; its frames show module+offset only (see --sysroot)";
+    case ModuleProblem::Kind::kUnreadable:
+      return problem.path + ": cannot read symbols (" + problem.detail +
+             "); its frames show module+offset only";
+    case ModuleProblem::Kind::kBuildIdMismatch:
+      return problem.path + ": build-id " +
+             (problem.detail.empty() ? "missing" : to_hex(problem.detail)) +
+             " differs from the snapshot's " + snapshot_build_id +
+             " (file replaced since?); its frames show module+offset only";
+  }
+  return problem.path;
+}
+
+const std::vector<ModuleProblem>& Symbolizer::module_problems() const { return impl_->problems; }
 
 Symbolizer::Symbolizer(const HeapModel& model, SymbolizerOptions options)
     : impl_(std::make_unique<Impl>(model, std::move(options))) {}

@@ -31,6 +31,23 @@ struct NearestSymbol {
   std::optional<std::pair<std::string, uint64_t>> next;  // next symbol name and start
 };
 
+// A module whose frames stay module+offset, and why. Reported once per module, in the order
+// met; renderers turn it into words (module_problem_text).
+struct ModuleProblem {
+  enum class Kind {
+    kRelativePath,     // recorded by a relative name (an older tracker): no file to open
+    kNotFound,         // the file is not there (see --sysroot)
+    kUnreadable,       // not an ELF file libdwfl can read; detail holds its message
+    kBuildIdMismatch,  // the file was replaced since the snapshot; detail: the file's id
+  };
+  std::string path;  // as recorded, or as resolved under the sysroot
+  Kind kind = Kind::kNotFound;
+  std::string detail;
+};
+
+// "PATH: not found; its frames show module+offset only (see --sysroot)" and the like.
+std::string module_problem_text(const ModuleProblem& problem, const std::string& snapshot_build_id);
+
 // Not thread-safe. The model must outlive the symbolizer (stacks are read from it).
 // Module files are opened on first use; a missing file or a build-id that differs from the
 // model's gives one warning and module+offset frames for that module, never a guessed line.
@@ -62,6 +79,9 @@ class Symbolizer {
 
   // Every symbol name (demangled) starting exactly at `start`: `ln`'s "Exact matches".
   std::vector<std::string> symbols_at(uint64_t start);
+
+  // The modules met so far whose symbols could not be read.
+  const std::vector<ModuleProblem>& module_problems() const;
 
  private:
   struct Impl;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "format/records.h"
+#include "tracker/proc_files.h"
 #include "tracker/spin_lock.h"
 #include "unwind/unwind.h"
 
@@ -67,6 +68,12 @@ size_t executable_path(char* out, size_t size) {
   return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
+uintptr_t first_load_address(const dl_phdr_info* info) {
+  for (int i = 0; i < info->dlpi_phnum; ++i)
+    if (info->dlpi_phdr[i].p_type == PT_LOAD) return info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+  return info->dlpi_addr;
+}
+
 struct VisitState {
   bool first = true;
   uint64_t generation = 0;
@@ -85,6 +92,16 @@ int visit(dl_phdr_info* info, size_t size, void* data) {
   if (is_executable && path_size == 0) {
     path_size = executable_path(exe_path, sizeof exe_path);
     path = exe_path;
+  }
+  // dlopen("./libplugin.so") leaves the loader with the name as given, which means nothing
+  // once the program (or the analysis) runs elsewhere: the kernel's map names the file.
+  char mapped_path[4096];
+  if (path_size > 0 && path[0] != '/') {
+    if (size_t mapped =
+            mapped_file_path(first_load_address(info), mapped_path, sizeof mapped_path)) {
+      path = mapped_path;
+      path_size = mapped;
+    }
   }
   for (size_t i = 0; i < module_count(); ++i) {
     Module& m = modules()[i];

@@ -76,6 +76,55 @@ uint64_t read_private_bytes() {
   return (status_kib(text, "RssAnon:") + status_kib(text, "VmSwap:")) * 1024;
 }
 
+namespace {
+
+// One line of /proc/self/maps: "start-end perms offset dev inode   path".
+size_t path_if_holding(const char* line, size_t length, uintptr_t address, char* out, size_t size) {
+  char* end = nullptr;
+  uintptr_t start = std::strtoull(line, &end, 16);
+  if (*end != '-') return 0;
+  uintptr_t stop = std::strtoull(end + 1, &end, 16);
+  if (address < start || address >= stop) return 0;
+  const char* path = static_cast<const char*>(std::memchr(line, '/', length));
+  if (!path) return 0;  // anonymous or a pseudo-file such as [vdso]
+  size_t path_size = length - static_cast<size_t>(path - line);
+  if (path_size + 1 > size) return 0;
+  std::memcpy(out, path, path_size);
+  out[path_size] = '\0';
+  return path_size;
+}
+
+}  // namespace
+
+size_t mapped_file_path(uintptr_t address, char* out, size_t size) {
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buffer[8192];
+  size_t used = 0, found = 0;
+  bool done = false;
+  while (!done && found == 0) {
+    ssize_t n = read(fd, buffer + used, sizeof buffer - used);
+    if (n <= 0)
+      done = true;
+    else
+      used += static_cast<size_t>(n);
+    size_t line_start = 0;
+    while (found == 0) {
+      auto* newline = static_cast<char*>(std::memchr(buffer + line_start, '\n', used - line_start));
+      if (!newline) break;
+      found =
+          path_if_holding(buffer + line_start, static_cast<size_t>(newline - (buffer + line_start)),
+                          address, out, size);
+      line_start = static_cast<size_t>(newline - buffer) + 1;
+    }
+    std::memmove(buffer, buffer + line_start, used - line_start);
+    used -= line_start;
+    if (used == sizeof buffer) used = 0;  // a line longer than the buffer: no path we can use
+  }
+  close(fd);
+  return found;
+}
+
 bool append_threads(ByteBuffer& out) {
   size_t count_at = out.size();
   uint32_t count = 0;

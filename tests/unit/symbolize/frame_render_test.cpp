@@ -41,7 +41,7 @@ TEST(FrameRender, TextForms) {
   EXPECT_EQ(frame_to_text(frame(0x1000, "libplugin.so", "parse", 0x1f, "/src/plugin.cpp", 42)),
             "libplugin.so!parse+0x1f  /src/plugin.cpp:42");
   EXPECT_EQ(frame_to_text(frame(0x1000, "libplugin.so", "helper", 0x1f, "plugin.h", 7, true)),
-            "libplugin.so!helper  plugin.h:7  [inlined]");
+            "libplugin.so!helper+0x1f  plugin.h:7  [inlined]");
   EXPECT_EQ(frame_to_text(frame(0x1000, "libplugin.so", "", 0x2a40)), "libplugin.so+0x2a40");
   EXPECT_EQ(frame_to_text(frame(0xdead, "", "", 0)), "0xdead");
   EXPECT_EQ(frame_to_text(frame(0x1000, "prog", "main", 0)), "prog!main");
@@ -57,8 +57,8 @@ TEST(FrameRender, FoldsRunsOfRuntimeFrames) {
   print_stack(folded, frames, true);
   print_stack(full, frames, false);
   EXPECT_EQ(folded.str(),
-            "    0x2  libstdc++.so.6!operator new(unsigned long)+0x12  (+1 runtime frames folded)\n"
-            "    0x3  libplugin.so!ConfigParser::parse(char const*)+0x40  parser.cpp:12\n"
+            "    0x2  libstdc++.so.6!operator new+0x12  (+1 runtime frames folded)\n"
+            "    0x3  libplugin.so!ConfigParser::parse+0x40  parser.cpp:12\n"
             "    0x4  libplugin.so!main+0x8\n");
   std::string unfolded = full.str();
   EXPECT_EQ(std::count(unfolded.begin(), unfolded.end(), '\n'), 4);
