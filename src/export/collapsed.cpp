@@ -1,7 +1,5 @@
 #include "export/collapsed.h"
 
-#include "export/function_name.h"
-
 namespace leakdbg::exporter {
 
 namespace {
@@ -24,7 +22,7 @@ std::string collapsed_stacks(const StackProfile& profile) {
       const auto& lines = profile.locations[*location].lines;
       for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
         out.push_back(';');
-        append_name(out, short_function_name(frame_name(*line)));
+        append_name(out, short_frame_name(*line));
       }
     }
     out += ' ' + std::to_string(sample.bytes) + '\n';

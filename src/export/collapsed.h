@@ -1,6 +1,6 @@
 // A StackProfile as collapsed stacks, one line per stack: "root;caller;leaf BYTES", the input
 // of flamegraph.pl, speedscope and inferno. Inlined frames are frames of their
-// own; C++ names are shortened (function_name.h) as flame-graph tools show them.
+// own; C++ names are shortened as text output shows them.
 #pragma once
 
 #include <string>

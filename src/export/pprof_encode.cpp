@@ -5,7 +5,6 @@
 #include <unordered_map>
 
 #include "analysis/site_label.h"
-#include "export/function_name.h"
 #include "export/gzip.h"
 #include "export/protobuf_writer.h"
 
@@ -92,8 +91,7 @@ std::string drop_frames_regex(const StackProfile& profile) {
         analysis::site_frame_of(frames, analysis::label_single_site(frames));
     if (!site) continue;
     for (const SymbolicFrame* f = frames.data(); f != site; ++f)
-      if (!f->function.empty())
-        names.insert(regex_quoted(pprof_simplified(short_function_name(frame_name(*f)))));
+      if (!f->function.empty()) names.insert(regex_quoted(pprof_simplified(short_frame_name(*f))));
   }
   std::string regex;
   for (const std::string& name : names) regex += (regex.empty() ? "" : "|") + name;
@@ -160,10 +158,10 @@ std::string encode_pprof(const StackProfile& profile) {
     // which is the order the symbolizer gives them (inlined frames first).
     for (const SymbolicFrame& frame : location.lines) {
       std::string full = frame_name(frame);
+      std::string shown = short_frame_name(frame);
       std::pair<int64_t, int64_t> key{strings.index(full), strings.index(frame.file)};
       auto [it, inserted] = function_ids.try_emplace(key, functions.size() + 1);
-      if (inserted)
-        functions.push_back({strings.index(short_function_name(full)), key.first, key.second});
+      if (inserted) functions.push_back({strings.index(shown), key.first, key.second});
       ProtobufWriter line;
       line.varint_field(field::kLineFunctionId, it->second);
       line.int64_field(field::kLineLine, frame.line);

@@ -5,6 +5,7 @@
 
 #include "analysis/group_key.h"
 #include "symbolize/frame_render.h"
+#include "symbolize/short_name.h"
 
 namespace leakdbg::exporter {
 
@@ -152,6 +153,11 @@ class ModelAdder {
 std::string frame_name(const SymbolicFrame& frame) {
   if (!frame.function.empty()) return frame.function;
   return frame_to_text(frame);
+}
+
+std::string short_frame_name(const SymbolicFrame& frame) {
+  if (frame.function.empty()) return frame_to_text(frame);
+  return short_function_name(frame.function, frame.overloaded);
 }
 
 StackProfile profile_of(const HeapModel& snapshot, const HeapModel* base,

@@ -52,4 +52,8 @@ StackProfile profile_of(const HeapModel& snapshot, const HeapModel* base,
 // address.
 std::string frame_name(const SymbolicFrame& frame);
 
+// The same with a function's name shortened as text output shows it (symbolize/short_name.h):
+// what profile viewers and flame graphs display.
+std::string short_frame_name(const SymbolicFrame& frame);
+
 }  // namespace leakdbg::exporter

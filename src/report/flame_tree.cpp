@@ -102,7 +102,7 @@ nlohmann::json flame_tree(const std::vector<analysis::SiteSeries>& sites, size_t
     size_t depth = 0;
     for (auto frame = site.frames.rbegin(); frame != site.frames.rend(); ++frame) {
       if (++depth > options.max_depth) break;
-      path.push_back(tree.child(path.back(), tree.name_of(exporter::frame_name(*frame))));
+      path.push_back(tree.child(path.back(), tree.name_of(exporter::short_frame_name(*frame))));
     }
     for (uint32_t node : path) tree.add(node, a, b);
   }

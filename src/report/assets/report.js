@@ -487,9 +487,8 @@
       for (const r of rects) {
         const g = svgEl('g');
         const rect = svgEl('rect', { x: r.x.toFixed(2), y: r.d * rowH, width: Math.max(r.w - 0.5, 0.5).toFixed(2), height: rowH - 1, fill: colour(r.n) });
-        const full = names[r.n[0]];
-        const name = shortName(full);
-        if (match && (match(full) || match(name))) {
+        const name = names[r.n[0]];
+        if (match && match(name)) {
           rect.setAttribute('class', 'match');
           // Count a match once, not again for matches nested inside it.
           let inside = false;
@@ -505,7 +504,7 @@
         svg.appendChild(g);
       }
       status.textContent = match ? 'matched ' + fmtBytes(matched) + ' (' + fmtPercent(matched / (valueOf(rootNode) || 1)) + ')' :
-        (focus === rootNode ? 'click a frame to zoom' : 'zoomed to ' + shortName(names[focus[0]]));
+        (focus === rootNode ? 'click a frame to zoom' : 'zoomed to ' + names[focus[0]]);
     }
     search.addEventListener('input', () => { query = search.value.trim(); draw(); });
     reset.addEventListener('click', () => { focus = rootNode; draw(); });
