@@ -9,6 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libedit-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libjemalloc-dev valgrind heaptrack
+  zlib1g-dev golang-go chromium
 )
 
 missing=()

@@ -50,6 +50,7 @@ class Analysis {
                   "; analyze one run at a time, or pass --across-runs to compare them by symbols");
     }
     if (digester_.digests().empty()) first_path_ = model.source_path;
+    if (options_.on_model) options_.on_model(model);
     digester_.add(model);
   }
 
@@ -401,6 +402,16 @@ void Analysis::sites() {
   }
   rank_suspects(resolved, trends, matrix);
   exit_sites(resolved);
+  report_.series_times = times_;
+  if (options_.keep_site_series) {
+    report_.site_series.resize(resolved.sites.size());
+    for (size_t s = 0; s < resolved.sites.size(); ++s) {
+      SiteSeries& series = report_.site_series[s];
+      series.kind = resolved.sites[s].kind;
+      series.frames = resolved.sites[s].frames;
+      for (const SiteCell& cell : matrix[s]) series.points.push_back({cell.blocks, cell.bytes});
+    }
+  }
 }
 
 std::vector<SiteTrend> Analysis::site_trends(const ResolvedSites& resolved,

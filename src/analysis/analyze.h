@@ -35,6 +35,12 @@ struct AnalyzeOptions {
   SymbolizerOptions symbolizer;
   FrameSourceFactory frames;  // empty: symbolizer_frames(symbolizer)
   SiteLabelOptions labels;    // --alloc-fn
+  // Keep every site's live memory at every series point (AnalyzeReport::site_series), for
+  // pictures of the whole heap rather than of the suspects only.
+  bool keep_site_series = false;
+  // Sees each model while it is loaded (before it is digested and dropped): for figures the
+  // digest does not keep, such as the address space by memory type.
+  std::function<void(const HeapModel&)> on_model;
 };
 
 struct SnapshotInfo {
@@ -112,6 +118,13 @@ struct Suspect {
   uint64_t live_bytes = 0, live_blocks = 0;  // at the last snapshot of the running phase
 };
 
+// One call site's live memory at each series point (AnalyzeReport::series_times).
+struct SiteSeries {
+  SiteKind kind = SiteKind::kHeap;
+  std::vector<SymbolicFrame> frames;  // innermost first
+  std::vector<LiveTotal> points;
+};
+
 struct ExitSite {
   SiteKind kind = SiteKind::kHeap;
   LiveTotal live;
@@ -143,6 +156,10 @@ struct AnalyzeReport {
   std::vector<SizeGrowth> sizes;
   std::vector<Suspect> suspects;  // steps 4 and 5, best first
   size_t growing_sites = 0;       // sites with growth, listed or not
+  // Seconds from the first series point, per series point (60 s a snapshot without times).
+  std::vector<double> series_times;
+  // Indexed by SiteTrend::site; empty unless AnalyzeOptions::keep_site_series.
+  std::vector<SiteSeries> site_series;
 
   bool has_exit = false;
   LiveTotal exit_heap, exit_mmap;

@@ -36,6 +36,7 @@ struct RunArgs {
   std::string reachability;  // empty: the tracker's default (exit and requested snapshots)
   bool report = false;
   std::vector<std::string> alloc_fns;  // passed on to the report's analyze
+  std::string report_html;             // `leakdbg report DIR -o FILE` when the program ends
   std::vector<std::string> command;
 };
 
@@ -109,11 +110,18 @@ int exit_status_of(int status) {
   return 1;
 }
 
-// Runs `leakdbg analyze DIR` (this same executable) with the output going where ours goes.
-void run_report(const fs::path& dir, const std::vector<std::string>& alloc_fns) {
+// Runs `leakdbg analyze DIR`, or `leakdbg report DIR -o HTML` when `html` is given (this same
+// executable), with the output going where ours goes.
+void run_report(const fs::path& dir, const std::vector<std::string>& alloc_fns,
+                const std::string& html = {}) {
   std::fflush(stdout);
   std::string exe = self_exe().string();
-  std::vector<std::string> words = {exe, "analyze", dir.string()};
+  std::string command = html.empty() ? "analyze" : "report";
+  std::vector<std::string> words = {exe, command, dir.string()};
+  if (!html.empty()) {
+    words.push_back("-o");
+    words.push_back(html);
+  }
   for (const std::string& pattern : alloc_fns) {
     words.push_back("--alloc-fn");
     words.push_back(pattern);
@@ -126,7 +134,8 @@ void run_report(const fs::path& dir, const std::vector<std::string>& alloc_fns) 
   if (pid == 0) {
     unsetenv("LD_PRELOAD");
     execv(exe.c_str(), argv.data());
-    std::fprintf(stderr, "leakdbg: cannot run %s analyze: %s\n", exe.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "leakdbg: cannot run %s %s: %s\n", exe.c_str(), command.c_str(),
+                 std::strerror(errno));
     _exit(127);
   }
   int status = 0;
@@ -240,6 +249,8 @@ int run_program(const RunArgs& args) {
   SeriesCount count = count_series(dir);
   std::fprintf(stderr, "leakdbg: %s\n", closing_line(count, dir_text).c_str());
   if (args.report && count.snapshots > 0) run_report(dir, args.alloc_fns);
+  if (!args.report_html.empty() && count.snapshots > 0)
+    run_report(dir, args.alloc_fns, args.report_html);
   return exit_status_of(status);
 }
 
@@ -264,6 +275,8 @@ Action setup(CLI::App& sub) {
                  "(default: exit and requested)")
       ->check(CLI::IsMember({"exit", "requested", "all", "none"}));
   sub.add_flag("--report", args->report, "Print `leakdbg analyze DIR` when the program ends");
+  sub.add_option("--report-html", args->report_html,
+                 "Write `leakdbg report DIR` to this HTML file when the program ends");
   add_alloc_fn_option(sub, args->alloc_fns);
   sub.add_option("PROGRAM", args->command, "The program and its arguments (after --)")->required();
   return [args]() {

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/heap_summary.h"
-#include "analysis/load.h"
 #include "analysis/reach_summary.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
