@@ -55,9 +55,7 @@ Action setup(CLI::App& app) {
   };
 }
 
-const Registration registration(
-    "export", "Live memory by stack as a pprof profile or collapsed stacks (flame graphs)", setup,
-    63);
+const Registration registration("export", setup);
 
 }  // namespace
 }  // namespace leakdbg::cli

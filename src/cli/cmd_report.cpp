@@ -46,9 +46,7 @@ Action setup(CLI::App& app) {
   };
 }
 
-const Registration registration(
-    "report", "The analysis as one self-contained HTML page with charts and flame graphs", setup,
-    62);
+const Registration registration("report", setup);
 
 }  // namespace
 

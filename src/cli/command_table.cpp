@@ -23,6 +23,8 @@ constexpr CommandInfo kCommands[] = {
     {"open", "WinDbg-syntax prompt over snapshots (!heap -s/-stat/-flt/-p -a, ln)"},
     {"diff", "What grew between two snapshots, by call site (UMDH)"},
     {"analyze", "Find leaks automatically: trends, growing sites and ranked suspects"},
+    {"report", "The analysis as one self-contained HTML page with charts and flame graphs"},
+    {"export", "Live memory by stack as a pprof profile or collapsed stacks (flame graphs)"},
 };
 
 // Filled during static initialisation by the cmd_*.cpp files, hence a function-local static.

@@ -18,6 +18,7 @@
 #include "analysis/block_filter.h"
 #include "analysis/size_stat.h"
 #include "format/model_encoder.h"
+#include "format/records.h"
 #include "input/load.h"
 #include "symbolize/symbolizer.h"
 

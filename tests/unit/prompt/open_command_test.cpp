@@ -5,6 +5,7 @@
 
 #include "e2e_util.h"
 #include "format/model_encoder.h"
+#include "format/records.h"
 #include "model/heap_model.h"
 
 namespace {
