@@ -113,8 +113,6 @@ Action setup(CLI::App& app) {
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);
   return [args] {
-    if (args->size.empty() && args->range.first.empty())
-      throw Error("blocks: give --size N or --range MIN MAX", 2);
     HeapModel model = load_model(args->snapshot);
     bool hex = model.caps.sizes_in_hex;
     BlockQuery query;

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
+#include <ctime>
 
 #include "tracker/control_socket.h"
 #include "tracker/final_snapshot.h"
@@ -155,8 +157,21 @@ bool request_final_snapshot(const char* label, int timeout_ms) {
   uint64_t one = 1;
   ssize_t ignored = write(g_wake_fd, &one, sizeof one);
   (void)ignored;
-  pollfd done = {g_final_done_fd, POLLIN, 0};
-  return poll(&done, 1, timeout_ms) == 1;
+  // The waiting thread is stopped by the reachability scan's signal while it waits, which
+  // interrupts poll(): wait on for the rest of the time instead of giving up the snapshot.
+  timespec start{};
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const long elapsed_ms =
+        (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1'000'000;
+    if (elapsed_ms >= timeout_ms) return false;
+    pollfd done = {g_final_done_fd, POLLIN, 0};
+    const int ready = poll(&done, 1, static_cast<int>(timeout_ms - elapsed_ms));
+    if (ready == 1) return true;
+    if (ready == 0 || errno != EINTR) return false;
+  }
 }
 
 void forget_background_thread_in_child() {

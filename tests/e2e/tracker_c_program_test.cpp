@@ -31,7 +31,8 @@ TEST(TrackerCProgram, ExitSnapshotHoldsExactlyTheProgramsLeaksAndNoCxxRuntime) {
   e2e::Result ldd = e2e::run({"/usr/bin/ldd", e2e::tracker_library()});
   ASSERT_EQ(ldd.exit_code, 0) << ldd.err;
   EXPECT_EQ(ldd.out.find("libstdc++"), std::string::npos) << ldd.out;
-  EXPECT_EQ(ldd.out.find("libgcc_s"), std::string::npos) << ldd.out;
+  // libgcc_s stays: it is the one unwinder that exceptions thrown through the hooks (operator
+  // new's bad_alloc) must meet; it has no TLS and allocates nothing, so it adds no block.
 
   std::string dir = e2e::scratch_dir("c-exact-leaks");
   std::string maps_copy = dir + ".maps";
