@@ -113,6 +113,11 @@ Action setup(CLI::App& app) {
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);
   return [args] {
+    // A size that reads in neither radix is a usage error, said before the input is read;
+    // which radix applies depends on the input (hex for saved Windows text).
+    for (const std::string* typed : {&args->size, &args->range.first, &args->range.second})
+      if (!typed->empty() && !parse_number(*typed, true) && !parse_number(*typed, false))
+        parse_size_option(*typed, typed == &args->size ? "--size" : "--range");
     HeapModel model = load_model(args->snapshot);
     bool hex = model.caps.sizes_in_hex;
     BlockQuery query;

@@ -164,7 +164,7 @@ TEST_F(InspectCli, BlockFindsInteriorPointersAndNamesNeighbours) {
 TEST_F(InspectCli, BadInputGetsOneLine) {
   expect_one_line_error(leakdbg("stat " + snap_ + " --heap arena9"), "unknown heap 'arena9'");
   expect_one_line_error(leakdbg("stat " + snap_ + " --by colour"), "unknown grouping 'colour'");
-  expect_one_line_error(leakdbg("blocks " + snap_ + " --size 4x"), "not a size");
+  expect_one_line_error(leakdbg("blocks " + snap_ + " --size 4x"), "not a whole number of bytes");
   expect_one_line_error(leakdbg("blocks " + snap_ + " --range 64 48"), "empty size range");
   // A malformed address is a usage error (2), apart from `block`'s "in no block" (1).
   for (const char* command : {"block ", "ln "})
