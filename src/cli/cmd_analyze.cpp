@@ -6,6 +6,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/analyze_render.h"
+#include "cli/analyze_options.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
@@ -18,34 +19,17 @@ namespace leakdbg::cli {
 namespace {
 
 struct AnalyzeArgs {
-  std::vector<std::string> inputs;
-  bool json = false, across_runs = false;
-  size_t top = 20;
-  SymbolFlags symbols;
-  std::vector<std::string> alloc_fns;
+  AnalyzeFlags analysis;
+  bool json = false;
 };
 
 Action setup(CLI::App& app) {
   auto args = std::make_shared<AnalyzeArgs>();
-  app.add_option("DIR|SNAP", args->inputs,
-                 "A directory of snapshots (from leakdbg run -o DIR), or snapshot files in time "
-                 "order")
-      ->required();
+  args->analysis.add_to(app);
   app.add_flag("--json", args->json, "JSON output");
-  app.add_flag("--across-runs", args->across_runs,
-               "Allow snapshots of several processes (runs of one build), matched by symbols");
-  add_row_limit(app, args->top, "Suspects to list; 0 lists all");
-  args->symbols.add_to(app);
-  add_alloc_fn_option(app, args->alloc_fns);
   return [args] {
-    analysis::AnalyzeOptions options;
-    options.across_runs = args->across_runs;
-    options.max_suspects = args->top == 0 ? SIZE_MAX : args->top;
-    options.symbolizer.debug_dirs = args->symbols.debug_dirs;
-    options.symbolizer.sysroot = args->symbols.sysroot;
-    options.labels.alloc_fn_patterns = args->alloc_fns;
-    analysis::compile_alloc_fn_patterns(args->alloc_fns);  // a bad pattern fails before loading
-    analysis::AnalyzeReport report = input::analyze_paths(args->inputs, options);
+    analysis::AnalyzeOptions options = args->analysis.options();
+    analysis::AnalyzeReport report = input::analyze_paths(args->analysis.inputs, options);
     if (args->json) {
       print_json(std::cout, analysis::analyze_to_json(report));
     } else {

@@ -59,8 +59,7 @@ nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args,
 }
 
 void print_listing(const BlockListing& listing, bool classes, const NumberStyle& style,
-                   bool origin_known,
-                   std::ostream& out) {
+                   bool origin_known, std::ostream& out) {
   Table table;
   table.add_column("address", Table::Align::kLeft);
   for (const char* title : {"requested", "usable", "age"}) table.add_column(title);
@@ -74,9 +73,9 @@ void print_listing(const BlockListing& listing, bool classes, const NumberStyle&
         b.usable ? style.size(b.usable) : "?",
         origin_known ? format_duration(row.age_seconds) : "-"};
     if (classes) cells.emplace_back(reach_class_name(b.reach));
-    for (std::string cell : {origin_known ? row.thread : "-",
-                             origin_known ? std::string(api_name(b.api)) : "-", row.type,
-                             row.top_frame ? frame_to_text(*row.top_frame) : std::string()})
+    for (std::string cell :
+         {origin_known ? row.thread : "-", origin_known ? std::string(api_name(b.api)) : "-",
+          row.type, row.top_frame ? frame_to_text(*row.top_frame) : std::string()})
       cells.push_back(std::move(cell));
     table.add_row(std::move(cells));
   }
@@ -131,7 +130,7 @@ Action setup(CLI::App& app) {
       query.reach = parse_reach_class(args->reach_class);
       if (!query.reach)
         throw Error("--class: unknown class '" + args->reach_class +
-                    "' (want reachable, unreachable, indirect or possibly)",
+                        "' (want reachable, unreachable, indirect or possibly)",
                     2);
     }
     if (args->size.empty() && args->range.first.empty() && !query.reach)

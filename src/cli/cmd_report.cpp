@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 
+#include "cli/analyze_options.h"
 #include "cli/command.h"
 #include "cli/inspect_format.h"
 #include "report/report_build.h"
@@ -13,35 +14,17 @@ namespace leakdbg::cli {
 namespace {
 
 struct ReportArgs {
-  std::vector<std::string> inputs;
+  AnalyzeFlags analysis;
   std::string output = "leak-report.html";
-  bool across_runs = false;
-  size_t top = 20;
-  std::vector<std::string> alloc_fns;
-  SymbolFlags symbols;
 };
 
 Action setup(CLI::App& app) {
   auto args = std::make_shared<ReportArgs>();
-  app.add_option("DIR|SNAP", args->inputs,
-                 "A directory of snapshots (from leakdbg run -o DIR), snapshot files in time "
-                 "order, or saved WinDbg/UMDH text")
-      ->required();
+  args->analysis.add_to(app);
   app.add_option("-o,--output", args->output, "The HTML file to write")->capture_default_str();
-  app.add_flag("--across-runs", args->across_runs,
-               "Allow snapshots of several processes (runs of one build), matched by symbols");
-  app.add_option("--top", args->top, "Suspects to list")->capture_default_str();
-  add_alloc_fn_option(app, args->alloc_fns);
-  args->symbols.add_to(app);
   return [args] {
-    analysis::AnalyzeOptions options;
-    options.across_runs = args->across_runs;
-    options.max_suspects = args->top == 0 ? SIZE_MAX : args->top;
-    options.symbolizer.debug_dirs = args->symbols.debug_dirs;
-    options.symbolizer.sysroot = args->symbols.sysroot;
-    options.labels.alloc_fn_patterns = args->alloc_fns;
-    analysis::compile_alloc_fn_patterns(args->alloc_fns);  // a bad pattern fails before loading
-    write_file_atomically(args->output, report::build_report_page(args->inputs, options));
+    analysis::AnalyzeOptions options = args->analysis.options();
+    write_file_atomically(args->output, report::build_report_page(args->analysis.inputs, options));
     return 0;
   };
 }

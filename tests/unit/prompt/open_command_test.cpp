@@ -148,7 +148,8 @@ TEST(OpenCommand, BadCommandsAndBadFilesGiveOneLineAndNonZeroExit) {
   std::string corrupt = std::string(LEAKDBG_WINDOWS_DATA) + "/malformed/heap-stat-bad-total.txt";
   e2e::Result broken = run_leakdbg({"open", corrupt, "-c", "!heap -s"});
   EXPECT_EQ(broken.exit_code, 0) << broken.err;
-  EXPECT_TRUE(has(broken.err, "heap-stat-bad-total.txt: skipped 1 line not understood; first at line 4: "))
+  EXPECT_TRUE(
+      has(broken.err, "heap-stat-bad-total.txt: skipped 1 line not understood; first at line 4: "))
       << broken.err;
   // Prose with no recognizable output is refused with one line.
   std::string prose = scratch_dir() + "/prose.txt";
