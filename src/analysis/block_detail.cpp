@@ -36,6 +36,7 @@ std::optional<ChunkFacts> chunk_facts(const HeapModel& model, const Block& block
 
 BlockDetail inspect_address(const HeapModel& model, Symbolizer* symbolizer, uint64_t address) {
   BlockDetail detail;
+  detail.origin_known = !model.caps.no_block_origin;
   detail.query = address;
   detail.mapping = find_mapping(model, address);
 

@@ -32,6 +32,9 @@ struct BlockDetail {
   uint64_t offset = 0;             // query - start of the block or region
   std::string heap;                // heap id of the block or region
   std::string type;                // type hint ("" if none)
+  // False when the source gives no allocation time, thread or API (saved Windows text):
+  // age_seconds, thread and api are then not figures and show as "-".
+  bool origin_known = true;
   double age_seconds = 0;
   std::string thread;
   std::string api;

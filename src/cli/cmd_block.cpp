@@ -95,10 +95,12 @@ nlohmann::json detail_json(const BlockDetail& d) {
     out["offset"] = d.offset;
     out["heap"] = d.heap;
     out["type"] = d.type;
-    out["age_s"] = d.age_seconds;
-    out["thread"] = d.block ? d.block->thread_id : d.region->thread_id;
-    out["thread_label"] = d.thread;
-    out["api"] = d.api;
+    bool known = d.origin_known;
+    out["age_s"] = known ? nlohmann::json(d.age_seconds) : nlohmann::json(nullptr);
+    out["thread"] = known ? nlohmann::json(d.block ? d.block->thread_id : d.region->thread_id)
+                          : nlohmann::json(nullptr);
+    out["thread_label"] = known ? nlohmann::json(d.thread) : nlohmann::json(nullptr);
+    out["api"] = known ? nlohmann::json(d.api) : nlohmann::json(nullptr);
     out["frames"] = frames_to_json(d.frames);
   } else {
     out["nearest_below"] = d.below ? block_summary_json(*d.below) : nlohmann::json(nullptr);
@@ -201,8 +203,11 @@ void print_detail(const BlockDetail& d, const NumberStyle& style, std::ostream& 
         << '\n';
   }
   out << "  type    " << (d.type.empty() ? "(no hint)" : d.type) << '\n';
-  out << "  " << d.api << " by thread " << d.thread << ", " << format_duration(d.age_seconds)
-      << " ago\n";
+  if (d.origin_known)
+    out << "  " << d.api << " by thread " << d.thread << ", " << format_duration(d.age_seconds)
+        << " ago\n";
+  else  // saved text gives none of them
+    out << "  api -, thread -, age -\n";
   if (d.frames.empty()) {
     out << "  (no allocation stack recorded)\n";
   } else {

@@ -111,7 +111,7 @@ struct Arena {
   uint64_t virtual_blocks = 0;      // large blocks served outside the segments
   uint64_t lock_contention = 0;
   std::string front_end;  // "LFH" or empty
-  // How the source names the heap: a Windows heap handle as WinDbg prints it ("0d7b0000",
+  // How the source names the heap: a Windows heap handle as WinDbg prints it ("0a3c0000",
   // "0000015d85bb0000"). Empty for glibc arenas, which are "main" and "arenaN".
   std::string name;
   // False when the source names the heap but gives none of its figures (a `!heap -stat`

@@ -1,12 +1,12 @@
 // `!heap -flt s|r` and `!heap -p -a ADDR`: heap entries, each optionally followed by the
 // symbol its first pointer resolves to and (with +ust) its allocation stack.
-//       address 1a949568 found in
-//       _HEAP @ d7b0000
+//       address 1b2c4568 found in
+//       _HEAP @ a3c0000
 //         HEAP_ENTRY Size Prev Flags    UserPtr UserSize - state
-//           1a949568 0009 0000  [00]   1a949580    00030 - (busy)
-//             Plugin!ATL::g_strmgr
-//           7708c65e ntdll!RtlAllocateHeap+0x0000003e
-// Newer debuggers print the hint as a type line ("? Plugin!CFoo::`vftable'"). With page heap
+//           1b2c4568 0009 0000  [00]   1b2c4580    00030 - (busy)
+//             Tally!g_ruleStrings
+//           77a1e5f2 ntdll!RtlAllocateHeap+0x0000003e
+// Newer debuggers print the hint as a type line ("? Tally!CFoo::`vftable'"). With page heap
 // enabled the block is described by its DPH_HEAP_BLOCK instead:
 //       _DPH_HEAP_ROOT @ 5f1000
 //       in busy allocation (  DPH_HEAP_BLOCK:  UserAddr  UserSize -  VirtAddr  VirtSize)
@@ -100,7 +100,7 @@ class BlockListing {
       return;
     }
     // The first pointer of the block resolved to a symbol: a hint, not a frame.
-    // Class names with templates hold spaces: "Plugin!Foo<Bar, Baz>::`vftable'".
+    // Class names with templates hold spaces: "Tally!Foo<Bar, Baz>::`vftable'".
     if (t.starts_with("? ")) t = trim(t.substr(2));
     if (hint_allowed_ && looks_like_symbol(t) && !parse_hex(words[0])) {
       hint_allowed_ = false;

@@ -1,5 +1,5 @@
 // `!heap -stat -h HEAP`: busy blocks grouped by requested size, all hex but the percentage.
-//    heap @ 0d7b0000
+//    heap @ 0a3c0000
 //   group-by: TOTSIZE max-display: 20
 //       size     #blocks     total     ( %) (percent of total busy bytes)
 //       30 e793 - 2b6b90  (32.13)

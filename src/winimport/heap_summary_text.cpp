@@ -1,5 +1,5 @@
 // `!heap -s`: one row per heap, figures in KB (decimal), handle, flags and lock count in hex.
-//   0d7b0000 08000002   16420  14416  16364    361   283     5    0      4   LFH
+//   0a3c0000 08000002   16612  13064  16548    412   297     6    0      5   LFH
 // Around the table the debugger prints banners ("NT HEAP STATS BELOW"), the global flags
 // ("NtGlobalFlag enables following debugging aids for new heaps:" and one line per aid),
 // "LFH Key : ..." lines, notes under a row ("External fragmentation ...", "Virtual block:

@@ -48,7 +48,7 @@ class ImportBudget {
   ImportBudget* previous_;
 };
 
-// A heap handle as WinDbg prints it ("0d7b0000", "0000015d85bb0000").
+// A heap handle as WinDbg prints it ("0a3c0000", "0000015d85bb0000").
 std::string handle_name(uint64_t handle);
 
 class ModelBuilder {

@@ -24,7 +24,7 @@ std::string_view trim(std::string_view text);
 bool starts_with_nocase(std::string_view text, std::string_view prefix);
 bool contains_nocase(std::string_view text, std::string_view needle);
 
-// Hex as both tools print it: "1a949568", "0x1a949568", "000001c2`a6a2c8f0". No sign, no
+// Hex as both tools print it: "1b2c4568", "0x1b2c4568", "000001c2`a6a2c8f0". No sign, no
 // suffix; nullopt on anything else or on overflow.
 std::optional<uint64_t> parse_hex(std::string_view text);
 // Plain decimal digits ("16420"); nullopt otherwise.

@@ -30,8 +30,8 @@ TEST(ParseCommand, HeapStatOptions) {
   EXPECT_TRUE(plain.heap.empty());
   EXPECT_EQ(plain.order, StatOrder::kTotalSize);
   EXPECT_EQ(plain.max_display, 20u);
-  Command full = parsed("!heap -stat -h 0d7b0000 -grp B 0n5");
-  EXPECT_EQ(full.heap, "0d7b0000");
+  Command full = parsed("!heap -stat -h 0a3c0000 -grp B 0n5");
+  EXPECT_EQ(full.heap, "0a3c0000");
   EXPECT_EQ(full.order, StatOrder::kBlockCount);
   EXPECT_EQ(full.max_display, 5u);
   EXPECT_EQ(parsed("!heap -stat -grp a 10").max_display, 16u);  // hex, as WinDbg reads it
@@ -65,9 +65,9 @@ TEST(ParseCommand, AddressesWithBacktick) {
   Command p = parsed("!heap -p -a 000001c2`a6a2c8f0");
   EXPECT_EQ(p.kind, CommandKind::kHeapAddress);
   EXPECT_EQ(p.address, 0x1c2a6a2c8f0u);
-  Command ln = parsed("ln 6fd7199b");
+  Command ln = parsed("ln 6e4e52c3");
   EXPECT_EQ(ln.kind, CommandKind::kNearestSymbol);
-  EXPECT_EQ(ln.address, 0x6fd7199bu);
+  EXPECT_EQ(ln.address, 0x6e4e52c3u);
   error_of("!heap -p -a");
   error_of("!heap -p 1234");
   error_of("!heap -p -a 12 34");

@@ -131,11 +131,11 @@ TEST(OpenCommand, SnapSwitchesBetweenSnapshots) {
 TEST(OpenCommand, ImportedWindowsTextAnswersTheSameCommands) {
   std::string log = std::string(LEAKDBG_WINDOWS_DATA) + "/session.txt";
   e2e::Result r = run_leakdbg(
-      {"open", log, "-c", "!heap -stat -h 0d7b0000; !heap -p -a 1a949568; ln 6fd7199b"});
+      {"open", log, "-c", "!heap -stat -h 0a3c0000; !heap -p -a 1b2c4568; ln 6e4e52c3"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(has(r.out, "    30 e793 - 2b6b90  (")) << r.out;
-  EXPECT_TRUE(has(r.out, "Plugin!CCommonCfg::Parse+0x19b")) << r.out;
-  EXPECT_TRUE(has(r.out, "(6fd7198c)   Plugin!CCommonCfg::ParseBaseInfo+0xf")) << r.out;
+  EXPECT_TRUE(has(r.out, "    30 c41a - 24c4e0  (")) << r.out;
+  EXPECT_TRUE(has(r.out, "Tally!CRuleSet::Parse+0x19b")) << r.out;
+  EXPECT_TRUE(has(r.out, "(6e4e52b4)   Tally!CRuleSet::LoadRules+0xf")) << r.out;
 }
 
 TEST(OpenCommand, BadCommandsAndBadFilesGiveOneLineAndNonZeroExit) {

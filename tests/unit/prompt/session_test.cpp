@@ -39,20 +39,20 @@ bool has(const std::string& text, const std::string& part) {
 
 TEST(PromptSession, ImportedHeapStatAnswersHeapStat) {
   Session session = open_data({"heap-stat.txt"});
-  Output o = run(session, "!heap -stat -h 0d7b0000");
+  Output o = run(session, "!heap -stat -h 0a3c0000");
   EXPECT_TRUE(o.err.empty()) << o.err;
-  EXPECT_TRUE(has(o.out, " heap @ 0d7b0000\n")) << o.out;
+  EXPECT_TRUE(has(o.out, " heap @ 0a3c0000\n")) << o.out;
   EXPECT_TRUE(has(o.out, "group-by: TOTSIZE max-display: 20\n")) << o.out;
-  EXPECT_TRUE(has(o.out, "    30 e793 - 2b6b90  (")) << o.out;
-  EXPECT_TRUE(has(o.out, "    54510 3 - fcf30  (")) << o.out;
+  EXPECT_TRUE(has(o.out, "    30 c41a - 24c4e0  (")) << o.out;
+  EXPECT_TRUE(has(o.out, "    4f2a8 2 - 9e550  (")) << o.out;
   // Sorted by total: 0x30 first, 0x60 last.
-  EXPECT_LT(o.out.find("    30 e793"), o.out.find("    60 e40"));
-  Output by_count = run(session, "!heap -stat -h 0d7b0000 -grp B 2");
+  EXPECT_LT(o.out.find("    30 c41a"), o.out.find("    60 b71"));
+  Output by_count = run(session, "!heap -stat -h 0a3c0000 -grp B 2");
   EXPECT_TRUE(has(by_count.out, "group-by: BLOCKCOUNT max-display: 2\n")) << by_count.out;
-  EXPECT_LT(by_count.out.find("    30 e793"), by_count.out.find("    20 68ea"));
-  EXPECT_FALSE(has(by_count.out, "    40 54f7 -")) << by_count.out;
+  EXPECT_LT(by_count.out.find("    30 c41a"), by_count.out.find("    20 5d13"));
+  EXPECT_FALSE(has(by_count.out, "    40 4a9c -")) << by_count.out;
   Output by_size = run(session, "!heap -stat -grp A 1");
-  EXPECT_TRUE(has(by_size.out, "    54510 3 - fcf30")) << by_size.out;
+  EXPECT_TRUE(has(by_size.out, "    4f2a8 2 - 9e550")) << by_size.out;
 }
 
 TEST(PromptSession, ImportedSummaryKeepsWindbgColumns) {
@@ -61,9 +61,9 @@ TEST(PromptSession, ImportedSummaryKeepsWindbgColumns) {
   EXPECT_TRUE(o.err.empty()) << o.err;
   EXPECT_TRUE(
       has(o.out,
-          "0d7b0000 08000002    16420   14416   16364     361    283      5      0      4   LFH"))
+          "0a3c0000 08000002    16612   13064   16548     412    297      6      0      5   LFH"))
       << o.out;
-  EXPECT_TRUE(has(o.out, "1bc10000 08001002     1080     136    1080     129      3      2"))
+  EXPECT_TRUE(has(o.out, "1d460000 08001002     1088     144    1088     131      4      2"))
       << o.out;
 }
 
@@ -71,15 +71,15 @@ TEST(PromptSession, SessionLogFilterAndBlockStack) {
   Session session = open_data({"session.txt"});
   Output flt = run(session, "!heap -flt s 30");
   EXPECT_TRUE(flt.err.empty()) << flt.err;
-  EXPECT_TRUE(has(flt.out, "    _HEAP @ 0d7b0000\n")) << flt.out;
-  EXPECT_TRUE(has(flt.out, "1a949580    00030 - (busy)")) << flt.out;
-  EXPECT_TRUE(has(flt.out, "e790 (0n59280) more blocks known only by count")) << flt.out;
+  EXPECT_TRUE(has(flt.out, "    _HEAP @ 0a3c0000\n")) << flt.out;
+  EXPECT_TRUE(has(flt.out, "1b2c4580    00030 - (busy)")) << flt.out;
+  EXPECT_TRUE(has(flt.out, "c417 (0n50199) more blocks known only by count")) << flt.out;
   // The HEAP_ENTRY address as WinDbg users type it finds the block just above.
-  Output block = run(session, "!heap -p -a 1a949568");
-  EXPECT_TRUE(has(block.out, "    address 1a949568 found in\n")) << block.out;
-  EXPECT_TRUE(has(block.out, "6fd7199b Plugin!CCommonCfg::ParseBaseInfo+0xf\n")) << block.out;
-  Output ln = run(session, "ln 6fd7199b");
-  EXPECT_TRUE(has(ln.out, "(6fd7198c)   Plugin!CCommonCfg::ParseBaseInfo+0xf")) << ln.out;
+  Output block = run(session, "!heap -p -a 1b2c4568");
+  EXPECT_TRUE(has(block.out, "    address 1b2c4568 found in\n")) << block.out;
+  EXPECT_TRUE(has(block.out, "6e4e52c3 Tally!CRuleSet::LoadRules+0xf\n")) << block.out;
+  Output ln = run(session, "ln 6e4e52c3");
+  EXPECT_TRUE(has(ln.out, "(6e4e52b4)   Tally!CRuleSet::LoadRules+0xf")) << ln.out;
   Output missing = run(session, "!heap -p -a 10");
   EXPECT_TRUE(has(missing.out, "not found in any heap block")) << missing.out;
 }
@@ -112,7 +112,7 @@ TEST(PromptSession, ErrorsAreOneLineAndTheNextCommandRuns) {
   size_t lines = 0;
   for (char c : o.err) lines += c == '\n';
   EXPECT_EQ(lines, 3u);
-  EXPECT_TRUE(has(o.out, "    30 e793 - 2b6b90")) << o.out;
+  EXPECT_TRUE(has(o.out, "    30 c41a - 24c4e0")) << o.out;
 }
 
 TEST(PromptSession, QuitStopsTheLine) {

@@ -9,7 +9,7 @@ using leakdbg::winimport::parse_frame;
 using leakdbg::winimport::parse_hex;
 
 TEST(ParseHex, AcceptsWindbgForms) {
-  EXPECT_EQ(parse_hex("1a949568"), 0x1a949568u);
+  EXPECT_EQ(parse_hex("1b2c4568"), 0x1b2c4568u);
   EXPECT_EQ(parse_hex("0x0000003e"), 0x3eu);
   EXPECT_EQ(parse_hex("000001c2`a6a2c8f0"), 0x1c2a6a2c8f0u);
   EXPECT_FALSE(parse_hex("`a6a2c8f0"));
@@ -21,20 +21,20 @@ TEST(ParseHex, AcceptsWindbgForms) {
 }
 
 TEST(ParseFrame, AddressModuleFunctionOffset) {
-  auto f = parse_frame("        7708c65e ntdll!RtlAllocateHeap+0x0000003e");
+  auto f = parse_frame("        77a1e5f2 ntdll!RtlAllocateHeap+0x0000003e");
   ASSERT_TRUE(f);
-  EXPECT_EQ(f->address, 0x7708c65eu);
+  EXPECT_EQ(f->address, 0x77a1e5f2u);
   EXPECT_EQ(f->module, "ntdll");
   EXPECT_EQ(f->function, "RtlAllocateHeap");
   EXPECT_EQ(f->offset, 0x3eu);
 }
 
 TEST(ParseFrame, TemplatesAndOperators) {
-  auto f = parse_frame("6fcd6204 Plugin!ATL::CSimpleStringT<wchar_t,0>::operator=+0x0000000e");
+  auto f = parse_frame("6e3b2a50 Tally!ATL::CSimpleStringT<wchar_t,0>::operator=+0x0000000e");
   ASSERT_TRUE(f);
   EXPECT_EQ(f->function, "ATL::CSimpleStringT<wchar_t,0>::operator=");
   EXPECT_EQ(f->offset, 0xeu);
-  auto g = parse_frame("MyApp!operator new+0x0000000E");
+  auto g = parse_frame("Ledger!operator new+0x0000000E");
   ASSERT_TRUE(g);
   EXPECT_EQ(g->function, "operator new");
   EXPECT_EQ(g->offset, 0xeu);
@@ -45,14 +45,13 @@ TEST(ParseFrame, TemplatesAndOperators) {
 }
 
 TEST(ParseFrame, UmdhSourceSuffix) {
-  auto f = parse_frame(
-      "\tCppResourceLeaks!LeakHeapMemory+00000083 (e:\\src\\cppresourceleaks.cpp, 228)");
+  auto f = parse_frame("\tOrderSvc!QueueOrder+00000083 (e:\\src\\queue.cpp, 228)");
   ASSERT_TRUE(f);
   EXPECT_EQ(f->address, 0u);
-  EXPECT_EQ(f->module, "CppResourceLeaks");
-  EXPECT_EQ(f->function, "LeakHeapMemory");
+  EXPECT_EQ(f->module, "OrderSvc");
+  EXPECT_EQ(f->function, "QueueOrder");
   EXPECT_EQ(f->offset, 0x83u);
-  EXPECT_EQ(f->file, "e:\\src\\cppresourceleaks.cpp");
+  EXPECT_EQ(f->file, "e:\\src\\queue.cpp");
   EXPECT_EQ(f->line, 228u);
 }
 
@@ -61,9 +60,9 @@ TEST(ParseFrame, UnresolvedForms) {
   ASSERT_TRUE(bare);
   EXPECT_EQ(bare->address, 0x7C96D6DCu);
   EXPECT_TRUE(bare->module.empty());
-  auto module_only = parse_frame("Plugin+0x1a2b");
+  auto module_only = parse_frame("Tally+0x1a2b");
   ASSERT_TRUE(module_only);
-  EXPECT_EQ(module_only->module, "Plugin");
+  EXPECT_EQ(module_only->module, "Tally");
   EXPECT_EQ(module_only->offset, 0x1a2bu);
   EXPECT_TRUE(module_only->function.empty());
 }
@@ -72,12 +71,12 @@ TEST(ParseFrame, RejectsProse) {
   EXPECT_FALSE(parse_frame(""));
   EXPECT_FALSE(parse_frame("Total increase == 5320"));
   EXPECT_FALSE(parse_frame("hello"));
-  EXPECT_FALSE(parse_frame("7708c65e ntdll rubbish here"));
-  EXPECT_FALSE(parse_frame("Plugin!"));
+  EXPECT_FALSE(parse_frame("77a1e5f2 ntdll rubbish here"));
+  EXPECT_FALSE(parse_frame("Tally!"));
 }
 
 TEST(LooksLikeSymbol, HintLines) {
-  EXPECT_TRUE(looks_like_symbol("          Plugin!ATL::g_strmgr"));
+  EXPECT_TRUE(looks_like_symbol("          Tally!g_ruleStrings"));
   EXPECT_TRUE(looks_like_symbol("unknown!printable"));
   EXPECT_FALSE(looks_like_symbol("!foo"));
   EXPECT_FALSE(looks_like_symbol("no symbol here"));

@@ -14,7 +14,7 @@ namespace {
 
 std::string heap_stat_claiming(const char* count_hex, const char* total_hex) {
   return std::string(
-             " heap @ 0d7b0000\n"
+             " heap @ 0a3c0000\n"
              "group-by: TOTSIZE max-display: 20\n"
              "    size     #blocks     total     ( %) (percent of total busy bytes)\n"
              "    28 ") +

@@ -9,7 +9,7 @@ using namespace leakdbg::winimport;
 
 TEST(PromptCommand, DebuggerPrompts) {
   EXPECT_EQ(prompt_command("0:000> !heap -s"), "!heap -s");
-  EXPECT_EQ(prompt_command("0:000:x86> !heap -stat -h 0d7b0000 "), "!heap -stat -h 0d7b0000");
+  EXPECT_EQ(prompt_command("0:000:x86> !heap -stat -h 0a3c0000 "), "!heap -stat -h 0a3c0000");
   EXPECT_EQ(prompt_command("1: kd> !heap -p -a 1234"), "!heap -p -a 1234");
   EXPECT_FALSE(prompt_command("    30 e793 - 2b6b90  (32.13)"));
   EXPECT_FALSE(prompt_command("a:b> x"));
@@ -18,10 +18,10 @@ TEST(PromptCommand, DebuggerPrompts) {
 
 TEST(KindOfCommand, HeapCommands) {
   EXPECT_EQ(kind_of_command("!heap -s"), TextKind::kHeapSummary);
-  EXPECT_EQ(kind_of_command("!heap -stat -h 0d7b0000"), TextKind::kHeapStat);
+  EXPECT_EQ(kind_of_command("!heap -stat -h 0a3c0000"), TextKind::kHeapStat);
   EXPECT_EQ(kind_of_command("!heap -flt s 30"), TextKind::kHeapBlocks);
-  EXPECT_EQ(kind_of_command("!heap -p -a 1a949568"), TextKind::kHeapBlocks);
-  EXPECT_EQ(kind_of_command("ln 6fd7199b"), TextKind::kOther);
+  EXPECT_EQ(kind_of_command("!heap -p -a 1b2c4568"), TextKind::kHeapBlocks);
+  EXPECT_EQ(kind_of_command("ln 6e4e52c3"), TextKind::kOther);
   EXPECT_EQ(kind_of_command("!heap -l"), TextKind::kOther);
 }
 

@@ -32,16 +32,16 @@ TEST(UmdhDiff, TwoStatesWithExactBytesAndCounts) {
   EXPECT_EQ(new_m.label, "new");
   EXPECT_EQ(new_m.source_kind, "umdh-diff");
   EXPECT_FALSE(new_m.caps.block_addresses);
-  EXPECT_EQ(new_m.blocks.size(), 0x15cf4u + 0xf0);
-  EXPECT_EQ(total_bytes(new_m), 0x2a98c90u + 0xf00);
-  EXPECT_EQ(old_m.blocks.size(), 0x50u + 3);
-  EXPECT_EQ(total_bytes(old_m), 0x500u + 0x2018);
+  EXPECT_EQ(new_m.blocks.size(), 0xd6d8u + 0xc0);
+  EXPECT_EQ(total_bytes(new_m), 0x1c88b00u + 0xc00);
+  EXPECT_EQ(old_m.blocks.size(), 0x48u + 4);
+  EXPECT_EQ(total_bytes(old_m), 0x480u + 0x1f40);
   uint64_t count = 0;
-  EXPECT_EQ(bytes_of_stack(new_m, "LeakHeapMemory", &count), 0x2a98c90u);
-  EXPECT_EQ(count, 0x15cf4u);
-  EXPECT_EQ(bytes_of_stack(old_m, "LoadConfig", &count), 0x2018u);  // 8216 over 3 blocks
-  EXPECT_EQ(count, 3u);
-  EXPECT_EQ(bytes_of_stack(new_m, "LoadConfig", &count), 0u);
+  EXPECT_EQ(bytes_of_stack(new_m, "QueueOrder", &count), 0x1c88b00u);
+  EXPECT_EQ(count, 0xd6d8u);
+  EXPECT_EQ(bytes_of_stack(old_m, "ReadSettings", &count), 0x1f40u);  // 8000 over 4 blocks
+  EXPECT_EQ(count, 4u);
+  EXPECT_EQ(bytes_of_stack(new_m, "ReadSettings", &count), 0u);
 }
 
 TEST(UmdhDiff, FramesCarrySourceLines) {
@@ -49,12 +49,12 @@ TEST(UmdhDiff, FramesCarrySourceLines) {
   bool found = false;
   for (const auto& s : new_m.stacks)
     for (const auto& f : s.symbols)
-      if (f.function == "LeakHeapMemory") {
+      if (f.function == "QueueOrder") {
         found = true;
-        EXPECT_EQ(f.module, "CppResourceLeaks");
-        EXPECT_EQ(f.offset, 0x83u);
-        EXPECT_EQ(f.file, "e:\\src\\cppresourceleaks.cpp");
-        EXPECT_EQ(f.line, 228u);
+        EXPECT_EQ(f.module, "OrderSvc");
+        EXPECT_EQ(f.offset, 0x5bu);
+        EXPECT_EQ(f.file, "d:\\build\\ordersvc\\queue.cpp");
+        EXPECT_EQ(f.line, 141u);
       }
   EXPECT_TRUE(found);
 }
@@ -62,15 +62,15 @@ TEST(UmdhDiff, FramesCarrySourceLines) {
 TEST(UmdhDiff, OlderFormatWithoutCountLineInventsNoOldCount) {
   auto models = import_data("umdh-diff-v1.txt");
   ASSERT_EQ(models.size(), 2u);
-  EXPECT_EQ(total_bytes(models[0]), 0x9df0u);
-  EXPECT_EQ(total_bytes(models[1]), 0xf110u);
-  EXPECT_EQ(models[1].blocks.size(), 0x3au);
+  EXPECT_EQ(total_bytes(models[0]), 0x7e40u);
+  EXPECT_EQ(total_bytes(models[1]), 0xcce0u);
+  EXPECT_EQ(models[1].blocks.size(), 0x2cu);
   // No count line: the old count is unknown, not estimated; one block holds the bytes.
   EXPECT_TRUE(models[0].notes.old_counts_unknown);
   EXPECT_EQ(models[0].blocks.size(), 1u);
   ASSERT_EQ(models[1].stacks.size(), 1u);
   EXPECT_EQ(models[1].stacks[0].symbols.size(), 12u);
-  EXPECT_EQ(models[1].stacks[0].symbols[8].function, "LeakyFunc");
+  EXPECT_EQ(models[1].stacks[0].symbols[8].function, "AppendEntry");
 }
 
 TEST(UmdhLog, AggregateAndSingleRecordsWithRepeatedBacktrace) {

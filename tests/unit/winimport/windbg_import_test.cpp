@@ -22,22 +22,23 @@ TEST(WindbgHeapSummary, OneArenaPerHeapWithItsFigures) {
   EXPECT_TRUE(m.blocks.empty());
   ASSERT_EQ(m.arenas.size(), 7u);
   const auto& first = m.arenas[0];
-  EXPECT_EQ(first.address, 0x0d7b0000u);
+  EXPECT_EQ(first.address, 0x0a3c0000u);
   EXPECT_TRUE(first.is_main);
   EXPECT_EQ(first.heap_flags, 0x08000002u);
-  EXPECT_EQ(first.aspace_total, 16420u * 1024);
-  EXPECT_EQ(first.system_current, 14416u * 1024);
-  EXPECT_EQ(first.virtual_bytes, 16364u * 1024);
-  EXPECT_EQ(first.free_rest_bytes, 361u * 1024);
-  EXPECT_EQ(first.free_rest_count, 283u);
-  EXPECT_EQ(first.uncommitted_ranges, 5u);
+  EXPECT_EQ(first.aspace_total, 16612u * 1024);
+  EXPECT_EQ(first.system_current, 13064u * 1024);
+  EXPECT_EQ(first.virtual_bytes, 16548u * 1024);
+  EXPECT_EQ(first.free_rest_bytes, 412u * 1024);
+  EXPECT_EQ(first.free_rest_count, 297u);
+  EXPECT_EQ(first.uncommitted_ranges, 6u);
   EXPECT_EQ(first.virtual_blocks, 0u);
-  EXPECT_EQ(first.lock_contention, 4u);
+  EXPECT_EQ(first.lock_contention, 5u);
   EXPECT_EQ(first.front_end, "LFH");
-  const auto* third = arena_at(m, 0x0f6c0000);
+  const auto* third = arena_at(m, 0x0c150000);
   ASSERT_TRUE(third);
-  EXPECT_EQ(third->virtual_blocks, 3u);
-  const auto* no_lfh = arena_at(m, 0x1bc10000);
+  EXPECT_EQ(third->virtual_blocks, 2u);
+  EXPECT_EQ(third->lock_contention, 0x1bu);  // the Lock column is hex
+  const auto* no_lfh = arena_at(m, 0x1d460000);
   ASSERT_TRUE(no_lfh);
   EXPECT_EQ(no_lfh->front_end, "");
 }
@@ -56,11 +57,11 @@ TEST(WindbgHeapStat, SizeGroupsBecomeBlocksThatSumExactly) {
   EXPECT_FALSE(m.caps.arenas);
   EXPECT_FALSE(m.caps.block_addresses);
   ASSERT_EQ(m.arenas.size(), 1u);
-  EXPECT_EQ(m.arenas[0].address, 0x0d7b0000u);
-  EXPECT_EQ(m.blocks.size(), 0xe793u + 0x54f7 + 3 + 0x68ea + 0xe40);
-  EXPECT_EQ(total_bytes(m), 0x2b6b90u + 0x153dc0 + 0xfcf30 + 0xd1d40 + 0x55800);
-  EXPECT_EQ(count_blocks(m, 0x30), 0xe793u);
-  EXPECT_EQ(count_blocks(m, 0x54510), 3u);
+  EXPECT_EQ(m.arenas[0].address, 0x0a3c0000u);
+  EXPECT_EQ(m.blocks.size(), 0xc41au + 0x4a9c + 2 + 0x5d13 + 0xb71);
+  EXPECT_EQ(total_bytes(m), 0x24c4e0u + 0x12a700 + 0x9e550 + 0xba260 + 0x44a60);
+  EXPECT_EQ(count_blocks(m, 0x30), 0xc41au);
+  EXPECT_EQ(count_blocks(m, 0x4f2a8), 2u);
   size_t in_heap = 0;
   for (const auto& b : m.blocks) in_heap += b.arena == 0;
   EXPECT_EQ(in_heap, m.blocks.size());
@@ -70,10 +71,10 @@ TEST(WindbgHeapFilter, BusyEntriesWithAddressesAndUsableSize) {
   auto m = import_data("heap-flt.txt").at(0);
   EXPECT_EQ(m.source_kind, "windbg-heap-blocks");
   EXPECT_TRUE(m.caps.block_addresses);
-  ASSERT_EQ(m.blocks.size(), 7u);  // the free entry is not a live block
-  EXPECT_EQ(m.blocks[0].address, 0x0f6d1248u);  // sorted by address across heaps
-  EXPECT_EQ(m.blocks[2].address, 0x1a949580u);
-  EXPECT_EQ(m.blocks[6].address, 0x1a9496a0u);
+  ASSERT_EQ(m.blocks.size(), 7u);               // the free entry is not a live block
+  EXPECT_EQ(m.blocks[0].address, 0x0c161248u);  // sorted by address across heaps
+  EXPECT_EQ(m.blocks[2].address, 0x1b2c4580u);
+  EXPECT_EQ(m.blocks[6].address, 0x1b2c46a0u);
   EXPECT_EQ(m.blocks[0].arena, 1);
   for (const auto& b : m.blocks) {
     EXPECT_EQ(b.size, 0x30u);
@@ -81,15 +82,15 @@ TEST(WindbgHeapFilter, BusyEntriesWithAddressesAndUsableSize) {
     EXPECT_EQ(b.stack_id, 0u);
   }
   ASSERT_EQ(m.arenas.size(), 2u);
-  EXPECT_EQ(m.arenas[0].address, 0xd7b0000u);
-  EXPECT_EQ(m.arenas[1].address, 0xf6c0000u);
+  EXPECT_EQ(m.arenas[0].address, 0xa3c0000u);
+  EXPECT_EQ(m.arenas[1].address, 0xc150000u);
 }
 
 TEST(WindbgHeapPage, BlockWithItsAllocationStack) {
   auto m = import_data("heap-p-a.txt").at(0);
   ASSERT_EQ(m.blocks.size(), 1u);
   const auto& b = m.blocks[0];
-  EXPECT_EQ(b.address, 0x1a949580u);
+  EXPECT_EQ(b.address, 0x1b2c4580u);
   ASSERT_NE(b.stack_id, 0u);
   const auto* stack = m.find_stack(b.stack_id);
   ASSERT_TRUE(stack);
@@ -97,9 +98,9 @@ TEST(WindbgHeapPage, BlockWithItsAllocationStack) {
   EXPECT_EQ(stack->symbols[0].module, "ntdll");
   EXPECT_EQ(stack->symbols[0].function, "RtlpCallInterceptRoutine");
   EXPECT_EQ(stack->symbols[0].offset, 0x28u);
-  EXPECT_EQ(stack->symbols[0].address, 0x7711e236u);
-  EXPECT_EQ(stack->symbols[6].function, "CCommonCfg::ParseBaseInfo");
-  EXPECT_EQ(stack->symbols[7].function, "CCommonCfg::Parse");
+  EXPECT_EQ(stack->symbols[0].address, 0x77a4c2d8u);
+  EXPECT_EQ(stack->symbols[6].function, "CRuleSet::LoadRules");
+  EXPECT_EQ(stack->symbols[7].function, "CRuleSet::Parse");
   EXPECT_EQ(stack->symbols[7].offset, 0x19bu);
   EXPECT_EQ(stack->frames.size(), stack->symbols.size());
   EXPECT_FALSE(m.caps.stacks_are_addresses);
@@ -126,16 +127,16 @@ TEST(WindbgSession, AllCommandsOfOneDumpMakeOneModel) {
   EXPECT_TRUE(m.caps.arenas);
   EXPECT_FALSE(m.caps.block_addresses);
   ASSERT_EQ(m.arenas.size(), 3u);
-  EXPECT_EQ(m.arenas[0].system_current, 14416u * 1024);  // not the "##" note's 11556
-  // The listed blocks stand in for three of the 0xe793 histogram blocks: no double count.
-  EXPECT_EQ(count_blocks(m, 0x30), 0xe793u);
-  EXPECT_EQ(total_bytes(m), 0x2b6b90u + 0x153dc0 + 0xfcf30 + 0xd1d40 + 0x55800);
-  const auto* listed = m.find_block_containing(0x1a949580);
+  EXPECT_EQ(m.arenas[0].system_current, 13064u * 1024);  // not the "##" note's 11556
+  // The listed blocks stand in for three of the 0xc41a histogram blocks: no double count.
+  EXPECT_EQ(count_blocks(m, 0x30), 0xc41au);
+  EXPECT_EQ(total_bytes(m), 0x24c4e0u + 0x12a700 + 0x9e550 + 0xba260 + 0x44a60);
+  const auto* listed = m.find_block_containing(0x1b2c4580);
   ASSERT_TRUE(listed);
-  EXPECT_EQ(listed->address, 0x1a949580u);
+  EXPECT_EQ(listed->address, 0x1b2c4580u);
   const auto* stack = m.find_stack(listed->stack_id);
   ASSERT_TRUE(stack);
-  EXPECT_EQ(stack->symbols.back().function, "CCommonCfg::Parse");
+  EXPECT_EQ(stack->symbols.back().function, "CRuleSet::Parse");
   size_t with_address = 0;
   for (const auto& b : m.blocks) with_address += b.address != 0;
   EXPECT_EQ(with_address, 3u);
