@@ -25,6 +25,8 @@ struct GoldenCase {
 void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.expected; }
 
 const std::string kSeries = "tests/data/golden/series";
+const std::string kGrowth = "tests/data/windows/growth";
+const std::string kUmdhDiff = "tests/data/windows/umdh-diff.txt";
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -68,7 +70,22 @@ INSTANTIATE_TEST_SUITE_P(
         GoldenCase{"diff.json", {"diff", "--json", kSeries + "/01.txt", kSeries + "/04.txt"}},
         GoldenCase{"stat-site.txt", {"stat", kSeries + "/04.txt", "--by", "site", "--top", "0"}},
         GoldenCase{"stat-site.json",
-                   {"stat", "--json", kSeries + "/04.txt", "--by", "site", "--top", "0"}}),
+                   {"stat", "--json", kSeries + "/04.txt", "--by", "site", "--top", "0"}},
+        // Three !heap -s dumps: heap commit growth, a heap that gives memory back.
+        GoldenCase{
+            "growth-analyze.txt",
+            {"analyze", kGrowth + "/dump1.txt", kGrowth + "/dump2.txt", kGrowth + "/dump3.txt"}},
+        GoldenCase{"growth-analyze.json",
+                   {"analyze", "--json", kGrowth + "/dump1.txt", kGrowth + "/dump2.txt",
+                    kGrowth + "/dump3.txt"}},
+        GoldenCase{"growth-diff.txt", {"diff", kGrowth + "/dump1.txt", kGrowth + "/dump2.txt"}},
+        GoldenCase{"growth-diff-hex.txt",
+                   {"diff", "--hex", kGrowth + "/dump1.txt", kGrowth + "/dump2.txt"}},
+        GoldenCase{"growth-diff.json",
+                   {"diff", "--json", kGrowth + "/dump1.txt", kGrowth + "/dump2.txt"}},
+        // A UMDH comparison: two states in one file.
+        GoldenCase{"umdh-analyze.txt", {"analyze", kUmdhDiff}},
+        GoldenCase{"umdh-analyze.json", {"analyze", "--json", kUmdhDiff}}),
     [](const testing::TestParamInfo<GoldenCase>& param_info) {
       std::string name = param_info.param.expected;
       for (char& ch : name)
