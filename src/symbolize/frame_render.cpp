@@ -58,6 +58,15 @@ std::string frame_to_text(const SymbolicFrame& frame) {
   return text;
 }
 
+namespace {
+
+// Frames read from UMDH text carry no address: "-" rather than a made-up 0x0.
+std::string address_text(const SymbolicFrame& frame) {
+  return frame.address == 0 && !frame.function.empty() ? "-" : format_hex(frame.address);
+}
+
+}  // namespace
+
 void print_stack(std::ostream& out, const std::vector<SymbolicFrame>& frames, bool fold_runtime) {
   for (size_t i = 0; i < frames.size(); ++i) {
     if (fold_runtime && is_runtime_frame(frames[i])) {
@@ -66,14 +75,13 @@ void print_stack(std::ostream& out, const std::vector<SymbolicFrame>& frames, bo
       if (run_end > i) {
         // The outermost runtime frame is the one the program called (operator new,
         // std::vector::push_back...), the most telling of the run.
-        out << "    " << format_hex(frames[run_end].address) << "  "
-            << frame_to_text(frames[run_end]) << "  (+" << (run_end - i)
-            << " runtime frames folded)\n";
+        out << "    " << address_text(frames[run_end]) << "  " << frame_to_text(frames[run_end])
+            << "  (+" << (run_end - i) << " runtime frames folded)\n";
         i = run_end;
         continue;
       }
     }
-    out << "    " << format_hex(frames[i].address) << "  " << frame_to_text(frames[i]) << "\n";
+    out << "    " << address_text(frames[i]) << "  " << frame_to_text(frames[i]) << "\n";
   }
 }
 

@@ -21,7 +21,7 @@
     return sign + (u === 0 ? String(Math.round(v)) : v.toFixed(v < 10 ? 2 : 1)) + ' ' + units[u];
   }
   function fmtSigned(n) { return (n > 0 ? '+' : '') + fmtBytes(n); }
-  function fmtCount(n) { return (n > 0 ? '+' : '') + String(n); }
+  function fmtCount(n) { return n === null || n === undefined ? '-' : (n > 0 ? '+' : '') + String(n); }
   function fmtDuration(s) {
     if (s < 1) return Math.round(s * 1000) + ' ms';
     if (s < 120) return s.toFixed(1) + ' s';
@@ -268,7 +268,7 @@
     const v = analysis.verdict || {};
     const box = el('div', { cls: 'verdict' + (v.leaking ? ' leaking' : ''), id: 'verdict' });
     const summary = typeof v.summary === 'string' ? v.summary : (v.text || '');
-    const word = v.leaking ? 'Leak' : 'No likely leak';
+    const word = v.leaking ? 'Leak' : v.verdict_class === 'two_state_growth' ? 'Suspect' : 'No likely leak';
     // The summary may open with the same word; it is shown once, as the heading word.
     const rest = summary.toLowerCase().startsWith(word.toLowerCase() + ':') ? summary.slice(word.length + 1).trim() : summary;
     box.appendChild(el('span', { cls: 'word', text: word + ':' }));
@@ -305,7 +305,9 @@
   function renderSuspect(x, index) {
     const box = el('div', { cls: 'suspect', id: 'suspect-' + x.rank });
     const h = el('h3');
-    h.appendChild(el('span', { cls: 'badge ' + (x.likely_leak ? 'leak' : 'ok'), text: x.likely_leak ? 'likely leak' : 'not a leak' }));
+    const twoStates = x.verdict_class === 'two_state_growth';
+    h.appendChild(el('span', { cls: 'badge ' + (x.likely_leak || twoStates ? 'leak' : 'ok'),
+      text: x.likely_leak ? 'likely leak' : twoStates ? 'suspect (two states)' : 'not a leak' }));
     h.appendChild(el('span', { cls: 'badge', text: x.kind }));
     const cls = classOf(x);
     if (cls) h.appendChild(el('span', { cls: 'badge', text: cls }));
