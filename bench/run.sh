@@ -2,11 +2,10 @@
 # Runs the tracker benchmarks of issue 2 and writes bench/RESULTS.md.
 #
 #   bench/run.sh [--build DIR] [--pairs N] [--blocks N] [--runs N] [--quick]
-#                [--only SECTIONS] [--real]
+#                [--only SECTIONS]
 #
 # SECTIONS is a comma-separated subset of issue2 (the alloc_bench, live_blocks_bench and
-# capture_bench tables below) and stacks (default: both); --real adds the real-programs
-# section (jq, sqlite3, python3, cc1plus, xz; each row is skipped if its program is missing).
+# capture_bench tables below), stacks and memory (default: all three).
 # Each section rewrites only its own marked block of RESULTS.md.
 #
 # One run measures, on the same binaries (built -O2 -fomit-frame-pointer by bench/):
@@ -21,6 +20,9 @@
 #   - stacks: alloc_bench with each malloc through one of S distinct 10-frame stacks (S = 1,
 #     8, 64, 1024), 1 and 2 threads: native, leakdbg and heaptrack, CPU time, medians of RUNS
 #     rounds (heaptrack: median of min(RUNS, 3)).
+#   - memory: live_blocks_bench with BLOCKS blocks of 16-64, 16-512 and 1024-4096 B and
+#     BLOCKS/10 of 64 KiB: RSS and peak RSS above native per block, with and without the
+#     reachability scan of the snapshot.
 # Prints the tables and writes them, with the machine, date and commands, into the tracker's
 # section of RESULTS.md (the rest of the file is left alone).
 set -euo pipefail
@@ -30,8 +32,7 @@ build=$here/../build
 pairs=10000000
 blocks=2000000
 runs=5
-sections=issue2,stacks
-real=0
+sections=issue2,stacks,memory
 while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -40,7 +41,6 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --quick) pairs=1000000; blocks=200000; runs=1; shift ;;
     --only) sections=$2; shift 2 ;;
-    --real) real=1; shift ;;
     -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -335,4 +335,45 @@ if want stacks; then
   } >"$stacks_report"
   write_block '<!-- tracker stack diversity: written by bench/run.sh -->' \
     '<!-- end of tracker stack diversity -->' "$stacks_report"
+fi
+
+if want memory; then
+  echo "== memory per live block: live_blocks_bench by block size" >&2
+  memory_report=$scratch/memory.md
+  field_of() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+  {
+    echo '<!-- tracker memory per block: written by bench/run.sh -->'
+    echo "### Memory per live block (live_blocks_bench BLOCKS MIN MAX)"
+    echo
+    echo "Written by \`bench/run.sh --only memory\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+    echo "RSS with every block live, and the peak RSS of the whole run (VmHWM, the program-API"
+    echo "snapshot included), both above the native run, per live block and as a share of the"
+    echo "requested heap. The snapshot runs once with the default reachability scan and once"
+    echo "with \`LEAKDBG_REACHABILITY=none\`. Target: <= 48 B per block (peak), <= 1% of the heap"
+    echo "for 64 KiB blocks."
+    echo
+    echo "| blocks | sizes | heap | reachability | RSS above native per block | peak above native per block | peak above native / heap | snapshot s |"
+    echo "|---:|---|---:|---|---:|---:|---:|---:|"
+    for spec in "$blocks 16 64" "$blocks 16 512" "$blocks 1024 4096" "$((blocks / 10)) 65536 65536"; do
+      read -r n lo hi <<<"$spec"
+      native_out=$("$build/bin/live_blocks_bench" "$n" "$lo" "$hi")
+      nr=$(field_of "$native_out" rss_bytes) np=$(field_of "$native_out" peak_rss_bytes)
+      heap=$(field_of "$native_out" heap_bytes)
+      for reach in default none; do
+        rm -rf "$scratch/snaps" && mkdir -p "$scratch/snaps"
+        reach_env=()
+        [[ $reach == none ]] && reach_env=(LEAKDBG_REACHABILITY=none)
+        out=$(env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" "${reach_env[@]}" \
+          "$build/bin/live_blocks_bench" "$n" "$lo" "$hi")
+        r=$(field_of "$out" rss_bytes) p=$(field_of "$out" peak_rss_bytes)
+        awk -v n="$n" -v lo="$lo" -v hi="$hi" -v heap="$heap" -v reach="$reach" -v r="$r" \
+          -v nr="$nr" -v p="$p" -v np="$np" -v s="$(field_of "$out" snapshot_seconds)" 'BEGIN {
+            printf "| %d | %d-%d B | %.0f MiB | %s | %.0f B | %.0f B | %.2f%% | %s |\n",
+              n, lo, hi, heap / 1048576, reach, (r - nr) / n, (p - np) / n, 100 * (p - np) / heap, s }'
+      done
+    done
+    echo '<!-- end of tracker memory per block -->'
+  } >"$memory_report"
+  write_block '<!-- tracker memory per block: written by bench/run.sh -->' \
+    '<!-- end of tracker memory per block -->' "$memory_report"
 fi

@@ -41,6 +41,26 @@ constexpr int kOwnFrameAllowance = 8;
 // frame limit (so that a replayed capture counts as truncated too).
 constexpr uint32_t kTruncatedBit = 1u << 31;
 
+// The stacks this thread interned lately, by hash: a program allocating from a few hundred
+// places finds its stack here, next to the frames to compare, without touching the depot's
+// shared bucket table (a cache miss per lookup once it outgrows the cache).
+struct RecentStack {
+  uint64_t hash;
+  const StackDepot::Stack* stack;
+};
+constexpr uint32_t kRecentStacks = 256;
+__thread RecentStack t_recent_stacks[kRecentStacks] __attribute__((tls_model("initial-exec")));
+
+uint32_t intern_frames(const uintptr_t* frames, uint32_t depth) {
+  const uint64_t hash = StackDepot::hash(frames, depth);
+  RecentStack& recent = t_recent_stacks[hash % kRecentStacks];
+  if (recent.stack != nullptr && StackDepot::same_frames(recent.stack, hash, frames, depth))
+    return recent.stack->id;
+  const uint32_t id = g_depot.intern(frames, depth, hash);
+  if (id != 0) recent = RecentStack{hash, g_depot.get(id)};
+  return id;
+}
+
 uint32_t intern_stack(uintptr_t* frames, int depth, int max) {
   int first = 0;
   while (first < depth && is_own_code(frames[first])) ++first;
@@ -50,7 +70,7 @@ uint32_t intern_stack(uintptr_t* frames, int depth, int max) {
     kept = g_config.max_frames;
     truncated = true;
   }
-  const uint32_t id = g_depot.intern(frames + first, static_cast<uint32_t>(kept));
+  const uint32_t id = intern_frames(frames + first, static_cast<uint32_t>(kept));
   return id != 0 && truncated ? id | kTruncatedBit : id;
 }
 
