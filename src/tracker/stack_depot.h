@@ -19,7 +19,7 @@ class StackDepot {
     uint64_t hash;
     uint32_t id;
     uint32_t depth;
-    // Site counters since start, handed over by the threads' own tables (site_counters.h).
+    // Site counters since start, handed over by the threads' own tables (thread_counters.h).
     std::atomic<uint64_t> allocs;
     std::atomic<uint64_t> frees;
     std::atomic<uint64_t> bytes_allocated;

@@ -20,6 +20,14 @@
 #include "unwind/stack_bounds.h"
 #include "unwind/unwind_internal.h"
 
+// The cached-rule walk reads x86-64 registers and knows x86-64 frames only; elsewhere (or
+// built with LEAKDBG_FAST_UNWIND=OFF) every capture takes the libunwind path.
+#if defined(__x86_64__) && !defined(LEAKDBG_NO_FAST_UNWIND)
+#define LEAKDBG_FAST_UNWIND 1
+#else
+#define LEAKDBG_FAST_UNWIND 0
+#endif
+
 namespace leakdbg::unwind {
 namespace {
 
@@ -217,7 +225,8 @@ struct Recording {
 };
 
 // The recorded replay that this capture would reproduce, or null.
-Replay* find_replay(StackHints& hints, uintptr_t sp, uintptr_t fp, int max, int skip) {
+[[maybe_unused]] Replay* find_replay(StackHints& hints, uintptr_t sp, uintptr_t fp, int max,
+                                     int skip) {
   for (Replay& r : hints.replays) {
     if (!r.valid || r.sp != sp || r.max != max || r.skip != skip ||
         (r.fp_needed && r.start_fp != fp))
@@ -322,6 +331,10 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
       n = capture_libunwind(out, max, skip);
       break;
     case Mode::kFast: {
+#if !LEAKDBG_FAST_UNWIND
+      n = capture_libunwind(out, max, skip);
+      break;
+#else
       uintptr_t pc, sp, fp;
       // One asm statement, so no stack adjustment can fall between the three reads and the
       // CFI row for pc describes exactly this sp.
@@ -368,6 +381,7 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
           break;
       }
       break;
+#endif
     }
   }
   if (memo != nullptr && (memo->memo == nullptr || *memo->memo == 0)) memo->frames_written = true;
