@@ -3,9 +3,11 @@
 // allocating, and reports how long the snapshot took and the longest free + malloc pair
 // that overlapped it. Native (untracked) the API is a no-op, which gives the baseline.
 //
-// usage: live_blocks_bench [BLOCKS]
+// usage: live_blocks_bench [BLOCKS [MIN_SIZE MAX_SIZE]]   (sizes default to 16 64)
 // Prints key=value pairs on one line: blocks, rss_bytes, snapshot_seconds, snapshot_ok,
-// max_stall_during_snapshot_ms, max_stall_before_snapshot_ms.
+// max_stall_during_snapshot_ms, max_stall_before_snapshot_ms, peak_rss_bytes (the whole
+// run's high-water mark, the snapshot's buffers included), heap_bytes (requested bytes of
+// the live blocks).
 #include <leakdbg/leakdbg.h>
 
 #include <atomic>
@@ -56,13 +58,16 @@ void* allocate(size_t index, size_t size) {
   }
 }
 
-uint64_t rss_bytes() {
+// VmRSS, or with "VmHWM:" the peak.
+uint64_t rss_bytes(const char* field = "VmRSS:") {
   FILE* status = std::fopen("/proc/self/status", "r");
   if (status == nullptr) return 0;
   char line[256];
   uint64_t kib = 0;
   while (std::fgets(line, sizeof line, status) != nullptr)
-    if (std::sscanf(line, "VmRSS: %lu kB", &kib) == 1) break;
+    if (std::strncmp(line, field, std::strlen(field)) == 0 &&
+        std::sscanf(line + std::strlen(field), "%lu", &kib) == 1)
+      break;
   std::fclose(status);
   return kib * 1024;
 }
@@ -98,14 +103,19 @@ struct StallMeter {
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t count = 2'000'000;
-  if (argc > 2 || (argc == 2 && (count = std::strtoull(argv[1], nullptr, 10)) == 0)) {
-    std::fprintf(stderr, "usage: live_blocks_bench [BLOCKS]\n");
+  size_t count = 2'000'000, min_size = 16, max_size = 64;
+  if ((argc != 1 && argc != 2 && argc != 4) ||
+      (argc >= 2 && (count = std::strtoull(argv[1], nullptr, 10)) == 0) ||
+      (argc == 4 && ((min_size = std::strtoull(argv[2], nullptr, 10)) == 0 ||
+                     (max_size = std::strtoull(argv[3], nullptr, 10)) < min_size))) {
+    std::fprintf(stderr, "usage: live_blocks_bench [BLOCKS [MIN_SIZE MAX_SIZE]]\n");
     return 2;
   }
   std::vector<void*> blocks(count);
+  uint64_t heap_bytes = 0;
   for (size_t i = 0; i < count; ++i) {
-    const size_t size = 16 + (i * 7) % 49;
+    const size_t size = min_size + (i * 7) % (max_size - min_size + 1);
+    heap_bytes += size;
     blocks[i] = allocate(i, size);
     if (blocks[i] == nullptr) return 1;
     std::memset(blocks[i], static_cast<int>(i), size);
@@ -126,10 +136,13 @@ int main(int argc, char** argv) {
 
   std::printf(
       "blocks=%zu rss_bytes=%llu snapshot_seconds=%.3f snapshot_ok=%d "
-      "max_stall_during_snapshot_ms=%.3f max_stall_before_snapshot_ms=%.3f\n",
+      "max_stall_during_snapshot_ms=%.3f max_stall_before_snapshot_ms=%.3f "
+      "peak_rss_bytes=%llu heap_bytes=%llu\n",
       count, static_cast<unsigned long long>(rss), static_cast<double>(end - begin) / 1e9,
       snapshot_result == 0 ? 1 : 0, static_cast<double>(meter.max_during) / 1e6,
-      static_cast<double>(meter.max_before) / 1e6);
+      static_cast<double>(meter.max_before) / 1e6,
+      static_cast<unsigned long long>(rss_bytes("VmHWM:")),
+      static_cast<unsigned long long>(heap_bytes));
   for (void* block : blocks) std::free(block);
   return 0;
 }

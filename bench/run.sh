@@ -2,6 +2,11 @@
 # Runs the tracker benchmarks of issue 2 and writes bench/RESULTS.md.
 #
 #   bench/run.sh [--build DIR] [--pairs N] [--blocks N] [--runs N] [--quick]
+#                [--only SECTIONS]
+#
+# SECTIONS is a comma-separated subset of issue2 (the alloc_bench, live_blocks_bench and
+# capture_bench tables below), stacks and memory (default: all three).
+# Each section rewrites only its own marked block of RESULTS.md.
 #
 # One run measures, on the same binaries (built -O2 -fomit-frame-pointer by bench/):
 #   - alloc_bench (PAIRS malloc/free pairs, ~10 k live, 10-frame chain) with 1 and 2 threads:
@@ -12,6 +17,12 @@
 #   - live_blocks_bench (2 M live blocks): RSS per live block above native, snapshot time,
 #     the longest free + malloc pair that overlapped the snapshot.
 #   - capture_bench: ns per capture and per frame for each unwinder, and unw_backtrace.
+#   - stacks: alloc_bench with each malloc through one of S distinct 10-frame stacks (S = 1,
+#     8, 64, 1024), 1 and 2 threads: native, leakdbg and heaptrack, CPU time, medians of RUNS
+#     rounds (heaptrack: median of min(RUNS, 3)).
+#   - memory: live_blocks_bench with BLOCKS blocks of 16-64, 16-512 and 1024-4096 B and
+#     BLOCKS/10 of 64 KiB: RSS and peak RSS above native per block, with and without the
+#     reachability scan of the snapshot.
 # Prints the tables and writes them, with the machine, date and commands, into the tracker's
 # section of RESULTS.md (the rest of the file is left alone).
 set -euo pipefail
@@ -21,6 +32,7 @@ build=$here/../build
 pairs=10000000
 blocks=2000000
 runs=5
+sections=issue2,stacks,memory
 while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -28,7 +40,8 @@ while (($#)); do
     --blocks) blocks=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --quick) pairs=1000000; blocks=200000; runs=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --only) sections=$2; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -86,6 +99,36 @@ command_of() {  # the command line recorded for a configuration, DIR for the scr
   esac
 }
 
+
+want() { [[ ,$sections, == *,$1,* ]]; }
+
+# Replaces the block between two marker lines of RESULTS.md with a report (markers
+# included), or appends it: the analysis side's figures, measured by their own benchmark
+# programs, and the other sections stay as they are.
+write_block() {
+  local begin=$1 end=$2 block=$3
+  if [[ -f $results ]] && grep -qF "$begin" "$results" && grep -qF "$end" "$results"; then
+    awk -v begin="$begin" -v end="$end" -v report="$block" '
+      $0 == begin { while ((getline line < report) > 0) print line; skipping = 1; next }
+      $0 == end { skipping = 0; next }
+      !skipping { print }' "$results" >"$scratch/results.md"
+  elif [[ -f $results ]]; then
+    { cat "$results"; echo; cat "$block"; } >"$scratch/results.md"
+  else
+    { echo "# Benchmarks"; echo; cat "$block"; } >"$scratch/results.md"
+  fi
+  cp "$scratch/results.md" "$results"
+  cat "$block"
+  echo "run.sh: wrote a tracker section of $results" >&2
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+verdict() { awk -v a="$1" -v b="$2" -v limit="$3" 'BEGIN { print (a / b <= limit) ? "met" : "missed" }'; }
+
+# Median of the numbers on stdin, one per line.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+if want issue2; then
 echo "== alloc_bench: $pairs malloc/free pairs" >&2
 declare -A wall cpu
 configs=(native leakdbg-fast leakdbg-table leakdbg-libunwind leakdbg-none heaptrack valgrind-memcheck)
@@ -138,8 +181,6 @@ capture_csv=$scratch/capture.csv
   --benchmark_repetitions=5 --benchmark_report_aggregates_only=true >"$capture_csv" 2>/dev/null
 record "$build/bin/capture_bench --benchmark_format=csv --benchmark_min_time=0.2 --benchmark_repetitions=5"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
-verdict() { awk -v a="$1" -v b="$2" -v limit="$3" 'BEGIN { print (a / b <= limit) ? "met" : "missed" }'; }
 # CPU ns of one capture_bench row (fastest repetition).
 capture_ns() {
   awk -F, -v want="$1" '
@@ -231,16 +272,108 @@ capture_ns() {
   echo "$end_marker"
 } >"$report"
 
-# Only the tracker's block of RESULTS.md is rewritten: the analysis side's figures, measured
-# by their own benchmark programs, stay as they are.
-if [[ -f $results ]] && grep -qF "$begin_marker" "$results" && grep -qF "$end_marker" "$results"; then
-  awk -v begin="$begin_marker" -v end="$end_marker" -v report="$report" '
-    $0 == begin { while ((getline line < report) > 0) print line; skipping = 1; next }
-    $0 == end { skipping = 0; next }
-    !skipping { print }' "$results" >"$scratch/results.md"
-else
-  { echo "# Benchmarks"; echo; cat "$report"; } >"$scratch/results.md"
+write_block "$begin_marker" "$end_marker" "$report"
 fi
-cp "$scratch/results.md" "$results"
-cat "$report"
-echo "run.sh: wrote the tracker section of $results" >&2
+
+if want stacks; then
+  echo "== stack diversity: alloc_bench with S distinct stacks, $pairs pairs" >&2
+  declare -A stack_cpu
+  stack_counts=(1 8 64 1024)
+  heaptrack_runs=$((runs < 3 ? runs : 3))
+  for threads in 1 2; do
+    for s in "${stack_counts[@]}"; do
+      prog=("$build/bin/alloc_bench" "$threads" "$pairs" "$s")
+      declare -A samples=()
+      # Rounds over the three configurations: drift of a shared machine shifts all alike.
+      for ((round = 1; round <= runs; round++)); do
+        for config in native leakdbg heaptrack; do
+          case $config in
+            native) cmd=("${prog[@]}") ;;
+            leakdbg) cmd=(with_tracker fast "${prog[@]}") ;;
+            heaptrack) ((round <= heaptrack_runs)) || continue
+              cmd=(heaptrack -o "$scratch/heaptrack.alloc" "${prog[@]}") ;;
+          esac
+          c=$(measure "${cmd[@]}" | cut -d' ' -f2) || c=""
+          [[ -n $c ]] && samples[$config]+="$c"$'\n'
+          rm -f "$scratch"/heaptrack.alloc*
+        done
+      done
+      for config in native leakdbg heaptrack; do
+        stack_cpu[$config.$threads.$s]=$(printf '%s' "${samples[$config]}" | median)
+      done
+      echo "   S=$s, $threads thread(s): cpu native ${stack_cpu[native.$threads.$s]} s, leakdbg ${stack_cpu[leakdbg.$threads.$s]} s, heaptrack ${stack_cpu[heaptrack.$threads.$s]} s" >&2
+    done
+  done
+  stack_limit() { case $1 in 1) echo 2.5 ;; 8) echo 2.0 ;; 64) echo 2.5 ;; *) echo 3.0 ;; esac; }
+  stacks_report=$scratch/stacks.md
+  {
+    echo '<!-- tracker stack diversity: written by bench/run.sh -->'
+    echo "### Stack diversity (alloc_bench THREADS $pairs S)"
+    echo
+    echo "Written by \`bench/run.sh --only stacks\` on $(date -u '+%Y-%m-%d %H:%M UTC'); load average"
+    echo "at the end $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores shared with other jobs."
+    echo "Each malloc goes through one of S distinct 10-frame stacks picked at random (S=1: the"
+    echo "workload of the table above). CPU seconds (user + system of the whole command), medians"
+    echo "of $runs rounds ($heaptrack_runs for heaptrack), and their ratio to native. Targets: leakdbg"
+    echo "<= 2.0x at S=8, 2.5x at S=64, 3.0x at S=1024 (S=1: 2.5x, issue 2)."
+    echo
+    echo "| S | threads | native | leakdbg | ratio | target | heaptrack | ratio |"
+    echo "|---:|---:|---:|---:|---:|---|---:|---:|"
+    for threads in 1 2; do
+      for s in "${stack_counts[@]}"; do
+        n=${stack_cpu[native.$threads.$s]} l=${stack_cpu[leakdbg.$threads.$s]} h=${stack_cpu[heaptrack.$threads.$s]}
+        # A configuration whose every run failed (heaptrack aborts with bad_alloc on some) says so.
+        if [[ -n $h ]]; then h_cells="$h | $(ratio "$h" "$n")"; else h_cells="failed | -"; fi
+        echo "| $s | $threads | $n | $l | $(ratio "$l" "$n") | $(stack_limit "$s")x $(verdict "$l" "$n" "$(stack_limit "$s")") | $h_cells |"
+      done
+    done
+    echo
+    echo "Commands: \`$(command_of native "$build/bin/alloc_bench" THREADS "$pairs" S)\`,"
+    echo "\`$(command_of leakdbg-fast "$build/bin/alloc_bench" THREADS "$pairs" S)\`,"
+    echo "\`$(command_of heaptrack "$build/bin/alloc_bench" THREADS "$pairs" S)\`."
+    echo '<!-- end of tracker stack diversity -->'
+  } >"$stacks_report"
+  write_block '<!-- tracker stack diversity: written by bench/run.sh -->' \
+    '<!-- end of tracker stack diversity -->' "$stacks_report"
+fi
+
+if want memory; then
+  echo "== memory per live block: live_blocks_bench by block size" >&2
+  memory_report=$scratch/memory.md
+  field_of() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+  {
+    echo '<!-- tracker memory per block: written by bench/run.sh -->'
+    echo "### Memory per live block (live_blocks_bench BLOCKS MIN MAX)"
+    echo
+    echo "Written by \`bench/run.sh --only memory\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+    echo "RSS with every block live, and the peak RSS of the whole run (VmHWM, the program-API"
+    echo "snapshot included), both above the native run, per live block and as a share of the"
+    echo "requested heap. The snapshot runs once with the default reachability scan and once"
+    echo "with \`LEAKDBG_REACHABILITY=none\`. Target: <= 48 B per block (peak), <= 1% of the heap"
+    echo "for 64 KiB blocks."
+    echo
+    echo "| blocks | sizes | heap | reachability | RSS above native per block | peak above native per block | peak above native / heap | snapshot s |"
+    echo "|---:|---|---:|---|---:|---:|---:|---:|"
+    for spec in "$blocks 16 64" "$blocks 16 512" "$blocks 1024 4096" "$((blocks / 10)) 65536 65536"; do
+      read -r n lo hi <<<"$spec"
+      native_out=$("$build/bin/live_blocks_bench" "$n" "$lo" "$hi")
+      nr=$(field_of "$native_out" rss_bytes) np=$(field_of "$native_out" peak_rss_bytes)
+      heap=$(field_of "$native_out" heap_bytes)
+      for reach in default none; do
+        rm -rf "$scratch/snaps" && mkdir -p "$scratch/snaps"
+        reach_env=()
+        [[ $reach == none ]] && reach_env=(LEAKDBG_REACHABILITY=none)
+        out=$(env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" "${reach_env[@]}" \
+          "$build/bin/live_blocks_bench" "$n" "$lo" "$hi")
+        r=$(field_of "$out" rss_bytes) p=$(field_of "$out" peak_rss_bytes)
+        awk -v n="$n" -v lo="$lo" -v hi="$hi" -v heap="$heap" -v reach="$reach" -v r="$r" \
+          -v nr="$nr" -v p="$p" -v np="$np" -v s="$(field_of "$out" snapshot_seconds)" 'BEGIN {
+            printf "| %d | %d-%d B | %.0f MiB | %s | %.0f B | %.0f B | %.2f%% | %s |\n",
+              n, lo, hi, heap / 1048576, reach, (r - nr) / n, (p - np) / n, 100 * (p - np) / heap, s }'
+      done
+    done
+    echo '<!-- end of tracker memory per block -->'
+  } >"$memory_report"
+  write_block '<!-- tracker memory per block: written by bench/run.sh -->' \
+    '<!-- end of tracker memory per block -->' "$memory_report"
+fi

@@ -11,82 +11,61 @@ using leakdbg::fmt::ApiKind;
 
 namespace {
 
-__attribute__((always_inline)) inline void* record_result(void* p, size_t size, ApiKind api) {
-  if (p) {
-    ErrnoKeeper keep;
-    record_allocation(p, size, api);
-  }
-  return p;
-}
-
 // realloc and reallocarray: the old block is forgotten before the real call (so that its
 // address cannot be reused and recorded in between) and put back if the call fails.
 template <class RealCall>
 void* reallocate(void* p, size_t size, bool size_overflowed, ApiKind api, RealCall call) {
-  if (!should_record()) return call();
+  if (!hook_prologue()) return call();
   RecursionGuard guard;
   LiveBlock old;
   bool had_old = false;
   if (p) {
     ErrnoKeeper keep;
-    had_old = record_release(p, ReleaseKind::kFree, &old);
+    had_old = record_release(guard, p, ReleaseKind::kFree, &old);
   }
   void* result = call();
   ErrnoKeeper keep;
   if (result) {
-    record_allocation(result, size, api);
+    record_allocation(guard, result, size, api);
   } else if (had_old && (size != 0 || size_overflowed)) {
-    restore_block(old);  // failed: the old block is still the program's
+    restore_block(guard, old);  // failed: the old block is still the program's
   }
   // realloc(p, 0) returning NULL freed p (glibc): nothing to put back.
   return result;
 }
 
+// While the real functions are being resolved, dlsym's own allocations on this thread are
+// served from a static pool.
+bool in_bootstrap() {
+  return LEAKDBG_UNLIKELY(!real_functions_ready()) && resolving_on_this_thread();
+}
+
 }  // namespace
 
 LEAKDBG_HOOK void* malloc(size_t size) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) {
-    if (resolving_on_this_thread()) return bootstrap_allocate(size, 16);
-    ensure_initialized();
-  }
-  if (!should_record()) return g_real.malloc(size);
-  RecursionGuard guard;
-  return record_result(g_real.malloc(size), size, ApiKind::kMalloc);
+  if (in_bootstrap()) return bootstrap_allocate(size, 16);
+  return allocate_and_record(size, ApiKind::kMalloc, [&] { return g_real.malloc(size); });
 }
 
 LEAKDBG_HOOK void* calloc(size_t count, size_t size) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) {
-    size_t bytes;
-    if (resolving_on_this_thread())
-      return __builtin_mul_overflow(count, size, &bytes) ? nullptr : bootstrap_allocate(bytes, 16);
-    ensure_initialized();
-  }
-  if (!should_record()) return g_real.calloc(count, size);
-  RecursionGuard guard;
-  return record_result(g_real.calloc(count, size), count * size, ApiKind::kCalloc);
+  size_t bytes;
+  if (in_bootstrap())
+    return __builtin_mul_overflow(count, size, &bytes) ? nullptr : bootstrap_allocate(bytes, 16);
+  return allocate_and_record(count * size, ApiKind::kCalloc,
+                             [&] { return g_real.calloc(count, size); });
 }
 
 LEAKDBG_HOOK void free(void* p) {
   if (LEAKDBG_UNLIKELY(!p)) return;
   if (LEAKDBG_UNLIKELY(in_bootstrap_pool(p))) return;  // static memory: nothing to release
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
-  if (should_record()) {
-    prefetch_for_release(p);
-    RecursionGuard guard;
-    ErrnoKeeper keep;
-    record_release(p, ReleaseKind::kFree, nullptr);
-  }
-  g_real.free(p);
+  forget_and_release(p, ReleaseKind::kFree, [&] { g_real.free(p); });
 }
 
 LEAKDBG_HOOK void* realloc(void* p, size_t size) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) {
-    if (resolving_on_this_thread()) {
-      void* fresh = bootstrap_allocate(size, 16);
-      if (fresh && p) std::memcpy(fresh, p, std::min(size, bootstrap_size(p)));
-      return fresh;
-    }
-    ensure_initialized();
+  if (in_bootstrap()) {
+    void* fresh = bootstrap_allocate(size, 16);
+    if (fresh && p) std::memcpy(fresh, p, std::min(size, bootstrap_size(p)));
+    return fresh;
   }
   if (LEAKDBG_UNLIKELY(in_bootstrap_pool(p))) {
     // A dlsym-time block growing after start: move it to the real allocator.
@@ -114,41 +93,29 @@ LEAKDBG_HOOK void* reallocarray(void* p, size_t count, size_t size) {
 }
 
 LEAKDBG_HOOK void* memalign(size_t alignment, size_t size) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) {
-    if (resolving_on_this_thread()) return bootstrap_allocate(size, alignment);
-    ensure_initialized();
-  }
-  if (!should_record()) return g_real.memalign(alignment, size);
-  RecursionGuard guard;
-  return record_result(g_real.memalign(alignment, size), size, ApiKind::kMemalign);
+  if (in_bootstrap()) return bootstrap_allocate(size, alignment);
+  return allocate_and_record(size, ApiKind::kMemalign,
+                             [&] { return g_real.memalign(alignment, size); });
 }
 
 LEAKDBG_HOOK int posix_memalign(void** out, size_t alignment, size_t size) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
-  if (!should_record()) return g_real.posix_memalign(out, alignment, size);
-  RecursionGuard guard;
-  int result = g_real.posix_memalign(out, alignment, size);
-  if (result == 0) record_result(*out, size, ApiKind::kPosixMemalign);
+  int result = 0;
+  allocate_and_record(size, ApiKind::kPosixMemalign, [&]() -> void* {
+    result = g_real.posix_memalign(out, alignment, size);
+    return result == 0 ? *out : nullptr;
+  });
   return result;
 }
 
 LEAKDBG_HOOK void* aligned_alloc(size_t alignment, size_t size) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
-  if (!should_record()) return g_real.aligned_alloc(alignment, size);
-  RecursionGuard guard;
-  return record_result(g_real.aligned_alloc(alignment, size), size, ApiKind::kAlignedAlloc);
+  return allocate_and_record(size, ApiKind::kAlignedAlloc,
+                             [&] { return g_real.aligned_alloc(alignment, size); });
 }
 
 LEAKDBG_HOOK void* valloc(size_t size) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
-  if (!should_record()) return g_real.valloc(size);
-  RecursionGuard guard;
-  return record_result(g_real.valloc(size), size, ApiKind::kValloc);
+  return allocate_and_record(size, ApiKind::kValloc, [&] { return g_real.valloc(size); });
 }
 
 LEAKDBG_HOOK void* pvalloc(size_t size) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
-  if (!should_record()) return g_real.pvalloc(size);
-  RecursionGuard guard;
-  return record_result(g_real.pvalloc(size), size, ApiKind::kPvalloc);
+  return allocate_and_record(size, ApiKind::kPvalloc, [&] { return g_real.pvalloc(size); });
 }

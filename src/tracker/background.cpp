@@ -17,8 +17,8 @@
 #include "tracker/module_registry.h"
 #include "tracker/proc_files.h"
 #include "tracker/reachability.h"
-#include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
+#include "tracker/thread_counters.h"
 #include "tracker/thread_state.h"
 #include "tracker/time_series.h"
 #include "tracker/tracker_state.h"
@@ -57,7 +57,8 @@ void sample(uint64_t now) {
 }
 
 void* run(void*) {
-  ++t_guard_depth;  // nothing this thread allocates is the program's
+  ++t_guard_depth;             // nothing this thread allocates is the program's, up to its very end
+  const RecursionGuard guard;  // for the calls below that run inside the tracker
   pthread_setname_np(pthread_self(), "leakdbg");
   set_tracker_thread_id(static_cast<uint32_t>(syscall(SYS_gettid)));
   int listen_fd = open_control_socket(g_config.socket_dir, g_socket_path, sizeof g_socket_path);
@@ -88,7 +89,7 @@ void* run(void*) {
       }
     }
     if (now >= next_interval) {
-      take_snapshot(fmt::Trigger::kInterval, "", nullptr, 0);
+      take_snapshot(guard, fmt::Trigger::kInterval, "", nullptr, 0);
       next_interval += interval_ns;
       if (next_interval <= monotonic_ns()) next_interval = monotonic_ns() + interval_ns;
     }
@@ -99,7 +100,8 @@ void* run(void*) {
     int timeout_ms = wake > now ? static_cast<int>((wake - now + 999'999) / 1'000'000) : 0;
     pollfd fds[2] = {{g_wake_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
     int ready = poll(fds, listen_fd >= 0 ? 2 : 1, timeout_ms);
-    if (ready > 0 && listen_fd >= 0 && (fds[1].revents & POLLIN)) serve_control_client(listen_fd);
+    if (ready > 0 && listen_fd >= 0 && (fds[1].revents & POLLIN))
+      serve_control_client(guard, listen_fd);
   }
   if (listen_fd >= 0) {
     close(listen_fd);

@@ -92,7 +92,7 @@ int open_control_socket(const char* directory, char* path_out, size_t path_size)
   return fd;
 }
 
-void serve_control_client(int listen_fd) {
+void serve_control_client(const RecursionGuard& guard, int listen_fd) {
   int fd = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
   if (fd < 0) return;
   ucred peer{};
@@ -119,7 +119,7 @@ void serve_control_client(int listen_fd) {
   }
   char path[4400];
   char answer[4500];
-  if (take_snapshot(fmt::Trigger::kRequest, label, path, sizeof path, reachability))
+  if (take_snapshot(guard, fmt::Trigger::kRequest, label, path, sizeof path, reachability))
     std::snprintf(answer, sizeof answer, "ok %s\n", path);
   else
     std::snprintf(answer, sizeof answer, "error snapshot failed (tracking is off)\n");

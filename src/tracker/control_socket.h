@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include "tracker/thread_state.h"
+
 namespace leakdbg::tracker {
 
 // Creates the directory if needed (mode 0700; refuses one owned by someone else or open to
@@ -11,6 +13,6 @@ namespace leakdbg::tracker {
 int open_control_socket(const char* directory, char* path_out, size_t path_size);
 
 // Accepts one client, checks its credentials, serves its one request.
-void serve_control_client(int listen_fd);
+void serve_control_client(const RecursionGuard& guard, int listen_fd);
 
 }  // namespace leakdbg::tracker

@@ -32,9 +32,9 @@ bool claim_final_snapshot() {
 
 void write_final_snapshot(const char* label) {
   RecursionGuard guard;
-  take_snapshot(fmt::Trigger::kExit, label, nullptr, 0);
+  take_snapshot(guard, fmt::Trigger::kExit, label, nullptr, 0);
   // Whatever runs after this (the C library's own teardown) is not the program's doing.
-  g_mode.store(static_cast<int>(TrackerMode::kPassive), std::memory_order_release);
+  g_mode.store(TrackerMode::kPassive, std::memory_order_release);
 }
 
 void take_final_snapshot(const char* label) {

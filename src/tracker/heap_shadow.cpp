@@ -15,31 +15,30 @@ constexpr size_t kDirectorySize = size_t{1}
                                   << (HeapShadow::kAddressBits - HeapShadow::kSegmentShift);
 constexpr size_t kEntriesPerSegment = size_t{1}
                                       << (HeapShadow::kSegmentShift - HeapShadow::kGranuleShift);
-constexpr uintptr_t kSegmentMask = (uintptr_t{1} << HeapShadow::kSegmentShift) - 1;
-static_assert(kSegmentMask == (uintptr_t{1} << 26) - 1);
-constexpr uint64_t kSizeMask = (uint64_t{1} << 40) - 1;
-constexpr uint32_t kThreadLowBits = 18;
-constexpr uint64_t kThreadLowMask = (uint64_t{1} << kThreadLowBits) - 1;
+using W0 = HeapShadow::Word0Bits;
+using W1 = HeapShadow::Word1Bits;
 
 size_t entry_index(uintptr_t address) {
-  return (address & kSegmentMask) >> HeapShadow::kGranuleShift;
+  return (address & HeapShadow::kSegmentMask) >> HeapShadow::kGranuleShift;
 }
 int range_of(uintptr_t address) {
-  return static_cast<int>((address & kSegmentMask) >> HeapShadow::kRangeShift);
+  return static_cast<int>((address & HeapShadow::kSegmentMask) >> HeapShadow::kRangeShift);
 }
-uint64_t half_bit(uintptr_t address) { return (address >> 4 & 1) << 1; }
+uint64_t half_bit(uintptr_t address) { return (address & 16) != 0 ? W0::kUpperHalf : 0; }
+uintptr_t granule_of(uintptr_t address) { return address & ~HeapShadow::kGranuleMask; }
 
 }  // namespace
 
 LiveBlock HeapShadow::unpack(uintptr_t address_of_granule, uint64_t word0, uint64_t word1) {
   LiveBlock block;
-  block.address = address_of_granule + ((word0 >> 1 & 1) << 4);
-  block.api = static_cast<uint8_t>(word0 >> 2 & 0xf);
-  block.size = word0 >> 6 & kSizeMask;
-  block.stack_id = static_cast<uint32_t>(word1);
-  block.thread_id = static_cast<uint32_t>(word0 >> 46) | static_cast<uint32_t>(word1 >> 32 & 0xf)
-                                                             << kThreadLowBits;
-  block.tick = static_cast<uint32_t>(word1 >> 36);
+  block.address = address_of_granule + ((word0 & W0::kUpperHalf) != 0 ? 16 : 0);
+  block.api = static_cast<uint8_t>(word0 >> W0::kApiShift & W0::kApiMask);
+  block.size = word0 >> W0::kSizeShift & W0::kSizeMask;
+  block.stack_id = static_cast<uint32_t>(word1 & W1::kStackMask);
+  block.thread_id = static_cast<uint32_t>(word0 >> W0::kThreadLowShift & W0::kThreadLowMask) |
+                    static_cast<uint32_t>(word1 >> W1::kThreadHighShift & W1::kThreadHighMask)
+                        << W0::kThreadLowBits;
+  block.tick = static_cast<uint32_t>(word1 >> W1::kTickShift);
   return block;
 }
 
@@ -132,8 +131,8 @@ bool HeapShadow::touch_page(std::atomic<uint64_t>& word, size_t page) {
 
 HeapShadow::Insert HeapShadow::insert(const LiveBlock& block, LiveBlock* replaced) {
   const uintptr_t address = block.address;
-  if ((address & 15) != 0 || block.size > kMaxSize || block.thread_id > kMaxThread ||
-      block.tick > kMaxTick || block.api > 15)
+  if ((address & kBlockAlignMask) != 0 || block.size > kMaxSize || block.thread_id > kMaxThread ||
+      block.tick > kMaxTick || block.api > W0::kApiMask)
     return Insert::kNotStorable;
   std::atomic<Segment*>* directory = directory_.load(std::memory_order_acquire);
   if (directory == nullptr || address >> kAddressBits != 0) return Insert::kNotStorable;
@@ -152,13 +151,14 @@ HeapShadow::Insert HeapShadow::insert(const LiveBlock& block, LiveBlock* replace
 
   const uint64_t old0 = entry.word0.load(std::memory_order_relaxed);
   const uint64_t word1 = uint64_t{block.stack_id} |
-                         uint64_t{block.thread_id >> kThreadLowBits} << 32 |
-                         uint64_t{block.tick} << 36;
-  const uint64_t word0 = 1 | half_bit(address) | uint64_t{block.api} << 2 | block.size << 6 |
-                         (uint64_t{block.thread_id} & kThreadLowMask) << 46;
+                         uint64_t{block.thread_id >> W0::kThreadLowBits} << W1::kThreadHighShift |
+                         uint64_t{block.tick} << W1::kTickShift;
+  const uint64_t word0 = W0::kValid | half_bit(address) | uint64_t{block.api} << W0::kApiShift |
+                         block.size << W0::kSizeShift |
+                         (uint64_t{block.thread_id} & W0::kThreadLowMask) << W0::kThreadLowShift;
   Insert result = Insert::kStored;
-  if (old0 & 1) [[unlikely]] {
-    *replaced = unpack(address & ~uintptr_t{31}, old0, entry.word1.load(std::memory_order_relaxed));
+  if (old0 & W0::kValid) [[unlikely]] {
+    *replaced = unpack(granule_of(address), old0, entry.word1.load(std::memory_order_relaxed));
     result = Insert::kReplaced;
   }
   entry.word1.store(word1, std::memory_order_relaxed);
@@ -169,15 +169,15 @@ HeapShadow::Insert HeapShadow::insert(const LiveBlock& block, LiveBlock* replace
 __attribute__((always_inline)) inline bool HeapShadow::take(Entry& entry, uintptr_t address,
                                                             LiveBlock* removed) {
   const uint64_t word0 = entry.word0.load(std::memory_order_relaxed);
-  if (!(word0 & 1) || (word0 & 2) != half_bit(address)) return false;
-  *removed = unpack(address & ~uintptr_t{31}, word0, entry.word1.load(std::memory_order_relaxed));
+  if (!(word0 & W0::kValid) || (word0 & W0::kUpperHalf) != half_bit(address)) return false;
+  *removed = unpack(granule_of(address), word0, entry.word1.load(std::memory_order_relaxed));
   entry.word0.store(0, std::memory_order_relaxed);
   return true;
 }
 
 bool HeapShadow::remove(uintptr_t address, LiveBlock* removed, std::atomic<uint32_t>* busy) {
   Segment* segment = segment_for(address);
-  if (segment == nullptr || (address & 15) != 0) return false;
+  if (segment == nullptr || (address & kBlockAlignMask) != 0) return false;
   Entry& entry = segment->entries[entry_index(address)];
   if (busy != nullptr) {
     busy->store(1, std::memory_order_relaxed);

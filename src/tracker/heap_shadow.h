@@ -43,14 +43,39 @@ class HeapShadow {
   static constexpr uint32_t kMaxTick = (1u << 28) - 1;
 
   struct Entry {
-    // valid (bit 0) | block at +16 in its granule (1) | api (2-5) | size (6-45) |
-    // thread id bits 0-17 (46-63). Written last and cleared first: a reader that sees it
-    // valid also sees the word1 written with it.
+    // valid | block at +16 in its granule | api | size | thread id's low bits (Word0Bits).
+    // Written last and cleared first: a reader that sees it valid also sees the word1
+    // written with it.
     std::atomic<uint64_t> word0;
-    // stack id (0-31) | thread id bits 18-21 (32-35) | tick (36-63)
+    // stack id | thread id's high bits | tick (Word1Bits)
     std::atomic<uint64_t> word1;
   };
   static_assert(sizeof(Entry) == 16);
+
+  // The bit fields of Entry::word0 and word1: the one definition pack and unpack share.
+  struct Word0Bits {
+    static constexpr uint64_t kValid = 1;            // bit 0
+    static constexpr uint64_t kUpperHalf = 1u << 1;  // bit 1: the block starts at +16
+    static constexpr int kApiShift = 2;              // bits 2-5
+    static constexpr uint64_t kApiMask = 0xf;
+    static constexpr int kSizeShift = 6;  // bits 6-45
+    static constexpr uint64_t kSizeMask = (uint64_t{1} << 40) - 1;
+    static constexpr int kThreadLowShift = 46;  // bits 46-63
+    static constexpr int kThreadLowBits = 18;
+    static constexpr uint64_t kThreadLowMask = (uint64_t{1} << kThreadLowBits) - 1;
+  };
+  struct Word1Bits {
+    static constexpr uint64_t kStackMask = 0xffffffff;  // bits 0-31
+    static constexpr int kThreadHighShift = 32;         // bits 32-35
+    static constexpr uint64_t kThreadHighMask = 0xf;
+    static constexpr int kTickShift = 36;  // bits 36-63
+  };
+  static constexpr uintptr_t kBlockAlignMask = 15;  // glibc's blocks are 16-byte aligned
+  static constexpr uintptr_t kGranuleMask = (uintptr_t{1} << kGranuleShift) - 1;
+  static constexpr uintptr_t kSegmentMask = (uintptr_t{1} << kSegmentShift) - 1;
+  static_assert(Word0Bits::kApiMask == 15 && kMaxSize <= Word0Bits::kSizeMask &&
+                kMaxThread >> Word0Bits::kThreadLowBits <= Word1Bits::kThreadHighMask &&
+                kMaxTick <= (~uint64_t{0} >> Word1Bits::kTickShift));
 
   enum class Insert { kStored, kReplaced, kNotStorable };
 
@@ -130,8 +155,6 @@ class HeapShadow {
   static LiveBlock unpack(uintptr_t address_of_granule, uint64_t word0, uint64_t word1);
 
  private:
-  static constexpr uintptr_t kSegmentMask = (uintptr_t{1} << kSegmentShift) - 1;
-
   Segment* segment_for(uintptr_t address) const {
     std::atomic<Segment*>* directory = directory_.load(std::memory_order_acquire);
     if (directory == nullptr || address >> kAddressBits != 0) return nullptr;
@@ -189,7 +212,7 @@ void HeapShadow::visit_blocks(Visit& visit) {
         const size_t first = static_cast<size_t>(bit) * kPageEntries;
         for (size_t e = first; e < first + kPageEntries; ++e) {
           const uint64_t word0 = next->entries[e].word0.load(std::memory_order_acquire);
-          if (!(word0 & 1)) continue;
+          if (!(word0 & Word0Bits::kValid)) continue;
           const uint64_t word1 = next->entries[e].word1.load(std::memory_order_relaxed);
           visit(unpack(next->base + (e << kGranuleShift), word0, word1));
         }

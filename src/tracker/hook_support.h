@@ -1,5 +1,6 @@
 // What every hook does first: make sure the real functions are known, and decide whether
-// this call is recorded (tracking on, and not re-entered from inside the tracker).
+// this call is recorded (tracking on, and not re-entered from inside the tracker); and the
+// two shapes most hooks share (allocate then record, forget then release).
 #pragma once
 
 #include <cerrno>
@@ -16,12 +17,18 @@ namespace leakdbg::tracker {
 
 // True when the call should be recorded. Runs initialisation on the very first call.
 inline bool should_record() {
-  if (LEAKDBG_UNLIKELY(g_mode.load(std::memory_order_relaxed) ==
-                       static_cast<int>(TrackerMode::kUninitialized))) {
+  if (LEAKDBG_UNLIKELY(g_mode.load(std::memory_order_relaxed) == TrackerMode::kUninitialized)) {
     if (resolving_on_this_thread()) return false;
     ensure_initialized();
   }
   return tracking() && !RecursionGuard::active();
+}
+
+// The prologue of every hook: the real functions resolved on first use, then whether this
+// call is recorded. A recorded call then holds a RecursionGuard for its recording work.
+inline bool hook_prologue() {
+  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
+  return should_record();
 }
 
 // Before a release: the allocator reads its bookkeeping in the word(s) just below the block
@@ -52,5 +59,36 @@ class ErrnoKeeper {
   int* address_;
   int saved_;
 };
+
+// An allocating hook: `call` is the real function; a non-null result is recorded with
+// `size` bytes. Results, exceptions and errno are exactly the real function's.
+template <class RealCall>
+__attribute__((always_inline)) inline void* allocate_and_record(size_t size, fmt::ApiKind api,
+                                                                RealCall call) {
+  if (!hook_prologue()) return call();
+  RecursionGuard guard;
+  void* p = call();  // may throw std::bad_alloc: nothing recorded then
+  if (p) {
+    ErrnoKeeper keep;
+    record_allocation(guard, p, size, api);
+  }
+  return p;
+}
+
+// A releasing hook: the block is forgotten before `call` releases it, so that its address
+// cannot be handed out and recorded again in between. The guard is held across `call` too:
+// a runtime's operator delete frees through free(), which is not the program's release.
+template <class RealCall>
+__attribute__((always_inline)) inline void forget_and_release(void* p, ReleaseKind kind,
+                                                              RealCall call) {
+  if (!hook_prologue()) return call();
+  prefetch_for_release(p);
+  RecursionGuard guard;
+  {
+    ErrnoKeeper keep;
+    record_release(guard, p, kind, nullptr);
+  }
+  call();
+}
 
 }  // namespace leakdbg::tracker

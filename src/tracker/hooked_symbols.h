@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstddef>
 #include <new>
 
@@ -58,7 +59,11 @@ extern RealFunctions g_real;
 // Resolves g_real once (thread-safe; later callers wait for the first). Allocations made by
 // dlsym meanwhile are served from a small static pool.
 void resolve_real_functions();
-bool real_functions_ready();
+extern std::atomic<bool> g_real_functions_ready;
+// Inline: every hook asks first.
+inline bool real_functions_ready() {
+  return g_real_functions_ready.load(std::memory_order_acquire);
+}
 
 // The bootstrap pool behind dlsym's own allocations during resolution.
 bool in_bootstrap_pool(const void* p);

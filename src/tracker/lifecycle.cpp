@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
 #include "tracker/background.h"
 #include "tracker/final_snapshot.h"
@@ -23,9 +24,9 @@
 #include "tracker/own_code.h"
 #include "tracker/private_dir.h"
 #include "tracker/raw_memory.h"
-#include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
 #include "tracker/termination_signals.h"
+#include "tracker/thread_counters.h"
 #include "tracker/thread_state.h"
 #include "tracker/time_series.h"
 #include "tracker/tracker_state.h"
@@ -91,23 +92,32 @@ void choose_series_subdirectory(char* out, size_t size) {
   }
 }
 
+// Every lock the tracker's tables take, in the order fork() acquires them: held across
+// fork() so that no table is mid-update in the child, released in reverse order in the
+// parent, and reset (not released: the child has only the forking thread) in the child.
+struct ForkLock {
+  void (*lock)();
+  void (*unlock)();
+  void (*reset_in_child)();
+};
+constexpr ForkLock kForkLocks[] = {
+    {lock_snapshots, unlock_snapshots, reset_snapshot_lock_in_child},
+    {[] { g_shadow.lock_all(); }, [] { g_shadow.unlock_all(); },
+     [] { g_shadow.reset_locks_in_child(); }},
+    {[] { g_live.lock_all(); }, [] { g_live.unlock_all(); }, [] { g_live.reset_locks_in_child(); }},
+    {[] { g_regions.lock(); }, [] { g_regions.unlock(); }, [] { g_regions.reset_lock_in_child(); }},
+    {[] { g_depot.lock(); }, [] { g_depot.unlock(); }, [] { g_depot.reset_lock_in_child(); }},
+};
+
 void prepare_fork() {
   ++t_guard_depth;  // an allocation by a later prepare handler must not wait on our locks
   if (!tracking()) return;
-  lock_snapshots();
-  g_shadow.lock_all();
-  g_live.lock_all();
-  g_regions.lock();
-  g_depot.lock();
+  for (const ForkLock& l : kForkLocks) l.lock();
 }
 
 void after_fork_in_parent() {
   if (tracking()) {
-    g_depot.unlock();
-    g_regions.unlock();
-    g_live.unlock_all();
-    g_shadow.unlock_all();
-    unlock_snapshots();
+    for (size_t i = std::size(kForkLocks); i-- > 0;) kForkLocks[i].unlock();
   }
   --t_guard_depth;
 }
@@ -117,12 +127,8 @@ void after_fork_in_child() {
   reset_own_ranges_lock_in_child();
   remember_tracked_process();
   if (tracking()) {
-    g_depot.reset_lock_in_child();
-    g_regions.reset_lock_in_child();
-    g_live.reset_locks_in_child();
-    g_shadow.reset_locks_in_child();
+    for (const ForkLock& l : kForkLocks) l.reset_in_child();
     g_shadow.after_fork_in_child();
-    reset_snapshot_lock_in_child();
     reset_samples_in_child();
     forget_background_thread_in_child();
     if (g_config.fork_continue) {
@@ -132,7 +138,7 @@ void after_fork_in_child() {
       remember_command_line();
       start_background_thread();
     } else {
-      g_mode.store(static_cast<int>(TrackerMode::kPassive), std::memory_order_relaxed);
+      g_mode.store(TrackerMode::kPassive, std::memory_order_relaxed);
     }
   }
   --t_guard_depth;
@@ -169,29 +175,27 @@ void start_tracking() {
   remember_tracked_process();
   install_termination_handlers();
   pthread_atfork(prepare_fork, after_fork_in_parent, after_fork_in_child);
-  g_mode.store(static_cast<int>(TrackerMode::kTracking), std::memory_order_release);
+  g_mode.store(TrackerMode::kTracking, std::memory_order_release);
 }
 
 }  // namespace
 
 void ensure_initialized() {
   resolve_real_functions();
-  if (g_mode.load(std::memory_order_acquire) != static_cast<int>(TrackerMode::kUninitialized))
-    return;
+  if (g_mode.load(std::memory_order_acquire) != TrackerMode::kUninitialized) return;
   if (RecursionGuard::active()) return;  // re-entered from the initialisation itself
   RecursionGuard guard;
   SpinLockGuard lock(g_init_lock);
-  if (g_mode.load(std::memory_order_acquire) != static_cast<int>(TrackerMode::kUninitialized))
-    return;
+  if (g_mode.load(std::memory_order_acquire) != TrackerMode::kUninitialized) return;
   read_config(g_config);
   if (g_config.output_dir[0]) start_tracking();
-  if (g_mode.load(std::memory_order_relaxed) == static_cast<int>(TrackerMode::kUninitialized))
-    g_mode.store(static_cast<int>(TrackerMode::kPassive), std::memory_order_release);
+  if (g_mode.load(std::memory_order_relaxed) == TrackerMode::kUninitialized)
+    g_mode.store(TrackerMode::kPassive, std::memory_order_release);
 }
 
 void stop_tracking(const char* reason) {
-  int expected = static_cast<int>(TrackerMode::kTracking);
-  if (g_mode.compare_exchange_strong(expected, static_cast<int>(TrackerMode::kStopped)))
+  TrackerMode expected = TrackerMode::kTracking;
+  if (g_mode.compare_exchange_strong(expected, TrackerMode::kStopped))
     warn("%s; tracking stopped, the program continues", reason);
 }
 

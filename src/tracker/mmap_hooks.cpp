@@ -14,12 +14,12 @@ namespace {
 
 void* map(void* address, size_t length, int prot, int flags, int fd, off_t offset,
           void* (*real)(void*, size_t, int, int, int, off_t)) {
-  if (!should_record()) return real(address, length, prot, flags, fd, offset);
+  if (!hook_prologue()) return real(address, length, prot, flags, fd, offset);
   RecursionGuard guard;
   void* result = real(address, length, prot, flags, fd, offset);
   if (result != MAP_FAILED) {
     ErrnoKeeper keep;
-    record_mapping(result, length, prot, flags, ApiKind::kMmap);
+    record_mapping(guard, result, length, prot, flags, ApiKind::kMmap);
   }
   return result;
 }
@@ -27,22 +27,21 @@ void* map(void* address, size_t length, int prot, int flags, int fd, off_t offse
 }  // namespace
 
 LEAKDBG_HOOK void* mmap(void* address, size_t length, int prot, int flags, int fd, off_t offset) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
+  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();  // g_real.mmap next
   return map(address, length, prot, flags, fd, offset, g_real.mmap);
 }
 
 LEAKDBG_HOOK void* mmap64(void* address, size_t length, int prot, int flags, int fd, off_t offset) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
+  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();  // g_real.mmap64 next
   return map(address, length, prot, flags, fd, offset, g_real.mmap64 ? g_real.mmap64 : g_real.mmap);
 }
 
 LEAKDBG_HOOK int munmap(void* address, size_t length) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
-  if (should_record()) {
+  if (hook_prologue()) {
     // Forget first, like free: once unmapped, the range may be mapped again by another thread.
     RecursionGuard guard;
     ErrnoKeeper keep;
-    record_unmapping(address, length);
+    record_unmapping(guard, address, length);
   }
   return g_real.munmap(address, length);
 }
@@ -56,12 +55,12 @@ LEAKDBG_HOOK void* mremap(void* old_address, size_t old_length, size_t new_lengt
     new_address = va_arg(args, void*);
     va_end(args);
   }
-  if (!should_record())
+  if (!hook_prologue())
     return g_real.mremap(old_address, old_length, new_length, flags, new_address);
   RecursionGuard guard;
   Region old;
   bool known = g_regions.find(reinterpret_cast<uintptr_t>(old_address), &old);
-  if (!(flags & MREMAP_DONTUNMAP)) record_unmapping(old_address, old_length);
+  if (!(flags & MREMAP_DONTUNMAP)) record_unmapping(guard, old_address, old_length);
   void* result = g_real.mremap(old_address, old_length, new_length, flags, new_address);
   ErrnoKeeper keep;
   if (result == MAP_FAILED) {
@@ -69,7 +68,7 @@ LEAKDBG_HOOK void* mremap(void* old_address, size_t old_length, size_t new_lengt
     return result;
   }
   int map_flags = known ? old.map_flags : (MAP_PRIVATE | MAP_ANONYMOUS);
-  record_mapping(result, new_length, known ? old.prot : (PROT_READ | PROT_WRITE), map_flags,
+  record_mapping(guard, result, new_length, known ? old.prot : (PROT_READ | PROT_WRITE), map_flags,
                  ApiKind::kMremap);
   return result;
 }

@@ -15,29 +15,12 @@ namespace {
 
 template <class RealCall>
 void* allocate(size_t size, ApiKind api, RealCall call) {
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
-  if (!should_record()) return call();
-  RecursionGuard guard;
-  void* p = call();  // may throw std::bad_alloc: nothing recorded then
-  if (p) {
-    ErrnoKeeper keep;
-    record_allocation(p, size, api);
-  }
-  return p;
+  return allocate_and_record(size, api, call);
 }
 
 template <class RealCall>
 void release(void* p, ReleaseKind kind, RealCall call) {
-  if (!p) return;
-  if (LEAKDBG_UNLIKELY(!real_functions_ready())) ensure_initialized();
-  if (!should_record()) return call();
-  prefetch_for_release(p);
-  RecursionGuard guard;  // held across the runtime's operator too: its inner free is not ours
-  {
-    ErrnoKeeper keep;
-    record_release(p, kind, nullptr);
-  }
-  call();
+  if (p) forget_and_release(p, kind, call);
 }
 
 }  // namespace

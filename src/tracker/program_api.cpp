@@ -11,5 +11,5 @@ extern "C" __attribute__((visibility("default"))) int leakdbg_tracker_snapshot(c
   if (!tracking() || RecursionGuard::active()) return -1;
   RecursionGuard guard;
   LEAKDBG_NOTE_SNAPSHOT_CALLER();
-  return take_snapshot(leakdbg::fmt::Trigger::kApi, label, nullptr, 0) ? 0 : -1;
+  return take_snapshot(guard, leakdbg::fmt::Trigger::kApi, label, nullptr, 0) ? 0 : -1;
 }

@@ -14,8 +14,8 @@
 #include "tracker/block_copy.h"
 #include "tracker/reach_roots.h"
 #include "tracker/reach_scan.h"
-#include "tracker/site_counters.h"
 #include "tracker/snapshot.h"
+#include "tracker/thread_counters.h"
 #include "tracker/thread_stop.h"
 #include "tracker/tracker_state.h"
 

@@ -12,9 +12,10 @@ namespace leakdbg::tracker {
 
 RealFunctions g_real;
 
+std::atomic<bool> g_real_functions_ready{false};
+
 namespace {
 
-std::atomic<bool> g_ready{false};
 SpinLock g_resolve_lock;
 __thread bool t_resolving __attribute__((tls_model("initial-exec"))) = false;
 
@@ -53,12 +54,11 @@ size_t bootstrap_size(const void* p) {
 }
 
 bool resolving_on_this_thread() { return t_resolving; }
-bool real_functions_ready() { return g_ready.load(std::memory_order_acquire); }
 
 void resolve_real_functions() {
-  if (g_ready.load(std::memory_order_acquire)) return;
+  if (g_real_functions_ready.load(std::memory_order_acquire)) return;
   SpinLockGuard guard(g_resolve_lock);
-  if (g_ready.load(std::memory_order_relaxed)) return;
+  if (g_real_functions_ready.load(std::memory_order_relaxed)) return;
   t_resolving = true;
   RealFunctions real;
 #define LEAKDBG_RESOLVE(field, symbol, ret, params) \
@@ -76,7 +76,7 @@ void resolve_real_functions() {
     _exit(127);
   }
   g_real = real;
-  g_ready.store(true, std::memory_order_release);
+  g_real_functions_ready.store(true, std::memory_order_release);
 }
 
 }  // namespace leakdbg::tracker

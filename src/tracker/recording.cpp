@@ -1,8 +1,9 @@
-// The recording half of every hook: stack capture, stack depot, live table, site counters.
+// The recording half of every hook: stack capture and interning in the stack depot, the
+// block kept in the heap shadow or the live table, the thread's counters, and mappings.
 #include <sys/mman.h>
 
 #include "tracker/own_code.h"
-#include "tracker/site_counters.h"
+#include "tracker/thread_counters.h"
 #include "tracker/thread_stacks.h"
 #include "tracker/thread_state.h"
 #include "tracker/tracker_state.h"
@@ -16,7 +17,7 @@ constinit HeapShadow g_shadow;
 std::atomic<bool> g_live_table_used{false};
 constinit StackDepot g_depot;
 constinit RegionTable g_regions;
-std::atomic<int> g_mode{static_cast<int>(TrackerMode::kUninitialized)};
+std::atomic<TrackerMode> g_mode{TrackerMode::kUninitialized};
 std::atomic<uint32_t> g_tick{0};
 bool g_allocator_is_glibc = false;
 Counters g_counters;
@@ -25,9 +26,9 @@ __thread int t_guard_depth __attribute__((tls_model("initial-exec"))) = 0;
 __thread uint32_t t_thread_id __attribute__((tls_model("initial-exec"))) = 0;
 __thread int* t_errno_address __attribute__((tls_model("initial-exec"))) = nullptr;
 
-__attribute__((noinline, cold)) uint32_t first_sight_of_thread() {
+__attribute__((noinline, cold)) uint32_t first_sight_of_thread(const RecursionGuard& guard) {
   t_thread_id = static_cast<uint32_t>(syscall(SYS_gettid));
-  note_own_thread_stack(t_thread_id);
+  note_own_thread_stack(guard, t_thread_id);
   return t_thread_id;
 }
 
@@ -40,6 +41,26 @@ constexpr int kOwnFrameAllowance = 8;
 // frame limit (so that a replayed capture counts as truncated too).
 constexpr uint32_t kTruncatedBit = 1u << 31;
 
+// The stacks this thread interned lately, by hash: a program allocating from a few hundred
+// places finds its stack here, next to the frames to compare, without touching the depot's
+// shared bucket table (a cache miss per lookup once it outgrows the cache).
+struct RecentStack {
+  uint64_t hash;
+  const StackDepot::Stack* stack;
+};
+constexpr uint32_t kRecentStacks = 256;
+__thread RecentStack t_recent_stacks[kRecentStacks] __attribute__((tls_model("initial-exec")));
+
+uint32_t intern_frames(const uintptr_t* frames, uint32_t depth) {
+  const uint64_t hash = StackDepot::hash(frames, depth);
+  RecentStack& recent = t_recent_stacks[hash % kRecentStacks];
+  if (recent.stack != nullptr && StackDepot::same_frames(recent.stack, hash, frames, depth))
+    return recent.stack->id;
+  const uint32_t id = g_depot.intern(frames, depth, hash);
+  if (id != 0) recent = RecentStack{hash, g_depot.get(id)};
+  return id;
+}
+
 uint32_t intern_stack(uintptr_t* frames, int depth, int max) {
   int first = 0;
   while (first < depth && is_own_code(frames[first])) ++first;
@@ -49,11 +70,11 @@ uint32_t intern_stack(uintptr_t* frames, int depth, int max) {
     kept = g_config.max_frames;
     truncated = true;
   }
-  const uint32_t id = g_depot.intern(frames + first, static_cast<uint32_t>(kept));
+  const uint32_t id = intern_frames(frames + first, static_cast<uint32_t>(kept));
   return id != 0 && truncated ? id | kTruncatedBit : id;
 }
 
-uint32_t capture_stack_id() {
+uint32_t capture_stack_id(const RecursionGuard&) {
   uintptr_t frames[256 + kOwnFrameAllowance];
   int max = g_config.max_frames + kOwnFrameAllowance;
   // A stack this thread captured moments ago keeps its id beside it: a loop that allocates
@@ -112,13 +133,13 @@ bool shadow_within_budget(size_t shadow_bytes) {
 namespace {
 
 // The shadow when the block fits it, the LiveTable otherwise. False if neither can keep it.
-bool keep_block(const LiveBlock& block) {
+bool keep_block(const RecursionGuard& guard, const LiveBlock& block) {
   LiveBlock replaced;
   switch (g_shadow.insert(block, &replaced)) {
     case HeapShadow::Insert::kStored:
       return true;
     case HeapShadow::Insert::kReplaced:
-      count_vanished(replaced.size);
+      count_vanished(guard, replaced.size);
       return true;
     case HeapShadow::Insert::kNotStorable:
       break;
@@ -132,22 +153,23 @@ bool keep_block(const LiveBlock& block) {
 
 // Flattened: the capture, shadow insert and counters inlined here took about 7% off the
 // tracked alloc_bench run (the calls, and one tracker frame less for every capture to check).
-__attribute__((flatten)) void record_allocation(void* p, size_t size, fmt::ApiKind api) {
+__attribute__((flatten)) void record_allocation(const RecursionGuard& guard, void* p, size_t size,
+                                                fmt::ApiKind api) {
   LiveBlock block;
   block.address = reinterpret_cast<uintptr_t>(p);
   block.size = size;
-  block.stack_id = capture_stack_id();
-  block.thread_id = current_thread_id();
+  block.stack_id = capture_stack_id(guard);
+  block.thread_id = current_thread_id(guard);
   block.tick = g_tick.load(std::memory_order_relaxed);
   block.api = static_cast<uint8_t>(api);
-  if (!keep_block(block)) {
+  if (!keep_block(guard, block)) {
     g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  count_alloc(block.stack_id, size);
+  count_alloc(guard, block.stack_id, size);
 }
 
-bool record_release(void* p, ReleaseKind kind, LiveBlock* removed) {
+bool record_release(const RecursionGuard& guard, void* p, ReleaseKind kind, LiveBlock* removed) {
   LiveBlock block;
   const auto address = reinterpret_cast<uintptr_t>(p);
   if (!g_shadow.remove(address, &block, release_mark()) &&
@@ -155,28 +177,29 @@ bool record_release(void* p, ReleaseKind kind, LiveBlock* removed) {
     g_counters.unknown_frees.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  count_free(block.stack_id, block.size);
+  count_free(guard, block.stack_id, block.size);
   if (!release_matches(block.api, kind))
     g_counters.mismatched_frees.fetch_add(1, std::memory_order_relaxed);
   if (removed) *removed = block;
   return true;
 }
 
-void restore_block(const LiveBlock& block) {
-  if (!keep_block(block)) {
+void restore_block(const RecursionGuard& guard, const LiveBlock& block) {
+  if (!keep_block(guard, block)) {
     g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   // Undo the free counted by record_release: the block never went away.
-  uncount_free(block.stack_id, block.size);
+  uncount_free(guard, block.stack_id, block.size);
 }
 
-void record_mapping(void* address, size_t length, int prot, int flags, fmt::ApiKind api) {
+void record_mapping(const RecursionGuard& guard, void* address, size_t length, int prot, int flags,
+                    fmt::ApiKind api) {
   Region region;
   region.address = reinterpret_cast<uintptr_t>(address);
   region.length = length;
-  region.stack_id = capture_stack_id();
-  region.thread_id = current_thread_id();
+  region.stack_id = capture_stack_id(guard);
+  region.thread_id = current_thread_id(guard);
   region.tick = g_tick.load(std::memory_order_relaxed);
   region.prot = prot;
   region.map_flags = flags;
@@ -189,7 +212,7 @@ void record_mapping(void* address, size_t length, int prot, int flags, fmt::ApiK
   if (!g_regions.add(region)) g_counters.dropped_events.fetch_add(1, std::memory_order_relaxed);
 }
 
-void record_unmapping(void* address, size_t length) {
+void record_unmapping(const RecursionGuard&, void* address, size_t length) {
   g_regions.remove_range(reinterpret_cast<uintptr_t>(address), length);
 }
 

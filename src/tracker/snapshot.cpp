@@ -18,7 +18,7 @@
 #include "tracker/proc_files.h"
 #include "tracker/raw_memory.h"
 #include "tracker/reachability.h"
-#include "tracker/site_counters.h"
+#include "tracker/thread_counters.h"
 #include "tracker/time_series.h"
 #include "tracker/tracker_state.h"
 
@@ -243,8 +243,8 @@ void lock_snapshots() { g_snapshot_lock.lock(); }
 void unlock_snapshots() { g_snapshot_lock.unlock(); }
 void reset_snapshot_lock_in_child() { g_snapshot_lock.reset(); }
 
-bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size,
-                   bool reachability) {
+bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* label, char* path_out,
+                   size_t path_size, bool reachability) {
   SpinLockGuard serial(g_snapshot_lock);
   if (!tracking()) return false;
   // The scan's moment comes first: its copy classifies the blocks while they are copied.
@@ -302,8 +302,7 @@ bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size
   }
   fmt::SnapshotWriter writer;
   bool ok =
-      writer.open_at(dir_fd, name) &&
-      write_section(writer, fmt::SectionType::kMeta, meta) &&
+      writer.open_at(dir_fd, name) && write_section(writer, fmt::SectionType::kMeta, meta) &&
       write_section(writer, fmt::SectionType::kModules, modules) &&
       write_section(writer, fmt::SectionType::kStacks, stacks) &&
       write_section(writer, fmt::SectionType::kBlocks, blocks.records) &&

@@ -1,11 +1,13 @@
-// Taking one snapshot: copy the tables quickly under their locks, then write the file
-// through the format writer without holding any tracker lock.
+// Taking one snapshot: copy the live blocks (the heap shadow one 1 MiB range lock at a time,
+// the live table one shard lock at a time), the regions and the stack depot's counters, then
+// write the file through the format writer without holding any tracker lock.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 #include "format/records.h"
+#include "tracker/thread_state.h"
 
 namespace leakdbg::tracker {
 
@@ -26,10 +28,10 @@ void start_series(const char* subdirectory);
 
 // Writes the next snapshot. On success returns true and, if `path_out` is given, the final
 // path. On failure tracking is switched off with one stderr line (the program runs on).
-// The caller holds a RecursionGuard. Serialised: one snapshot at a time.
+// Serialised: one snapshot at a time.
 // `reachability` forces a reachability scan (otherwise LEAKDBG_REACHABILITY decides).
-bool take_snapshot(fmt::Trigger trigger, const char* label, char* path_out, size_t path_size,
-                   bool reachability = false);
+bool take_snapshot(const RecursionGuard& guard, fmt::Trigger trigger, const char* label,
+                   char* path_out, size_t path_size, bool reachability = false);
 
 // Fork handlers: no snapshot may be half-taken across fork().
 void lock_snapshots();

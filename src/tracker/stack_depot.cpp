@@ -6,25 +6,36 @@
 #include "tracker/raw_memory.h"
 
 namespace leakdbg::tracker {
-namespace {
+namespace {}  // namespace
 
-uint64_t hash_frames(const uintptr_t* frames, uint32_t depth) {
-  uint64_t h = 0xcbf29ce484222325ull ^ depth;
-  for (uint32_t i = 0; i < depth; ++i) {
-    h ^= frames[i];
-    h *= 0x100000001b3ull;
-    h ^= h >> 31;
+// Each frame times its own odd constant, summed: the multiplies are independent, so they
+// overlap instead of forming one chain as long as the stack (a chained hash cost more than
+// the rest of interning). The final mix spreads every bit into the top ones, which pick the
+// bucket. Distinct positions get distinct constants, so swapped frames hash apart.
+uint64_t StackDepot::hash(const uintptr_t* frames, uint32_t depth) {
+  constexpr uint64_t kStep = 0x9E3779B97F4A7C16ull;  // even: keeps every constant odd
+  uint64_t a = depth, b = 0;
+  uint64_t k = 0xD6E8FEB86659FD93ull;
+  uint32_t i = 0;
+  for (; i + 1 < depth; i += 2, k += 2 * kStep) {
+    a += frames[i] * k;
+    b += frames[i + 1] * (k + kStep);
   }
+  if (i < depth) a += frames[i] * k;
+  uint64_t h = a ^ (b >> 29 | b << 35);
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 33;
   return h;
 }
 
-bool same_frames(const StackDepot::Stack* s, uint64_t hash, const uintptr_t* frames,
-                 uint32_t depth) {
+bool StackDepot::same_frames(const Stack* s, uint64_t hash, const uintptr_t* frames,
+                             uint32_t depth) {
   return s->hash == hash && s->depth == depth &&
          std::memcmp(s->frames(), frames, depth * sizeof(uintptr_t)) == 0;
 }
-
-}  // namespace
 
 bool StackDepot::ensure_tables() {
   if (buckets_.load(std::memory_order_acquire)) return true;
@@ -68,7 +79,10 @@ StackDepot::Stack* StackDepot::allocate(size_t bytes) {
 }
 
 uint32_t StackDepot::intern(const uintptr_t* frames, uint32_t depth) {
-  uint64_t hash = hash_frames(frames, depth);
+  return intern(frames, depth, hash(frames, depth));
+}
+
+uint32_t StackDepot::intern(const uintptr_t* frames, uint32_t depth, uint64_t hash) {
   std::atomic<Stack*>* buckets = buckets_.load(std::memory_order_acquire);
   std::atomic<Stack*>* bucket = nullptr;
   if (buckets) {

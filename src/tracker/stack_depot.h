@@ -19,7 +19,7 @@ class StackDepot {
     uint64_t hash;
     uint32_t id;
     uint32_t depth;
-    // Site counters since start, handed over by the threads' own tables (site_counters.h).
+    // Site counters since start, handed over by the threads' own tables (thread_counters.h).
     std::atomic<uint64_t> allocs;
     std::atomic<uint64_t> frees;
     std::atomic<uint64_t> bytes_allocated;
@@ -31,6 +31,11 @@ class StackDepot {
 
   // Id of this stack, inserting it if new; 0 if out of memory.
   uint32_t intern(const uintptr_t* frames, uint32_t depth);
+  // The same with hash(frames, depth) already computed.
+  uint32_t intern(const uintptr_t* frames, uint32_t depth, uint64_t hash);
+  static uint64_t hash(const uintptr_t* frames, uint32_t depth);
+  // True when s holds exactly these frames (hash: theirs).
+  static bool same_frames(const Stack* s, uint64_t hash, const uintptr_t* frames, uint32_t depth);
   // nullptr for 0 or an unknown id.
   Stack* get(uint32_t id) const;
   uint32_t count() const { return next_id_.load(std::memory_order_acquire) - 1; }

@@ -36,7 +36,7 @@ uint32_t home(uint32_t tid) { return (tid * 2654435761u) & (kSlots - 1); }
 
 }  // namespace
 
-void note_own_thread_stack(uint32_t tid) {
+void note_own_thread_stack(const RecursionGuard&, uint32_t tid) {
   if (tid == 0) return;
   const unwind::StackBounds& bounds = unwind::current_stack_bounds();
   Entry* table = entries();

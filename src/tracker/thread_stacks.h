@@ -6,11 +6,12 @@
 
 #include <cstdint>
 
+#include "tracker/thread_state.h"
+
 namespace leakdbg::tracker {
 
-// Records the calling thread's stack under `tid` (cold path: pthread_getattr_np allocates;
-// the caller holds a RecursionGuard).
-void note_own_thread_stack(uint32_t tid);
+// Records the calling thread's stack under `tid` (cold path: pthread_getattr_np allocates).
+void note_own_thread_stack(const RecursionGuard& guard, uint32_t tid);
 
 // [lo, hi) of the stack recorded for tid; false if none. A tid reused by a later thread
 // holds that thread's stack once it has allocated.

@@ -36,11 +36,11 @@ class RecursionGuard {
 };
 
 // First allocation of a thread (or of the child after fork): learn its id and stack.
-uint32_t first_sight_of_thread();
+uint32_t first_sight_of_thread(const RecursionGuard& guard);
 
-inline uint32_t current_thread_id() {
+inline uint32_t current_thread_id(const RecursionGuard& guard) {
   if (t_thread_id == 0) [[unlikely]]
-    return first_sight_of_thread();
+    return first_sight_of_thread(guard);
   return t_thread_id;
 }
 

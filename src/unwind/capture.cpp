@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstring>
 
 #include "unwind/code_lookup.h"
@@ -19,6 +20,14 @@
 #include "unwind/rule_cache.h"
 #include "unwind/stack_bounds.h"
 #include "unwind/unwind_internal.h"
+
+// The cached-rule walk reads x86-64 registers and knows x86-64 frames only; elsewhere (or
+// built with LEAKDBG_FAST_UNWIND=OFF) every capture takes the libunwind path.
+#if defined(__x86_64__) && !defined(LEAKDBG_NO_FAST_UNWIND)
+#define LEAKDBG_FAST_UNWIND 1
+#else
+#define LEAKDBG_FAST_UNWIND 0
+#endif
 
 namespace leakdbg::unwind {
 namespace {
@@ -50,7 +59,13 @@ constexpr int kHintFrames = 64;
 // that costs one independent load and compare per frame, with no rule lookups and no
 // dependent chain, and lets the caller reuse what it derived from that stack (its id).
 // Allocation loops capture from the same frames over and over, which is what this serves.
-constexpr int kReplays = 4;
+// Programs allocate from many places: a thread keeps kReplays of them. Replays of one
+// stack shape (the same slots, as every call chain of equal frame sizes has) are told apart
+// by a signature of their return addresses, computed once per shape from the current stack,
+// so a lookup costs about one full check whatever the number of replays. Stacks deeper than
+// kReplaySteps steps are walked every time.
+constexpr int kReplays = 16;
+constexpr int kReplaySteps = 32;
 struct Replay {
   bool valid;
   bool fp_needed;  // a rule reads the starting RBP before any step reloads it
@@ -59,13 +74,15 @@ struct Replay {
   int count;       // frames it returned: pc[skip + i] for i < count
   int fp_checks;   // saved-RBP reads that a later rule depends on
   uintptr_t sp, start_fp;
-  uint32_t memo;  // the caller's value for this stack (0: none yet)
+  uint32_t memo;       // the caller's value for this stack (0: none yet)
+  uint64_t shape;      // hash of pc_slot[0..steps): equal shapes read the same slots
+  uint64_t signature;  // signature_of(pc, steps)
   // Step d read the return address pc[d] at pc_slot[d]; check k read fp[k] at fp_slot[k].
   // Separate arrays keep the check loop to two loads and a compare per frame.
-  uintptr_t pc_slot[kHintFrames];
-  uintptr_t pc[kHintFrames];
-  uintptr_t fp_slot[kHintFrames];
-  uintptr_t fp[kHintFrames];
+  uintptr_t pc_slot[kReplaySteps];
+  uintptr_t pc[kReplaySteps];
+  uintptr_t fp_slot[kReplaySteps];
+  uintptr_t fp[kReplaySteps];
 };
 // One thread's hints and replays, claimed together by HintClaim.
 struct StackHints {
@@ -76,6 +93,13 @@ struct StackHints {
     uint64_t rule;
   } at[kHintFrames];
   int next_victim;  // the replay the next recorded walk replaces
+  int last_hit;     // the replay that answered last
+  // Per replay, what a lookup compares first, side by side so that a lookup scanning all
+  // of them touches a few cache lines instead of one per replay. sp 0: invalid.
+  struct {
+    uintptr_t sp;
+    uint64_t shape, signature;
+  } keys[kReplays];
   Replay replays[kReplays];
 };
 __attribute__((tls_model("initial-exec"))) thread_local StackHints t_hints{};
@@ -118,6 +142,20 @@ inline uintptr_t load_word(uintptr_t addr) {
 
 enum class WalkEnd { kComplete, kFallback, kDoubt };
 
+// A filter, not an identity (a match is checked in full): order-sensitive, and its terms
+// independent of each other so that the adds overlap.
+template <class Word>
+inline uint64_t signature_of(int steps, Word word) {
+  uint64_t a = 0, b = 0;
+  int d = 0;
+  for (; d + 1 < steps; d += 2) {
+    a += std::rotl(static_cast<uint64_t>(word(d)), d);
+    b += std::rotl(static_cast<uint64_t>(word(d + 1)), d + 1);
+  }
+  if (d < steps) a += std::rotl(static_cast<uint64_t>(word(d)), d);
+  return a ^ std::rotl(b, 32);
+}
+
 // Claims this thread's hints for one walk, or leaves `hints` null when a walk on this thread
 // is already under way (a signal handler interrupted it) or unloaded code made them stale.
 class HintClaim {
@@ -130,6 +168,7 @@ class HintClaim {
     if (mine.generation != generation) {
       std::memset(mine.at, 0, sizeof mine.at);
       for (Replay& r : mine.replays) r.valid = false;
+      for (auto& key : mine.keys) key.sp = 0;
       mine.generation = generation;
     }
     hints = &mine;
@@ -165,14 +204,14 @@ inline uint64_t rule_at_depth(StackHints* hints, int depth, uintptr_t pc) {
 struct Recording {
   Replay* replay = nullptr;  // null: not recording (no room, or a shape replay cannot check)
   int steps = 0;
-  bool rbp_rule[kHintFrames];      // the step's CFA came from RBP
-  uintptr_t fp_slot[kHintFrames];  // 0, or where the step reloaded RBP from
-  uintptr_t fp[kHintFrames];
+  bool rbp_rule[kReplaySteps];      // the step's CFA came from RBP
+  uintptr_t fp_slot[kReplaySteps];  // 0, or where the step reloaded RBP from
+  uintptr_t fp[kReplaySteps];
 
   void step(uintptr_t pc_slot, uintptr_t pc, bool rbp_cfa, uintptr_t saved_fp_slot,
             uintptr_t saved_fp) {
     if (replay == nullptr) return;
-    if (steps == kHintFrames) {
+    if (steps == kReplaySteps) {
       replay = nullptr;
       return;
     }
@@ -212,27 +251,56 @@ struct Recording {
     replay->steps = steps;
     replay->count = count;
     replay->memo = 0;
+    const Replay& r = *replay;
+    replay->shape = signature_of(steps, [&r](int d) { return r.pc_slot[d]; });
+    replay->signature = signature_of(steps, [&r](int d) { return r.pc[d]; });
     replay->valid = true;
   }
 };
 
-// The recorded replay that this capture would reproduce, or null.
-Replay* find_replay(StackHints& hints, uintptr_t sp, uintptr_t fp, int max, int skip) {
-  for (Replay& r : hints.replays) {
-    if (!r.valid || r.sp != sp || r.max != max || r.skip != skip ||
-        (r.fp_needed && r.start_fp != fp))
-      continue;
-    // Differences are OR-ed into two accumulators: no branch per frame, and two short
-    // dependency chains instead of one as long as the stack.
-    uintptr_t diff0 = 0, diff1 = 0;
-    int d = 0;
-    for (; d + 1 < r.steps; d += 2) {
-      diff0 |= load_word(r.pc_slot[d]) ^ r.pc[d];
-      diff1 |= load_word(r.pc_slot[d + 1]) ^ r.pc[d + 1];
+[[maybe_unused]] bool replay_starts_here(const Replay& r, uintptr_t sp, uintptr_t fp, int max,
+                                         int skip) {
+  return r.valid && r.sp == sp && r.max == max && r.skip == skip &&
+         (!r.fp_needed || r.start_fp == fp);
+}
+
+// True when every slot r read still holds what it read.
+[[maybe_unused]] bool replay_holds(const Replay& r) {
+  // Differences are OR-ed into two accumulators: no branch per frame, and two short
+  // dependency chains instead of one as long as the stack.
+  uintptr_t diff0 = 0, diff1 = 0;
+  int d = 0;
+  for (; d + 1 < r.steps; d += 2) {
+    diff0 |= load_word(r.pc_slot[d]) ^ r.pc[d];
+    diff1 |= load_word(r.pc_slot[d + 1]) ^ r.pc[d + 1];
+  }
+  if (d < r.steps) diff0 |= load_word(r.pc_slot[d]) ^ r.pc[d];
+  for (int k = 0; k < r.fp_checks; ++k) diff1 |= load_word(r.fp_slot[k]) ^ r.fp[k];
+  return (diff0 | diff1) == 0;
+}
+
+// The recorded replay that this capture would reproduce, or null. The replay that answered
+// last is checked first, in full: a loop allocating from one place costs one check, without
+// the signature.
+[[maybe_unused]] Replay* find_replay(StackHints& hints, uintptr_t sp, uintptr_t fp, int max,
+                                     int skip) {
+  Replay& last = hints.replays[hints.last_hit];
+  if (replay_starts_here(last, sp, fp, max, skip) && replay_holds(last)) return &last;
+  uint64_t shape = 0, signature = 0;  // the current stack's signature read at `shape`'s slots
+  bool have_signature = false;
+  for (int i = 0; i < kReplays; ++i) {
+    const auto& key = hints.keys[i];
+    if (key.sp != sp || i == hints.last_hit) continue;
+    Replay& r = hints.replays[i];
+    if (!have_signature || key.shape != shape) {
+      shape = key.shape;
+      signature = signature_of(r.steps, [&r](int d) { return load_word(r.pc_slot[d]); });
+      have_signature = true;
     }
-    if (d < r.steps) diff0 |= load_word(r.pc_slot[d]) ^ r.pc[d];
-    for (int k = 0; k < r.fp_checks; ++k) diff1 |= load_word(r.fp_slot[k]) ^ r.fp[k];
-    if ((diff0 | diff1) == 0) return &r;
+    if (signature == key.signature && replay_starts_here(r, sp, fp, max, skip) && replay_holds(r)) {
+      hints.last_hit = i;
+      return &r;
+    }
   }
   return nullptr;
 }
@@ -322,6 +390,10 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
       n = capture_libunwind(out, max, skip);
       break;
     case Mode::kFast: {
+#if !LEAKDBG_FAST_UNWIND
+      n = capture_libunwind(out, max, skip);
+      break;
+#else
       uintptr_t pc, sp, fp;
       // One asm statement, so no stack adjustment can fall between the three reads and the
       // CFI row for pc describes exactly this sp.
@@ -350,13 +422,17 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
       Recording rec;
       if (use_replays) {
         rec.replay = &hints.replays[hints.next_victim];
+        hints.last_hit = hints.next_victim;  // a loop's next capture is likely this stack
         hints.next_victim = (hints.next_victim + 1) % kReplays;
         rec.replay->valid = false;
+        hints.keys[hints.last_hit].sp = 0;
       }
       const WalkEnd end = walk<true>(&hints, pc, sp, fp, out, max, skip, &n, &rec);
       switch (end) {
         case WalkEnd::kComplete:
           rec.finish(sp, fp, max, skip, n);
+          if (rec.replay != nullptr)
+            hints.keys[hints.last_hit] = {sp, rec.replay->shape, rec.replay->signature};
           if (memo != nullptr && rec.replay != nullptr) memo->memo = &rec.replay->memo;
           break;
         case WalkEnd::kDoubt:
@@ -368,6 +444,7 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
           break;
       }
       break;
+#endif
     }
   }
   if (memo != nullptr && (memo->memo == nullptr || *memo->memo == 0)) memo->frames_written = true;

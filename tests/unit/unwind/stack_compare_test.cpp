@@ -341,6 +341,63 @@ TEST(StackCompare, ReplaysNeverAnswerAnotherStack) {
   EXPECT_NE(runs[0].frames, runs[1].frames);
 }
 
+// Five levels of two copies each: bit k of `path` picks the copy at level k, so the 32
+// paths are 32 stacks of distinct return addresses, all at one stack pointer.
+template <int N, int kCopy>
+__attribute__((noinline, noipa)) void many_stacks(unsigned path, MemoProbe* probe) {
+  if constexpr (N == 0)
+    memo_probe(probe);
+  else if (path & 1)
+    many_stacks<N - 1, 1>(path >> 1, probe);
+  else
+    many_stacks<N - 1, 0>(path >> 1, probe);
+  __asm__ volatile("" ::: "memory");
+}
+
+// More stacks than a thread keeps replays, visited in an order that makes replays both hit
+// and get replaced: every memo that comes back is the one given to that very stack, and
+// every walked stack matches libunwind's.
+TEST(StackCompare, ManyStacksAtOneStackPointerKeepTheirOwnMemos) {
+  FastOnly fast_only;
+  leakdbg::unwind::set_mode(leakdbg::unwind::Mode::kFast);
+  constexpr unsigned kPaths = 32;
+  std::vector<uint32_t> given(kPaths, 0);
+  std::vector<std::vector<uintptr_t>> first_frames(kPaths);
+  int answered_by_replay = 0;
+  for (unsigned round = 0; round < 6; ++round) {
+    for (unsigned k = 0; k < kPaths; ++k) {
+      // Rounds 0-1 visit all 32 (replays evicted); later rounds revisit the first 8 often.
+      const unsigned path = round < 2 ? k : (k * 7 + round) % 8;
+      SCOPED_TRACE(testing::Message() << "round " << round << " path " << path);
+      MemoProbe probe;
+      probe.store = given[path] != 0 ? given[path] : 1000 + path;
+      many_stacks<5, 0>(path, &probe);
+      ASSERT_NE(probe.result.memo, nullptr);
+      if (probe.result.frames_written) {
+        ASSERT_EQ(probe.frames.size(), probe.reference.size());
+        EXPECT_TRUE(
+            std::equal(probe.frames.begin() + 1, probe.frames.end(), probe.reference.begin() + 1));
+        if (first_frames[path].empty())
+          first_frames[path] = probe.frames;
+        else
+          EXPECT_EQ(probe.frames, first_frames[path]);
+      } else {
+        ++answered_by_replay;
+        EXPECT_EQ(*probe.result.memo, 1000 + path);
+      }
+      if (given[path] == 0) given[path] = 1000 + path;
+    }
+  }
+  for (unsigned a = 0; a < kPaths; ++a) {
+    for (unsigned b = a + 1; b < kPaths; ++b) {
+      if (!first_frames[a].empty() && !first_frames[b].empty()) {
+        EXPECT_NE(first_frames[a], first_frames[b]);
+      }
+    }
+  }
+  EXPECT_GT(answered_by_replay, 0);
+}
+
 TEST(StackCompare, PublicCaptureModesAndSkip) {
   using leakdbg::unwind::Mode;
   const Mode saved = leakdbg::unwind::mode();

@@ -1,4 +1,4 @@
-#include "tracker/site_counters.h"
+#include "tracker/thread_counters.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +9,9 @@
 
 namespace leakdbg::tracker {
 namespace {
+
+// The counters run inside the hooks, under a RecursionGuard: each test thread holds one too.
+thread_local const RecursionGuard g_guard;
 
 // Depot figures plus every thread's pending ones: what a snapshot writes for a site.
 SiteTotals totals_of(uint32_t id) {
@@ -42,18 +45,18 @@ TEST(SiteCounters, ExactAcrossThreadsCollisionsAndThreadExit) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&ids] {
       for (int i = 0; i < kRounds; ++i) {
-        count_alloc(ids[i % 2], 10);
-        count_free(ids[i % 2], 10);
+        count_alloc(g_guard, ids[i % 2], 10);
+        count_free(g_guard, ids[i % 2], 10);
         if (i % 100 == 0) {
-          count_free(ids[0], 3);
-          uncount_free(ids[0], 3);  // a failed realloc takes its free back
+          count_free(g_guard, ids[0], 3);
+          uncount_free(g_guard, ids[0], 3);  // a failed realloc takes its free back
         }
       }
-      count_alloc(ids[1], 7);  // left pending in the thread's table until it exits
+      count_alloc(g_guard, ids[1], 7);  // left pending in the thread's table until it exits
     });
   }
   for (auto& thread : threads) thread.join();
-  count_alloc(ids[0], 5);  // pending in this (still running) thread's table
+  count_alloc(g_guard, ids[0], 5);  // pending in this (still running) thread's table
   const SiteTotals a = totals_of(ids[0]);
   const SiteTotals b = totals_of(ids[1]);
   constexpr uint64_t kHalf = uint64_t{kThreads} * kRounds / 2;
@@ -68,8 +71,8 @@ TEST(SiteCounters, ExactAcrossThreadsCollisionsAndThreadExit) {
 
 TEST(SiteCounters, StackZeroIsNotCounted) {
   start_site_counters();
-  count_alloc(0, 100);
-  count_free(0, 100);
+  count_alloc(g_guard, 0, 100);
+  count_free(g_guard, 0, 100);
   ByteBuffer pending;
   ASSERT_TRUE(collect_pending_site_counts(g_depot.count(), pending));
   EXPECT_EQ(reinterpret_cast<const SiteTotals*>(pending.data())[0].allocs, 0u);
@@ -80,16 +83,16 @@ TEST(SiteCounters, StackZeroIsNotCounted) {
 TEST(SiteCounters, LiveTotalsFollowBlocksAcrossThreads) {
   start_site_counters();
   const LiveTotals before = live_totals();
-  count_alloc(0, 1000);  // stack id 0 is still a live block
+  count_alloc(g_guard, 0, 1000);  // stack id 0 is still a live block
   std::thread([] {
-    for (int i = 0; i < 100; ++i) count_free(3, 10);  // blocks main() allocated, see below
-    count_alloc(3, 64);                               // left live when the thread ends
+    for (int i = 0; i < 100; ++i) count_free(g_guard, 3, 10);  // blocks main() allocated, see below
+    count_alloc(g_guard, 3, 64);                               // left live when the thread ends
   }).join();
-  for (int i = 0; i < 100; ++i) count_alloc(3, 10);
-  count_alloc(4, 32);
-  count_vanished(32);
-  count_free(0, 1000);
-  uncount_free(0, 1000);  // a failed realloc: the block is back
+  for (int i = 0; i < 100; ++i) count_alloc(g_guard, 3, 10);
+  count_alloc(g_guard, 4, 32);
+  count_vanished(g_guard, 32);
+  count_free(g_guard, 0, 1000);
+  uncount_free(g_guard, 0, 1000);  // a failed realloc: the block is back
   const LiveTotals after = live_totals();
   EXPECT_EQ(after.blocks - before.blocks, 2u);
   EXPECT_EQ(after.bytes - before.bytes, 1064u);

@@ -1,4 +1,5 @@
-#include "tracker/site_counters.h"
+// Per-thread tables behind thread_counters.h: site counts, live-set changes, release marks.
+#include "tracker/thread_counters.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -170,17 +171,17 @@ constexpr auto count_frees = count<&Slot::frees, &Slot::bytes_freed, &StackDepot
 
 }  // namespace
 
-void count_alloc(uint32_t stack_id, uint64_t bytes) {
+void count_alloc(const RecursionGuard&, uint32_t stack_id, uint64_t bytes) {
   change_live(1, static_cast<int64_t>(bytes));
   count_allocs(stack_id, 1, bytes);
 }
 
-void count_free(uint32_t stack_id, uint64_t bytes) {
+void count_free(const RecursionGuard&, uint32_t stack_id, uint64_t bytes) {
   change_live(-1, -static_cast<int64_t>(bytes));
   count_frees(stack_id, 1, bytes);
 }
 
-void uncount_free(uint32_t stack_id, uint64_t bytes) {
+void uncount_free(const RecursionGuard&, uint32_t stack_id, uint64_t bytes) {
   change_live(1, static_cast<int64_t>(bytes));
   count_frees(stack_id, ~uint64_t{0}, 0 - bytes);
 }
@@ -206,7 +207,9 @@ void wait_for_release_marks() {
   }
 }
 
-void count_vanished(uint64_t bytes) { change_live(-1, -static_cast<int64_t>(bytes)); }
+void count_vanished(const RecursionGuard&, uint64_t bytes) {
+  change_live(-1, -static_cast<int64_t>(bytes));
+}
 
 LiveTotals live_totals() {
   int64_t blocks = g_other_live_blocks.load(std::memory_order_relaxed);

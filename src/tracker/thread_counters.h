@@ -1,26 +1,29 @@
-// Per call site counters since start (allocations, frees, bytes), for rates and the
-// temporary-allocation view. Each thread counts into its own small table and hands a site's
-// counts to the shared stack depot only when another site takes its slot or the thread ends,
-// so the hot path writes no cache line another core is writing, and uses no locked
-// instruction. A snapshot adds every thread's pending counts to the depot's: the totals are
-// exact whenever no thread is allocating at that instant.
+// Each thread's own counters, in one table per thread so that the hot path writes no cache
+// line another core is writing and uses no locked instruction:
+// - per call site counts since start (allocations, frees, bytes), for rates and the
+//   temporary-allocation view. A site's counts go to the shared stack depot only when
+//   another site takes its slot or the thread ends; a snapshot adds every thread's pending
+//   counts to the depot's, exact whenever no thread is allocating at that instant;
+// - the thread's change of the live set (blocks and bytes), summed into live totals;
+// - the thread's busy mark for the heap shadow's lock-free releases (the release handshake).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 
 #include "tracker/raw_memory.h"
+#include "tracker/thread_state.h"
 
 namespace leakdbg::tracker {
 
-// The caller holds a RecursionGuard. Stack id 0 (no stack) is not counted.
-void count_alloc(uint32_t stack_id, uint64_t bytes);
-void count_free(uint32_t stack_id, uint64_t bytes);
+// Stack id 0 (no stack) is not counted.
+void count_alloc(const RecursionGuard& guard, uint32_t stack_id, uint64_t bytes);
+void count_free(const RecursionGuard& guard, uint32_t stack_id, uint64_t bytes);
 // Takes back a count_free whose release did not happen (a failed realloc).
-void uncount_free(uint32_t stack_id, uint64_t bytes);
+void uncount_free(const RecursionGuard& guard, uint32_t stack_id, uint64_t bytes);
 // A block that leaves the live set without a counted free: the tracker found its address
 // handed out again, so the allocator released it by a path the tracker does not see.
-void count_vanished(uint64_t bytes);
+void count_vanished(const RecursionGuard& guard, uint64_t bytes);
 
 // Live heap blocks and their requested bytes: what count_alloc added and count_free and
 // count_vanished took away, over every thread. Relaxed sums of per-thread figures: exact
