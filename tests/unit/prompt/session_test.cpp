@@ -94,9 +94,9 @@ TEST(PromptSession, UmdhDiffOpensAsTwoStatesAndSnapSwitches) {
   Output switched = run(session, ".snap 1; !heap -stat -grp B 1");
   EXPECT_EQ(session.current(), 1u);
   EXPECT_TRUE(has(switched.out, "current snapshot: 1")) << switched.out;
-  EXPECT_TRUE(has(switched.out, " 15cf4 - 2a98c90"))
-      << switched.out;  // 0x15cf4 blocks of 500 bytes
-  EXPECT_FALSE(has(old_stat.out, "15cf4")) << old_stat.out;
+  EXPECT_TRUE(has(switched.out, "    220 d6d8 - 1c88b00"))
+      << switched.out;  // 0xd6d8 blocks of 0x220 bytes
+  EXPECT_FALSE(has(old_stat.out, "d6d8")) << old_stat.out;
   Output bad = run(session, ".snap 2");
   EXPECT_TRUE(has(bad.err, "no snapshot 2")) << bad.err;
   EXPECT_EQ(session.current(), 1u);
