@@ -178,9 +178,14 @@ uint32_t BlockGrouper::group_of_stack(uint32_t stack_id) {
     key.text = frame.function.empty() ? frame_identity(frame) : frame.module + "!" + frame.function;
     label = key.text;
   } else {
-    // By module: a stack made only of runtime frames still has a caller worth naming, its
-    // outermost.
-    const SymbolicFrame* user = first_user_frame(frames);
+    // By module: the module of the frame that names the site, so that allocator machinery
+    // (the C++ runtime, and for imported stacks ntdll, kernelbase and the CRT) is passed
+    // over as the site's name passes over it. A stack made only of runtime frames still has
+    // a caller worth naming, its outermost.
+    const SymbolicFrame* named =
+        analysis::site_frame_of(frames, analysis::label_single_site(frames));
+    const SymbolicFrame* user =
+        named && !is_runtime_frame(*named) ? named : first_user_frame(frames);
     const SymbolicFrame& frame = user ? *user : frames.back();
     key.text = frame.module.empty() ? label_for_missing(by_, true) : frame.module;
     label = key.text;

@@ -117,6 +117,19 @@ TEST(WindowsGrowth, UmdhComparisonGrowthIsASuspectNamedByTheProgramsFunction) {
   EXPECT_EQ(json["suspects"][0]["reason_code"], "two_snapshots");
 }
 
+TEST(WindowsGrowth, UmdhComparisonByFunctionAndModuleNamesTheProgramNotNtdll) {
+  std::vector<HeapModel> states = load_models(kData + "/umdh-diff.txt");
+  DiffOptions options;
+  options.by = GroupBy::kModule;
+  DiffReport by_module = diff_models(states.at(0), states.at(1), options);
+  ASSERT_FALSE(by_module.rows.empty());
+  EXPECT_EQ(by_module.rows[0].label, "OrderSvc");
+  options.by = GroupBy::kFunction;
+  DiffReport by_function = diff_models(states.at(0), states.at(1), options);
+  ASSERT_FALSE(by_function.rows.empty());
+  EXPECT_EQ(by_function.rows[0].label, "OrderSvc!QueueOrder");
+}
+
 TEST(WindowsGrowth, UmdhComparisonWithoutCountLinesStatesNoBlockFigures) {
   AnalyzeReport report = input::analyze_paths({kData + "/umdh-diff-v1.txt"}, {});
   EXPECT_FALSE(report.block_counts_known);
