@@ -65,6 +65,27 @@ std::optional<HeapSelector> selection(const HeapModel& model, const std::string&
   }
 }
 
+// Busy bytes of the selection when a heap in it was listed only in part: the listed blocks
+// of complete heaps plus the stated totals of partial ones; 0 when every heap is complete.
+// A reachability filter selects blocks the statement does not cover.
+uint64_t stated_busy(const HeapModel& model, const std::optional<HeapSelector>& heap,
+                     uint64_t busy_bytes, bool filtered) {
+  if (filtered) return 0;
+  uint64_t stated = busy_bytes;
+  bool partial = false;
+  for (const Arena& arena : model.arenas) {
+    HeapSelector selector{HeapKind::kArena, arena.index};
+    if (arena.stated_busy_bytes == 0 || (heap && !(*heap == selector))) continue;
+    uint64_t listed = 0;
+    for (const Block& block : model.blocks)
+      if (selector.holds(block)) listed += block.size;
+    if (arena.stated_busy_bytes <= listed) continue;
+    stated += arena.stated_busy_bytes - listed;
+    partial = true;
+  }
+  return partial ? stated : 0;
+}
+
 }  // namespace
 
 StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const StatOptions& options,
@@ -79,6 +100,8 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
   Tally now = tally(model, grouper, selection(model, options.heap, true), options.reach);
   result.busy_bytes = now.busy_bytes;
   result.busy_blocks = now.busy_blocks;
+  result.stated_busy_bytes = stated_busy(model, selection(model, options.heap, true),
+                                         now.busy_bytes, options.reach.has_value());
 
   std::vector<StatGroup> groups;
   groups.reserve(now.counts.size());
@@ -95,8 +118,7 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
 
   if (base) {
     BlockGrouper base_grouper(options.by, *base, base_symbolizer, options.labels);
-    Tally before =
-        tally(*base, base_grouper, selection(*base, options.heap, false), options.reach);
+    Tally before = tally(*base, base_grouper, selection(*base, options.heap, false), options.reach);
     result.base_busy_bytes = before.busy_bytes;
     result.base_busy_blocks = before.busy_blocks;
     std::unordered_map<GroupKey, size_t, GroupKeyHash> index_of;
@@ -118,10 +140,11 @@ StatResult compute_stat(const HeapModel& model, Symbolizer* symbolizer, const St
     }
   }
 
+  // WinDbg's percentages are of the heap's whole busy total, not of the groups it printed.
+  uint64_t whole = result.stated_busy_bytes ? result.stated_busy_bytes : result.busy_bytes;
   for (StatGroup& group : groups)
-    group.percent = result.busy_bytes ? 100.0 * static_cast<double>(group.total) /
-                                            static_cast<double>(result.busy_bytes)
-                                      : 0.0;
+    group.percent =
+        whole ? 100.0 * static_cast<double>(group.total) / static_cast<double>(whole) : 0.0;
   // Ties break on the key so that the order never depends on hash-table iteration.
   auto by_total = [](const StatGroup& a, const StatGroup& b) {
     if (a.total != b.total) return a.total > b.total;

@@ -44,6 +44,9 @@ struct StatResult {
   std::string heap;  // the heap id given, or "" for all
   bool has_base = false;
   uint64_t busy_bytes = 0, busy_blocks = 0;
+  // The selection's busy bytes as the source states them when it lists only part of its
+  // blocks (`!heap -stat` cut off at max-display): percentages are of this; 0 if complete.
+  uint64_t stated_busy_bytes = 0;
   uint64_t base_busy_bytes = 0, base_busy_blocks = 0;
   size_t group_count = 0;  // groups before --top cut the list
   std::vector<StatGroup> groups;

@@ -36,13 +36,16 @@ nlohmann::json stat_json(const StatResult& result, const std::string& snapshot,
     }
     groups.push_back(std::move(group));
   }
-  nlohmann::json out = {{"snapshot", snapshot},
-                        {"by", std::string(group_by_name(result.by))},
-                        {"heap", result.heap.empty() ? "all" : result.heap},
-                        {"busy_bytes", result.busy_bytes},
-                        {"busy_blocks", result.busy_blocks},
-                        {"groups_total", result.group_count},
-                        {"groups", std::move(groups)}};
+  nlohmann::json out = {
+      {"snapshot", snapshot},
+      {"by", std::string(group_by_name(result.by))},
+      {"heap", result.heap.empty() ? "all" : result.heap},
+      {"busy_bytes", result.busy_bytes},
+      {"busy_blocks", result.busy_blocks},
+      {"busy_bytes_stated", result.stated_busy_bytes ? nlohmann::json(result.stated_busy_bytes)
+                                                     : nlohmann::json(nullptr)},
+      {"groups_total", result.group_count},
+      {"groups", std::move(groups)}};
   if (result.has_base) {
     out["base"] = base;
     out["base_busy_bytes"] = result.base_busy_bytes;
@@ -54,7 +57,11 @@ nlohmann::json stat_json(const StatResult& result, const std::string& snapshot,
 void print_stat(const StatResult& result, const NumberStyle& style, std::ostream& out) {
   out << "heap " << (result.heap.empty() ? "all" : result.heap) << ": "
       << style.bytes(result.busy_bytes) << " busy in " << style.count(result.busy_blocks)
-      << " blocks; grouped by " << group_by_name(result.by);
+      << " blocks";
+  if (result.stated_busy_bytes)
+    out << " listed, of " << style.bytes(result.stated_busy_bytes)
+        << " busy as the text states it (percentages are of that)";
+  out << "; grouped by " << group_by_name(result.by);
   if (result.has_base)
     out << "; change from base "
         << style.bytes_change(figure_change(result.busy_bytes, result.base_busy_bytes)) << " in "

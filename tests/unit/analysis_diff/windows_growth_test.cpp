@@ -8,6 +8,7 @@
 #include "analysis/analyze_render.h"
 #include "analysis/diff.h"
 #include "analysis/diff_render.h"
+#include "analysis/size_stat.h"
 #include "input/analyze_inputs.h"
 #include "input/load.h"
 
@@ -144,6 +145,17 @@ TEST(WindowsGrowth, UmdhComparisonWithoutCountLinesStatesNoBlockFigures) {
   DiffReport diff = diff_models(states.at(0), states.at(1), {});
   EXPECT_FALSE(diff.block_counts_known);
   EXPECT_TRUE(diff_to_json(diff)["rows"][0]["growth_blocks"].is_null());
+}
+
+TEST(WindowsGrowth, CutOffHeapStatKeepsWindbgsPercentagesAndTotal) {
+  HeapModel model = load_model(kData + "/heap-stat.txt");
+  StatResult stat = compute_stat(model, nullptr, {});
+  // The five groups shown are 0x513df0 bytes; WinDbg's percentages say the heap holds more.
+  EXPECT_EQ(stat.busy_bytes, 0x513df0u);
+  EXPECT_NEAR(static_cast<double>(stat.stated_busy_bytes), 7.6e6, 7.6e6 * 0.001);
+  ASSERT_FALSE(stat.groups.empty());
+  EXPECT_EQ(stat.groups[0].size, 0x30u);
+  EXPECT_NEAR(stat.groups[0].percent, 31.71, 0.01);
 }
 
 }  // namespace
