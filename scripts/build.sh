@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# Tests and benchmarks on explicitly: scripts/demo.sh configures the same build/ without them.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEAKDBG_BUILD_TESTS=ON \
+  -DLEAKDBG_BUILD_BENCH=ON >/dev/null
 cmake --build build -j"$(nproc)"

@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages leakdbg builds and tests with. Idempotent: packages already
-# present are left alone, so repeated runs cost one dpkg query.
+# Installs the Debian 12 packages leakdbg needs. `--demo`: only what building leakdbg, its
+# tracker and the demo needs (scripts/demo.sh); no argument: that plus what the tests and
+# benchmarks run (test frameworks, the comparison tools, a browser for the HTML report test,
+# Go's pprof reader). Idempotent: packages already present are left alone, so repeated runs
+# cost one dpkg query.
 set -euo pipefail
 
-packages=(
-  build-essential cmake ninja-build pkg-config binutils
-  libdw-dev libelf-dev elfutils libzstd-dev zstd libunwind-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libedit-dev
+build_packages=(
+  build-essential cmake ninja-build pkg-config
+  libdw-dev libelf-dev libzstd-dev libunwind-dev zlib1g-dev
+  libcli11-dev nlohmann-json3-dev libedit-dev
+)
+test_packages=(
+  binutils elfutils zstd libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libjemalloc-dev valgrind heaptrack
-  zlib1g-dev golang-go chromium
+  golang-go chromium
 )
+
+case "${1:-}" in
+  --demo) packages=("${build_packages[@]}") ;;
+  "") packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  *)
+    echo "usage: $0 [--demo]" >&2
+    exit 2
+    ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

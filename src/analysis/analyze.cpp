@@ -65,6 +65,9 @@ class Analysis {
   void process_figures();
   void sampled_figures();
   void heaps_and_sizes();
+  HeapGrowth heap_growth(const std::string& label) const;
+  void heap_suspects();
+  void count_class(const Judgement& judgement);
   void sites();
   std::vector<SiteTrend> site_trends(const ResolvedSites& resolved,
                                      const std::vector<std::vector<SiteCell>>& matrix);
@@ -332,36 +335,31 @@ void Analysis::heaps_and_sizes() {
   const SnapshotDigest& first = digests[series_.front()];
   const SnapshotDigest& last = digests[series_.back()];
   std::set<std::string> labels;
-  for (const auto& [label, total] : first.heaps) labels.insert(label);
-  for (const auto& [label, total] : last.heaps) labels.insert(label);
-  for (const auto& [label, bytes] : last.heap_system_bytes) labels.insert(label);
+  for (size_t i : series_) {
+    for (const auto& [label, total] : digests[i].heaps) labels.insert(label);
+    for (const auto& [label, figures] : digests[i].heap_figures) labels.insert(label);
+  }
   for (const std::string& label : labels) {
-    auto holds = [&](const SnapshotDigest& d) {
+    HeapGrowth row = heap_growth(label);
+    auto live = [&](const SnapshotDigest& d) {
       auto it = d.heaps.find(label);
-      auto sys = d.heap_system_bytes.find(label);
-      return (it != d.heaps.end() && it->second.blocks > 0) ||
-             (sys != d.heap_system_bytes.end() && sys->second > 0);
+      return it != d.heaps.end() ? it->second : LiveTotal{};
     };
-    if (!holds(first) && !holds(last)) continue;  // an arena that never held anything
-    HeapGrowth row;
-    row.heap = label;
-    if (auto it = first.heaps.find(label); it != first.heaps.end()) row.first = it->second;
-    if (auto it = last.heaps.find(label); it != last.heaps.end()) row.last = it->second;
-    auto sf = first.heap_system_bytes.find(label);
-    auto sl = last.heap_system_bytes.find(label);
-    if (sf != first.heap_system_bytes.end() || sl != last.heap_system_bytes.end()) {
-      row.system_known = true;
-      row.system_first = sf != first.heap_system_bytes.end() ? sf->second : 0;
-      row.system_last = sl != last.heap_system_bytes.end() ? sl->second : 0;
-    }
+    row.first = live(first);
+    row.last = live(last);
+    // An arena that never held anything.
+    if (!row.has_blocks && (!row.figures_known || row.committed.peak == 0)) continue;
     report_.heaps.push_back(row);
   }
   auto growth = [](const LiveTotal& a, const LiveTotal& b) {
     return static_cast<int64_t>(b.bytes) - static_cast<int64_t>(a.bytes);
   };
   std::stable_sort(report_.heaps.begin(), report_.heaps.end(), [&](const auto& a, const auto& b) {
-    return growth(a.first, a.last) > growth(b.first, b.last);
+    int64_t ga = growth(a.first, a.last), gb = growth(b.first, b.last);
+    if (ga != gb) return ga > gb;
+    return a.committed.growth > b.committed.growth;
   });
+  heap_suspects();
 
   std::vector<SizeGrowth> sizes;
   for (const auto& [size, total] : last.sizes) {
@@ -379,6 +377,67 @@ void Analysis::heaps_and_sizes() {
   });
   if (sizes.size() > options_.max_rows) sizes.resize(options_.max_rows);
   report_.sizes = std::move(sizes);
+}
+
+// One heap over the series: its live blocks, and its committed bytes as a trend over the
+// states that give its figures. A state that lists other heaps with figures but not this one
+// had no such heap yet (or any more): it committed nothing there.
+HeapGrowth Analysis::heap_growth(const std::string& label) const {
+  const auto& digests = digester_.digests();
+  HeapGrowth row;
+  row.heap = label;
+  std::vector<double> t, committed;
+  bool reserved_seen = false;
+  for (size_t k = 0; k < series_.size(); ++k) {
+    const SnapshotDigest& d = digests[series_[k]];
+    if (auto it = d.heaps.find(label); it != d.heaps.end() && it->second.blocks > 0)
+      row.has_blocks = true;
+    auto it = d.heap_figures.find(label);
+    bool lists_figures = std::any_of(d.heap_figures.begin(), d.heap_figures.end(),
+                                     [](const auto& entry) { return entry.second.figures_known; });
+    HeapFigures figures;
+    if (it != d.heap_figures.end())
+      figures = it->second;
+    else if (!lists_figures)
+      continue;
+    if (!figures.figures_known) continue;
+    t.push_back(times_[k]);
+    committed.push_back(static_cast<double>(figures.committed));
+    if (!reserved_seen) row.reserved_first = figures.reserved;
+    row.reserved_last = figures.reserved;
+    reserved_seen = true;
+  }
+  row.figures_known = !committed.empty();
+  row.committed = trend_of(t, committed);
+  return row;
+}
+
+// Heaps whose blocks the source did not list are judged by their committed bytes; those that
+// grew are listed, most serious class first, then by growth.
+void Analysis::heap_suspects() {
+  std::vector<HeapSuspect> suspects;
+  for (const HeapGrowth& heap : report_.heaps) {
+    if (heap.has_blocks || !heap.figures_known || heap.committed.points < 2 ||
+        heap.committed.growth <= 0)
+      continue;
+    suspects.push_back({0, heap, judge_heap_commit(heap.committed)});
+  }
+  std::stable_sort(suspects.begin(), suspects.end(), [](const auto& a, const auto& b) {
+    if (a.judgement.verdict_class != b.judgement.verdict_class)
+      return a.judgement.verdict_class < b.judgement.verdict_class;
+    return a.heap.committed.growth > b.heap.committed.growth;
+  });
+  for (size_t i = 0; i < suspects.size(); ++i) {
+    suspects[i].rank = i + 1;
+    count_class(suspects[i].judgement);
+  }
+  report_.heap_suspects = std::move(suspects);
+}
+
+void Analysis::count_class(const Judgement& judgement) {
+  report_.likely_leaks += judgement.likely_leak;
+  report_.held_until_exit += judgement.verdict_class == VerdictClass::kHeldUntilExit;
+  report_.two_state_growth += judgement.verdict_class == VerdictClass::kTwoStateGrowth;
 }
 
 void Analysis::sites() {
@@ -485,10 +544,7 @@ void Analysis::rank_suspects(const ResolvedSites& resolved, std::vector<SiteTren
     if (a.live_bytes != b.live_bytes) return a.live_bytes > b.live_bytes;
     return resolved.site(a.trend.site).key < resolved.site(b.trend.site).key;
   });
-  for (const Suspect& s : suspects) {
-    report_.likely_leaks += s.judgement.likely_leak;
-    report_.held_until_exit += s.judgement.verdict_class == VerdictClass::kHeldUntilExit;
-  }
+  for (const Suspect& s : suspects) count_class(s.judgement);
   if (suspects.size() > options_.max_suspects) suspects.resize(options_.max_suspects);
   for (size_t i = 0; i < suspects.size(); ++i) {
     suspects[i].rank = i + 1;
@@ -528,9 +584,11 @@ void Analysis::verdict() {
     report_.verdict = VerdictKind::kOneSnapshot;
     report_.notes.push_back(NoteCode::kOneSnapshot);
     return;
+  } else if (report_.held_until_exit > 0) {
+    report_.verdict = VerdictKind::kHeldUntilExit;
   } else {
     report_.verdict =
-        report_.held_until_exit > 0 ? VerdictKind::kHeldUntilExit : VerdictKind::kNoLeak;
+        report_.two_state_growth > 0 ? VerdictKind::kTwoStateGrowth : VerdictKind::kNoLeak;
   }
   if (report_.series_points == 2) report_.notes.push_back(NoteCode::kTwoSnapshots);
 }
@@ -543,6 +601,9 @@ AnalyzeReport Analysis::finish(std::vector<std::string> warnings) {
   const RunStacks& first_run = digester_.runs().front();
   report_.pid = first_run.pid;
   report_.executable = first_run.executable;
+  report_.source_kind = digester_.digests().front().source_kind;
+  for (const SnapshotDigest& d : digester_.digests())
+    report_.block_counts_known = report_.block_counts_known && d.block_counts_known;
   if (report_.runs > 1) {
     std::set<std::string> builds;
     for (const RunStacks& run : digester_.runs())

@@ -66,10 +66,24 @@ struct FigureTrend {
 };
 
 struct HeapGrowth {
-  std::string heap;  // "main arena", "arena 1", "mmapped chunks", "unknown heap"
+  // "main arena", "arena 1", "mmapped chunks", "unknown heap", or the name the source gives
+  // (a Windows heap handle as WinDbg prints it: "00c40000").
+  std::string heap;
   LiveTotal first, last;
-  bool system_known = false;
-  uint64_t system_first = 0, system_last = 0;  // the allocator's own committed bytes
+  bool has_blocks = false;  // the source listed blocks of this heap in a series state
+  // The heap's own figures (glibc's malloc_info, `!heap -s` Commit and Reserv) over the series
+  // states that give them: committed bytes as a trend, reserved bytes first and last.
+  bool figures_known = false;
+  SeriesTrend committed;
+  uint64_t reserved_first = 0, reserved_last = 0;
+};
+
+// A heap whose committed memory grew while the source listed none of its blocks: the heap's
+// figures are the only evidence, so the heap itself is the suspect.
+struct HeapSuspect {
+  size_t rank = 0;
+  HeapGrowth heap;
+  Judgement judgement;
 };
 
 struct SizeGrowth {
@@ -94,8 +108,9 @@ struct Teardown {
 inline constexpr double kTeardownFallFraction = 0.2;
 
 enum class VerdictKind : uint8_t {
-  kLeak,           // at least one likely leak
-  kHeldUntilExit,  // no likely leak, but growth that was freed only at teardown or exit
+  kLeak,            // at least one likely leak
+  kHeldUntilExit,   // no likely leak, but growth that was freed only at teardown or exit
+  kTwoStateGrowth,  // none of the above, but large growth between the only two states
   kNoLeak,
   kOneSnapshot,  // nothing can be said about growth
 };
@@ -153,6 +168,8 @@ struct AnalyzeReport {
   double explained_fraction = -1;  // (heap + mmap growth) / private growth; < 0 if unknown
 
   std::vector<HeapGrowth> heaps;  // step 3, largest growth first
+  // Heaps listed without blocks whose committed memory grew, most serious first.
+  std::vector<HeapSuspect> heap_suspects;
   std::vector<SizeGrowth> sizes;
   std::vector<Suspect> suspects;  // steps 4 and 5, best first
   size_t growing_sites = 0;       // sites with growth, listed or not
@@ -167,7 +184,12 @@ struct AnalyzeReport {
 
   bool leaking = false;  // at least one likely leak
   VerdictKind verdict = VerdictKind::kNoLeak;
-  size_t likely_leaks = 0, held_until_exit = 0;  // suspects of those classes
+  // Suspects (sites and heaps) of those classes.
+  size_t likely_leaks = 0, held_until_exit = 0, two_state_growth = 0;
+  // False when an input gives no block counts for a state (a UMDH comparison without count
+  // lines): block changes are unknown, not shown.
+  bool block_counts_known = true;
+  std::string source_kind;  // of the first input: "ldsnap", "umdh-diff", "windbg-heap-s", ...
   std::vector<NoteCode> notes;
   std::vector<std::string> warnings;  // inputs skipped, builds that differ
 };

@@ -133,6 +133,7 @@ SnapshotDigest describe(const HeapModel& model, size_t run_index) {
   digest.current_tick = model.current_tick;
   digest.has_ages = model.tick_ns > 0 && model.current_tick > 0;
   digest.has_regions = model.caps.regions;
+  digest.block_counts_known = !model.notes.old_counts_unknown;
   digest.samples = model.samples;
   digest.tracker_bytes = model.stats.tracker_bytes;
   return digest;
@@ -205,8 +206,11 @@ void count_blocks(const HeapModel& model, CellCounter& counter, SnapshotDigest& 
   // Blocks are sorted by address, so their arenas arrive mixed; label each arena once.
   std::vector<std::string> arena_labels;
   for (const Arena& arena : model.arenas) {
-    arena_labels.push_back(arena.is_main ? "main arena" : "arena " + std::to_string(arena.index));
-    digest.heap_system_bytes[arena_labels.back()] = arena.system_current;
+    // A heap the source names (a Windows heap handle) keeps its name.
+    arena_labels.push_back(!arena.name.empty() ? arena.name
+                           : arena.is_main     ? "main arena"
+                                               : "arena " + std::to_string(arena.index));
+    digest.heap_figures[arena_labels.back()] = arena_figures(arena);
   }
   std::vector<LiveTotal> per_arena(model.arenas.size());
   LiveTotal mmapped_chunks, unknown_heap;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/heap_summary.h"
 #include "model/heap_model.h"
 
 namespace leakdbg::analysis {
@@ -58,16 +59,22 @@ struct SnapshotDigest {
   uint64_t snap_realtime_ns = 0, snap_monotonic_ns = 0, current_tick = 0;
   bool has_ages = false;     // blocks carry allocation ticks
   bool has_regions = false;  // the source tracks mmap regions
+  // False when the source gives bytes but not block counts (a UMDH comparison without count
+  // lines): block figures of this state are not the text's.
+  bool block_counts_known = true;
 
   bool has_process = false;  // /proc figures were recorded
   uint64_t private_bytes = 0, rss_bytes = 0;
   uint64_t tracker_bytes = 0;  // the tracker's own memory (TrackerStats), 0 if unknown
 
   LiveTotal heap, mmap;
-  std::map<std::string, LiveTotal> heaps;             // "main arena", "arena 1", "mmapped chunks"
-  std::map<std::string, uint64_t> heap_system_bytes;  // from the allocator's statistics
-  std::unordered_map<uint64_t, LiveTotal> sizes;      // heap blocks by requested size
-  std::vector<StackCell> cells;                       // heap and mmap stacks, any order
+  std::map<std::string, LiveTotal> heaps;  // "main arena", "arena 1", "mmapped chunks"
+  // The heaps' own figures (committed, reserved) as the allocator or the debugger states
+  // them, by the same names as `heaps`; figures_known false where the source names a heap
+  // without them.
+  std::map<std::string, HeapFigures> heap_figures;
+  std::unordered_map<uint64_t, LiveTotal> sizes;  // heap blocks by requested size
+  std::vector<StackCell> cells;                   // heap and mmap stacks, any order
   std::vector<Sample> samples;
 
   // Sequence of the snapshot whose tick counted SiteCell::survivors (same run), if any.

@@ -30,15 +30,89 @@ std::string site_place(const std::vector<SymbolicFrame>& frames, const SiteLabel
   if (!frame) return "an unknown site (no stack recorded)";
   std::string text = frame->function.empty() ? frame_to_text(*frame) : function_text(*frame);
   if (!frame->file.empty())
-    text += " at " + std::filesystem::path(frame->file).filename().string() + ":" +
-            std::to_string(frame->line);
+    text += " at " + source_file_name(frame->file) + ":" + std::to_string(frame->line);
   if (!frame->module.empty()) text += " in " + frame->module;
   return text;
 }
 
+StateNoun noun_of(const AnalyzeReport& report) { return state_noun_of(report.source_kind); }
+
+// "snapshot", "dump" or "log", plural when n is not 1.
+std::string states_of(const AnalyzeReport& report, uint64_t n) {
+  std::string noun(noun_text(noun_of(report)));
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string duration_text(const AnalyzeReport& report) {
   return report.has_times ? " over " + format_duration(report.duration_s)
-                          : " over " + count_of(report.series_points, "snapshot", "snapshots");
+                          : " over " + states_of(report, report.series_points);
+}
+
+// The site's name alone, for sentences: "LeakHeapMemory".
+std::string site_name(const Suspect& s) {
+  const SymbolicFrame* frame = site_frame_of(s.frames, s.site);
+  if (!frame) return "";
+  return frame->function.empty() ? frame_to_text(*frame) : function_text(*frame);
+}
+
+// What the per-state rate reads as without times: "per dump", "per log".
+std::string per_state(const AnalyzeReport& report) {
+  return report.has_times ? "/min" : "/" + std::string(noun_text(noun_of(report)));
+}
+
+// "00c40000 committed 2.0 MiB -> 8.0 MiB (+6.0 MiB over 3 dumps, +3.0 MiB per dump)"
+std::string heap_commit_text(const AnalyzeReport& report, const HeapGrowth& h) {
+  const SeriesTrend& c = h.committed;
+  std::string rate = report.has_times
+                         ? format_bytes_signed(as_int(c.slope_per_s * 60)) + "/min"
+                         : format_bytes_signed(as_int(
+                               c.growth / std::max<double>(1, static_cast<double>(c.intervals)))) +
+                               " per " + std::string(noun_text(noun_of(report)));
+  return "heap " + h.heap + " committed " + format_bytes(static_cast<uint64_t>(c.first)) + " -> " +
+         format_bytes(static_cast<uint64_t>(c.last)) + " (" +
+         format_bytes_signed(as_int(c.growth)) + " over " + states_of(report, c.points) + ", " +
+         rate + ")";
+}
+
+// Why a heap is (or is not) a suspect, in words.
+std::string heap_reason_text(const AnalyzeReport& report, const HeapSuspect& s) {
+  const SeriesTrend& c = s.heap.committed;
+  std::string noun(noun_text(noun_of(report)));
+  std::string reserve = s.heap.reserved_last == s.heap.reserved_first
+                            ? "reserve unchanged at " + format_bytes(s.heap.reserved_last)
+                            : "reserve " + format_bytes(s.heap.reserved_first) + " -> " +
+                                  format_bytes(s.heap.reserved_last);
+  std::string blocks = "; the " + noun + "s list no blocks of this heap (`!heap -stat -h " +
+                       s.heap.heap + "` in each " + noun + " shows which sizes grow)";
+  switch (s.judgement.reason) {
+    case ReasonCode::kCommitGrowing:
+      return "committed memory grew in " + std::to_string(c.intervals_grew) + " of " +
+             std::to_string(c.intervals) + " intervals and still grew at the end; " + reserve +
+             blocks;
+    case ReasonCode::kTwoSnapshots:
+      return s.judgement.verdict_class == VerdictClass::kTwoStateGrowth
+                 ? two_states_text(c.growth, std::nullopt, "", noun_of(report)) + "; " + reserve +
+                       blocks
+                 : "committed " + format_bytes_signed(as_int(c.growth)) + " between the only two " +
+                       noun + "s, too little to suspect";
+    case ReasonCode::kPeakedThenFell:
+    case ReasonCode::kFellBack:
+      return "committed memory peaked at " + format_bytes(static_cast<uint64_t>(c.peak)) +
+             " and fell back to " + format_bytes(static_cast<uint64_t>(c.last)) +
+             ": the heap gave its memory back";
+    case ReasonCode::kWarmedUp:
+      return "committed memory grew, then stayed flat over the last " + noun +
+             "s: the heap warmed up";
+    case ReasonCode::kOccasionalGrowth:
+      return "committed memory grew in only " + std::to_string(c.intervals_grew) + " of " +
+             std::to_string(c.intervals) + " intervals";
+    case ReasonCode::kTooSmall:
+      return "committed memory grows steadily but only by " +
+             format_bytes_signed(as_int(c.growth)) + ": heap manager movement, not a leak";
+    default:
+      break;
+  }
+  return "committed " + format_bytes_signed(as_int(c.growth));
 }
 
 // "grows +1.2 MiB/min (+3.4 MiB, +1,200 blocks over 2.8 s)"
@@ -50,7 +124,7 @@ std::string growth_of(const AnalyzeReport& report, const Suspect& top, const cha
           ? format_bytes_signed(static_cast<int64_t>(bytes.slope_per_s * 60)) + "/min"
           : format_bytes_signed(static_cast<int64_t>(
                 bytes.growth / std::max<double>(1, static_cast<double>(bytes.intervals)))) +
-                " per snapshot";
+                " per " + std::string(noun_text(noun_of(report)));
   return std::string(verb) + " " + rate + " (" +
          format_bytes_signed(static_cast<int64_t>(top.trend.bytes.growth)) + ", " +
          format_count_signed(static_cast<int64_t>(top.trend.blocks.growth)) + " blocks" + duration +
@@ -63,6 +137,8 @@ std::string_view verdict_kind_name(VerdictKind kind) {
       return "leak";
     case VerdictKind::kHeldUntilExit:
       return "held_until_exit";
+    case VerdictKind::kTwoStateGrowth:
+      return "two_state_growth";
     case VerdictKind::kNoLeak:
       return "no_leak";
     case VerdictKind::kOneSnapshot:
@@ -93,7 +169,7 @@ const char* at_end_word(const SeriesTrend& t) {
 }
 
 std::string rate(const AnalyzeReport& report, double per_minute) {
-  return format_bytes_signed(as_int(per_minute)) + (report.has_times ? "/min" : "/snap");
+  return format_bytes_signed(as_int(per_minute)) + per_state(report);
 }
 
 void print_figure(Table& table, const AnalyzeReport& report, const std::string& name,
@@ -128,6 +204,23 @@ std::string percent_of(int64_t part, int64_t whole) {
   return " (" + format_percent(static_cast<double>(part) / static_cast<double>(whole)) + ")";
 }
 
+const char* suspect_title(const Judgement& j) {
+  if (j.likely_leak) return "LIKELY LEAK";
+  switch (j.verdict_class) {
+    case VerdictClass::kHeldUntilExit:
+      return "GROWTH HELD UNTIL EXIT";
+    case VerdictClass::kTwoStateGrowth:
+      return "SUSPECT (two states)";
+    default:
+      return "not a leak";
+  }
+}
+
+// A change of block counts, or "-" where the text gives no counts for the old state.
+std::string blocks_change(const AnalyzeReport& report, const NumberStyle& style, double change) {
+  return report.block_counts_known ? style.count_change(as_int(change)) : std::string("-");
+}
+
 }  // namespace
 
 std::string kinds_text(const AnalyzeReport& report) {
@@ -154,8 +247,17 @@ std::string kinds_text(const AnalyzeReport& report) {
 
 std::string verdict_text(const AnalyzeReport& report) {
   const Suspect* top = report.suspects.empty() ? nullptr : &report.suspects.front();
+  const HeapSuspect* top_heap =
+      report.heap_suspects.empty() ? nullptr : &report.heap_suspects.front();
+  bool heap_first =
+      top_heap && (!top || top_heap->judgement.verdict_class < top->judgement.verdict_class ||
+                   (top_heap->judgement.verdict_class == top->judgement.verdict_class &&
+                    top_heap->heap.committed.growth > top->trend.bytes.growth));
   switch (report.verdict) {
     case VerdictKind::kLeak:
+      if (heap_first)
+        return "LEAK: " + count_of(report.likely_leaks, "likely leak", "likely leaks") +
+               "; the largest, " + heap_commit_text(report, top_heap->heap);
       return "LEAK: " + count_of(report.likely_leaks, "likely leak", "likely leaks") +
              "; the largest, " + std::string(site_kind_name(top->trend.kind)) + " memory from " +
              site_place(top->frames, top->site) + ", " + growth_of(report, *top, "grows");
@@ -167,8 +269,22 @@ std::string verdict_text(const AnalyzeReport& report) {
              "result); the largest, " +
              std::string(site_kind_name(top->trend.kind)) + " memory from " +
              site_place(top->frames, top->site) + ", " + growth_of(report, *top, "grew");
+    case VerdictKind::kTwoStateGrowth:
+      if (heap_first)
+        return "SUSPECT: heap " + top_heap->heap.heap + " " +
+               two_states_text(top_heap->heap.committed.growth, std::nullopt, "", noun_of(report)) +
+               " (committed " +
+               format_bytes(static_cast<uint64_t>(top_heap->heap.committed.first)) + " -> " +
+               format_bytes(static_cast<uint64_t>(top_heap->heap.committed.last)) + ")";
+      return "SUSPECT: " +
+             two_states_text(top->trend.bytes.growth,
+                             report.block_counts_known && top->trend.blocks.growth > 0
+                                 ? std::optional<uint64_t>(as_int(top->trend.blocks.growth))
+                                 : std::nullopt,
+                             site_name(*top), noun_of(report));
     case VerdictKind::kOneSnapshot:
-      return "cannot tell from one snapshot whether memory grows; listing what is live";
+      return "cannot tell from one " + std::string(noun_text(noun_of(report))) +
+             " whether memory grows; listing what is live";
     case VerdictKind::kNoLeak:
       break;
   }
@@ -180,14 +296,17 @@ std::string verdict_text(const AnalyzeReport& report) {
     text += "; largest growth " +
             format_bytes_signed(static_cast<int64_t>(top->trend.bytes.growth)) + " from " +
             site_place(top->frames, top->site) + " (" +
-            reason_text(top->trend, top->judgement, report.has_times) + ")";
+            reason_text(top->trend, top->judgement, report.has_times, noun_of(report),
+                        report.block_counts_known) +
+            ")";
   return text;
 }
 
 std::string note_text(const AnalyzeReport& report, NoteCode note) {
   switch (note) {
     case NoteCode::kNoTimes:
-      return "the snapshots carry no times: rates are per snapshot";
+      return "the " + std::string(noun_text(noun_of(report))) + "s carry no times: rates are per " +
+             std::string(noun_text(noun_of(report)));
     case NoteCode::kOneSnapshot:
       return "only one snapshot: trends, growth rates and leak likelihood need two or more "
              "snapshots taken over time (leakdbg run --interval S); what is live is listed, "
@@ -195,8 +314,9 @@ std::string note_text(const AnalyzeReport& report, NoteCode note) {
              std::string(report.has_exit ? ", and the exit snapshot shows what was never freed"
                                          : "");
     case NoteCode::kTwoSnapshots:
-      return "two snapshots show growth but not its shape; three or more tell a leak from a "
-             "cache that fills up";
+      return "two " + std::string(noun_text(noun_of(report))) +
+             "s show growth but not its shape; three or more tell a leak from a cache that "
+             "fills up";
     case NoteCode::kTeardownLeftOut:
       return "the last " + count_of(report.teardown.points, "snapshot", "snapshots") + " (from " +
              format_duration(report.teardown.start_s) +
@@ -212,24 +332,33 @@ std::string note_text(const AnalyzeReport& report, NoteCode note) {
   return "";
 }
 
-void print_analyze_text(std::ostream& out, const AnalyzeReport& report) {
+void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const NumberStyle& style) {
   out << "Verdict: " << verdict_text(report) << "\n";
+  auto headline = [&](const Judgement& j) {
+    return j.likely_leak ||
+           (report.verdict == VerdictKind::kHeldUntilExit &&
+            j.verdict_class == VerdictClass::kHeldUntilExit) ||
+           (report.verdict == VerdictKind::kTwoStateGrowth &&
+            j.verdict_class == VerdictClass::kTwoStateGrowth);
+  };
   size_t shown = 0;
+  for (const HeapSuspect& h : report.heap_suspects) {
+    if (!headline(h.judgement) || shown == 3) continue;
+    ++shown;
+    out << "  " << heap_commit_text(report, h.heap) << "\n";
+  }
   for (const Suspect& s : report.suspects) {
-    bool headline =
-        s.judgement.likely_leak || (report.verdict == VerdictKind::kHeldUntilExit &&
-                                    s.judgement.verdict_class == VerdictClass::kHeldUntilExit);
-    if (!headline || shown == 3) continue;
+    if (!headline(s.judgement) || shown == 3) continue;
     ++shown;
     out << "  #" << s.rank << " " << site_kind_name(s.trend.kind) << " "
-        << site_text(s.frames, s.site) << ": " << format_bytes_signed(as_int(s.trend.bytes.growth))
-        << " (" << format_count_signed(as_int(s.trend.blocks.growth)) << " blocks), "
+        << site_text(s.frames, s.site) << ": " << style.bytes_change(as_int(s.trend.bytes.growth))
+        << " (" << blocks_change(report, style, s.trend.blocks.growth) << " blocks), "
         << rate(report, s.trend.bytes.slope_per_s * 60) << "\n";
   }
   for (const std::string& w : report.warnings) out << "warning: " << w << "\n";
   out << "\n";
 
-  out << "1. Memory trend: " << count_of(report.snapshots.size(), "snapshot", "snapshots") << " of "
+  out << "1. Memory trend: " << states_of(report, report.snapshots.size()) << " of "
       << (report.runs > 1 ? std::to_string(report.runs) + " runs"
           : report.pid == 0 && report.executable.empty()
               ? std::string("imported text")
@@ -260,22 +389,32 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report) {
     out << "\n3. Which heap and block size grew\n";
     Table heaps;
     heaps.add_column("heap", Table::Align::kLeft);
-    for (const char* title : {"live first", "live last", "change", "blocks", "system last"})
+    for (const char* title : {"live first", "live last", "change", "blocks", "committed first",
+                              "committed last", "commit change", "reserved last"})
       heaps.add_column(title);
-    for (const HeapGrowth& h : report.heaps)
-      heaps.add_row({h.heap, format_bytes(h.first.bytes), format_bytes(h.last.bytes),
-                     format_bytes_signed(static_cast<int64_t>(h.last.bytes - h.first.bytes)),
-                     format_count_signed(static_cast<int64_t>(h.last.blocks - h.first.blocks)),
-                     h.system_known ? format_bytes(h.system_last) : ""});
+    for (const HeapGrowth& h : report.heaps) {
+      auto figure = [&](double v) {
+        return h.figures_known ? style.bytes(static_cast<uint64_t>(v)) : std::string("-");
+      };
+      // A heap whose blocks the source does not list (`!heap -s`) has no live figures.
+      auto live = [&](std::string text) { return h.has_blocks ? text : std::string("-"); };
+      heaps.add_row({h.heap, live(style.bytes(h.first.bytes)), live(style.bytes(h.last.bytes)),
+                     live(style.bytes_change(static_cast<int64_t>(h.last.bytes - h.first.bytes))),
+                     live(blocks_change(report, style,
+                                        static_cast<double>(
+                                            static_cast<int64_t>(h.last.blocks - h.first.blocks)))),
+                     figure(h.committed.first), figure(h.committed.last),
+                     h.figures_known ? style.bytes_change(as_int(h.committed.growth)) : "-",
+                     figure(static_cast<double>(h.reserved_last))});
+    }
     if (!report.heaps.empty()) heaps.print(out);
     Table sizes;
     for (const char* title : {"size", "blocks first", "blocks last", "change", "bytes change"})
       sizes.add_column(title);
     for (const SizeGrowth& s : report.sizes)
-      sizes.add_row({std::to_string(s.size), std::to_string(s.first.blocks),
-                     std::to_string(s.last.blocks),
-                     format_count_signed(static_cast<int64_t>(s.last.blocks - s.first.blocks)),
-                     format_bytes_signed(static_cast<int64_t>(s.last.bytes - s.first.bytes))});
+      sizes.add_row({style.size(s.size), style.count(s.first.blocks), style.count(s.last.blocks),
+                     style.count_change(static_cast<int64_t>(s.last.blocks - s.first.blocks)),
+                     style.bytes_change(static_cast<int64_t>(s.last.bytes - s.first.bytes))});
     if (!report.sizes.empty()) {
       if (!report.heaps.empty()) out << "\n";
       sizes.print(out);
@@ -299,8 +438,8 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report) {
       sites.add_row(
           {std::to_string(s.rank), std::string(site_kind_name(t.kind)),
            std::string(verdict_class_word(s.judgement.verdict_class)),
-           format_bytes_signed(as_int(t.bytes.growth)),
-           format_count_signed(as_int(t.blocks.growth)), rate(report, t.bytes.slope_per_s * 60),
+           style.bytes_change(as_int(t.bytes.growth)),
+           blocks_change(report, style, t.blocks.growth), rate(report, t.bytes.slope_per_s * 60),
            std::to_string(t.bytes.intervals_grew) + "/" + std::to_string(t.bytes.intervals),
            at_end_word(t.bytes), t.survival >= 0 ? format_percent(std::min(1.0, t.survival)) : "-",
            t.has_ages ? format_duration(t.oldest_age_s) : "-", format_percent(t.share),
@@ -311,15 +450,22 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report) {
     out << "\n5. Suspects\n";
     for (const Suspect& s : report.suspects) {
       if (s.rank > 5) break;
-      const char* title = s.judgement.likely_leak ? "LIKELY LEAK"
-                          : s.judgement.verdict_class == VerdictClass::kHeldUntilExit
-                              ? "GROWTH HELD UNTIL EXIT"
-                              : "not a leak";
-      out << "#" << s.rank << " " << title << ", " << site_kind_name(s.trend.kind) << ", "
-          << format_bytes(s.live_bytes) << " live in " << count_of(s.live_blocks, "block", "blocks")
-          << ": " << reason_text(s.trend, s.judgement, report.has_times) << "\n";
+      out << "#" << s.rank << " " << suspect_title(s.judgement) << ", "
+          << site_kind_name(s.trend.kind) << ", " << style.bytes(s.live_bytes) << " live";
+      if (report.block_counts_known) out << " in " << count_of(s.live_blocks, "block", "blocks");
+      out << ": "
+          << reason_text(s.trend, s.judgement, report.has_times, noun_of(report),
+                         report.block_counts_known)
+          << "\n";
       print_stack(out, s.frames, true);
     }
+  }
+
+  if (!report.heap_suspects.empty()) {
+    out << "\n6. Heaps whose committed memory grew (no blocks listed)\n";
+    for (const HeapSuspect& h : report.heap_suspects)
+      out << "heap #" << h.rank << " " << suspect_title(h.judgement) << ", "
+          << heap_commit_text(report, h.heap) << ": " << heap_reason_text(report, h) << "\n";
   }
 
   if (report.has_exit) {
@@ -359,22 +505,57 @@ json analyze_to_json(const AnalyzeReport& report) {
                          {"mmap_bytes", s.mmap.bytes},
                          {"mmap_regions", s.mmap.blocks}});
 
+  auto blocks_or_null = [&](double change) {
+    return report.block_counts_known ? json(as_int(change)) : json(nullptr);
+  };
   json heaps = json::array();
-  for (const HeapGrowth& h : report.heaps)
+  for (const HeapGrowth& h : report.heaps) {
+    auto known = [&](json value) { return h.figures_known ? value : json(nullptr); };
     heaps.push_back({{"heap", h.heap},
                      {"old_bytes", h.first.bytes},
                      {"new_bytes", h.last.bytes},
                      {"growth_bytes", static_cast<int64_t>(h.last.bytes - h.first.bytes)},
                      {"old_blocks", h.first.blocks},
                      {"new_blocks", h.last.blocks},
-                     {"growth_blocks", static_cast<int64_t>(h.last.blocks - h.first.blocks)},
-                     {"system_bytes", h.system_known ? json(h.system_last) : json(nullptr)}});
+                     {"growth_blocks", blocks_or_null(static_cast<double>(
+                                           static_cast<int64_t>(h.last.blocks - h.first.blocks)))},
+                     {"has_blocks", h.has_blocks},
+                     {"system_bytes", known(as_int(h.committed.last))},
+                     {"committed_first", known(as_int(h.committed.first))},
+                     {"committed_last", known(as_int(h.committed.last))},
+                     {"commit_growth", known(as_int(h.committed.growth))},
+                     {"reserved_first", known(h.reserved_first)},
+                     {"reserved_last", known(h.reserved_last)},
+                     {"reserve_growth", known(static_cast<int64_t>(h.reserved_last) -
+                                              static_cast<int64_t>(h.reserved_first))},
+                     {"commit_trend", known(trend_json(h.committed))}});
+  }
+  json heap_suspects = json::array();
+  for (const HeapSuspect& h : report.heap_suspects)
+    heap_suspects.push_back(
+        {{"rank", h.rank},
+         {"kind", "heap_commit"},
+         {"heap", h.heap.heap},
+         {"likely_leak", h.judgement.likely_leak},
+         {"verdict_class", std::string(verdict_class_name(h.judgement.verdict_class))},
+         {"reason_code", std::string(reason_code_name(h.judgement.reason))},
+         {"reason", heap_reason_text(report, h)},
+         {"growth_bytes", as_int(h.heap.committed.growth)},
+         {"committed_first", as_int(h.heap.committed.first)},
+         {"committed_last", as_int(h.heap.committed.last)},
+         {"reserved_first", h.heap.reserved_first},
+         {"reserved_last", h.heap.reserved_last},
+         {"states", h.heap.committed.points},
+         {"bytes_per_minute",
+          report.has_times ? json(as_int(h.heap.committed.slope_per_s * 60)) : json(nullptr)},
+         {"commit_trend", trend_json(h.heap.committed)}});
   json sizes = json::array();
   for (const SizeGrowth& s : report.sizes)
     sizes.push_back({{"size", s.size},
                      {"old_blocks", s.first.blocks},
                      {"new_blocks", s.last.blocks},
-                     {"growth_blocks", static_cast<int64_t>(s.last.blocks - s.first.blocks)},
+                     {"growth_blocks", blocks_or_null(static_cast<double>(
+                                           static_cast<int64_t>(s.last.blocks - s.first.blocks)))},
                      {"growth_bytes", static_cast<int64_t>(s.last.bytes - s.first.bytes)}});
 
   json suspects = json::array();
@@ -391,11 +572,12 @@ json analyze_to_json(const AnalyzeReport& report) {
          {"verdict_class", std::string(verdict_class_name(s.judgement.verdict_class))},
          {"reason_code", std::string(reason_code_name(s.judgement.reason))},
          {"growth_bytes", as_int(t.bytes.growth)},
-         {"growth_blocks", as_int(t.blocks.growth)},
+         {"growth_blocks", blocks_or_null(t.blocks.growth)},
          {"bytes_per_minute", as_int(t.bytes.slope_per_s * 60)},
-         {"reason", reason_text(t, s.judgement, report.has_times)},
+         {"reason", reason_text(t, s.judgement, report.has_times, noun_of(report),
+                                report.block_counts_known)},
          {"live_bytes", s.live_bytes},
-         {"live_blocks", s.live_blocks},
+         {"live_blocks", report.block_counts_known ? json(s.live_blocks) : json(nullptr)},
          {"intervals", t.bytes.intervals},
          {"intervals_grew", t.bytes.intervals_grew},
          {"still_growing", t.bytes.still_growing},
@@ -447,7 +629,8 @@ json analyze_to_json(const AnalyzeReport& report) {
         {"summary", verdict_text(report)},
         {"verdict_class", std::string(verdict_kind_name(report.verdict))},
         {"likely_leaks", report.likely_leaks},
-        {"held_until_exit", report.held_until_exit}}},
+        {"held_until_exit", report.held_until_exit},
+        {"two_state_growth", report.two_state_growth}}},
       {"teardown",
        {{"detected", report.teardown.detected},
         {"points", report.teardown.points},
@@ -482,6 +665,8 @@ json analyze_to_json(const AnalyzeReport& report) {
          report.explained_fraction >= 0 ? json(report.explained_fraction) : json(nullptr)},
         {"summary", kinds_text(report)}}},
       {"heaps", heaps},
+      {"heap_suspects", heap_suspects},
+      {"block_counts_known", report.block_counts_known},
       {"sizes", sizes},
       {"growing_sites", report.growing_sites},
       {"exit", exit},

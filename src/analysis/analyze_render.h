@@ -7,10 +7,13 @@
 #include <string>
 
 #include "analysis/analyze.h"
+#include "util/number_style.h"
 
 namespace leakdbg::analysis {
 
-void print_analyze_text(std::ostream& out, const AnalyzeReport& report);
+// `style` renders bytes, counts and sizes of the tables (`--hex`: bare hex as WinDbg).
+void print_analyze_text(std::ostream& out, const AnalyzeReport& report,
+                        const NumberStyle& style = {});
 nlohmann::json analyze_to_json(const AnalyzeReport& report);
 
 // The one-line verdict ("LEAK: 1 likely leak; the largest, ...").

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "analysis/heap_summary.h"
 #include "analysis/site_text.h"
 
 namespace leakdbg::analysis {
@@ -82,6 +83,37 @@ void label_rows(std::vector<DiffRow>& rows, const SiteLabelOptions& options) {
   }
 }
 
+// The heaps' own figures side by side. Only heaps with figures in both states are compared:
+// a heap missing from one listing may have been left out by the author rather than be new.
+std::vector<HeapFigureChange> heap_changes(const HeapModel& base, const HeapModel& snap) {
+  std::vector<HeapFigureChange> changes;
+  HeapSummary summary = summarize_heaps(snap, &base);
+  for (const HeapRow& row : summary.rows) {
+    if (row.heap.kind != HeapKind::kArena || !row.base) continue;
+    bool old_named = std::any_of(base.arenas.begin(), base.arenas.end(), [&](const Arena& a) {
+      return heap_id(base, {HeapKind::kArena, a.index}) == row.id;
+    });
+    bool new_named = std::any_of(snap.arenas.begin(), snap.arenas.end(), [&](const Arena& a) {
+      return heap_id(snap, {HeapKind::kArena, a.index}) == row.id;
+    });
+    HeapFigureChange change;
+    change.heap = row.id;
+    change.old_known = old_named && row.base->figures_known;
+    change.new_known = new_named && row.now.figures_known;
+    if (!change.old_known || !change.new_known) continue;
+    change.old_committed = row.base->committed;
+    change.new_committed = row.now.committed;
+    change.old_reserved = row.base->reserved;
+    change.new_reserved = row.now.reserved;
+    change.has_blocks = row.base->busy_blocks > 0 || row.now.busy_blocks > 0;
+    changes.push_back(change);
+  }
+  std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) {
+    return a.commit_growth() > b.commit_growth();
+  });
+  return changes;
+}
+
 }  // namespace
 
 DiffReport diff_models(const HeapModel& base, const HeapModel& snap, const DiffOptions& options) {
@@ -89,6 +121,7 @@ DiffReport diff_models(const HeapModel& base, const HeapModel& snap, const DiffO
   report.by = options.by;
   report.base_path = base.source_path;
   report.snap_path = snap.source_path;
+  report.source_kind = snap.source_kind;
   if (base.pid != snap.pid || base.start_realtime_ns != snap.start_realtime_ns)
     report.warnings.push_back("the two snapshots come from different processes (pid " +
                               std::to_string(base.pid) + " and " + std::to_string(snap.pid) +
@@ -105,6 +138,8 @@ DiffReport diff_models(const HeapModel& base, const HeapModel& snap, const DiffO
   report.new_heap = new_side.heap;
   report.old_mmap = old_side.mmap;
   report.new_mmap = new_side.mmap;
+  report.heaps = heap_changes(base, snap);
+  report.block_counts_known = !base.notes.old_counts_unknown && !snap.notes.old_counts_unknown;
   std::vector<DiffRow> all;
   all.reserve(rows.size());
   for (auto& [key, row] : rows) all.push_back(std::move(row));

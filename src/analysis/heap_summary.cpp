@@ -31,11 +31,14 @@ struct RowOrder {
 
 using FigureMap = std::map<HeapSelector, HeapFigures, RowOrder>;
 
-void add_arena_figures(const Arena& arena, HeapFigures& figures) {
+}  // namespace
+
+HeapFigures arena_figures(const Arena& arena) {
+  HeapFigures figures;
   figures.stated_busy_bytes = arena.stated_busy_bytes;
   if (!arena.figures_known) {
     figures.figures_known = false;
-    return;
+    return figures;
   }
   figures.committed = arena.system_current;
   uint64_t held = std::max({arena.system_current, arena.aspace_total, arena.aspace_mprotect});
@@ -46,12 +49,15 @@ void add_arena_figures(const Arena& arena, HeapFigures& figures) {
       glibc_thread_arena ? round_up(std::max<uint64_t>(held, 1), kThreadHeapReserve) : held;
   figures.free_bytes = arena.free_fast_bytes + arena.free_rest_bytes;
   figures.free_blocks = arena.free_fast_count + arena.free_rest_count;
+  return figures;
 }
+
+namespace {
 
 FigureMap figures_of(const HeapModel& model) {
   FigureMap map;
   for (const Arena& arena : model.arenas)
-    add_arena_figures(arena, map[{HeapKind::kArena, arena.index}]);
+    map[{HeapKind::kArena, arena.index}] = arena_figures(arena);
   for (const Block& block : model.blocks) {
     HeapFigures& figures = map[heap_of(block)];
     figures.busy_bytes += block.size;

@@ -50,6 +50,10 @@ struct HeapSummary {
   bool allocator_figures = false;  // arena figures were recorded (glibc malloc_info)
 };
 
+// One heap's own figures as its allocator or debugger states them (reserved, committed,
+// free); busy bytes are left to the blocks.
+HeapFigures arena_figures(const Arena& arena);
+
 // Rows for every heap holding something in either snapshot (an arena with figures but no
 // blocks is listed too). Rows are matched to the base by id.
 HeapSummary summarize_heaps(const HeapModel& model, const HeapModel* base = nullptr);

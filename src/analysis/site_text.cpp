@@ -52,12 +52,17 @@ std::string place(const SymbolicFrame& frame, bool is_site) {
   std::string text =
       is_site ? function_text(frame) : bare_function(function_text(frame.function, false));
   if (!frame.file.empty())
-    text += "  " + std::filesystem::path(frame.file).filename().string() + ":" +
-            std::to_string(frame.line);
+    text += "  " + source_file_name(frame.file) + ":" + std::to_string(frame.line);
   return text;
 }
 
 }  // namespace
+
+std::string source_file_name(const std::string& path) {
+  // Windows paths from imported text use backslashes, which are not separators here.
+  size_t cut = path.find_last_of("/\\");
+  return cut == std::string::npos ? path : path.substr(cut + 1);
+}
 
 std::string site_text(const std::vector<SymbolicFrame>& frames, const SiteLabel& label) {
   const SymbolicFrame* site = frame_at(frames, label.frame);

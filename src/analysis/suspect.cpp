@@ -19,6 +19,26 @@ Judgement judged(VerdictClass c, ReasonCode r, bool likely_leak = false) {
   return Judgement{likely_leak, c, r};
 }
 
+// Two states show growth but not its shape: large growth is a suspect all the same (a leak
+// or a cache; a third state tells them apart), small growth stays undetermined.
+Judgement two_states(const SeriesTrend& b, double suspect_bytes) {
+  return b.growth >= suspect_bytes
+             ? judged(VerdictClass::kTwoStateGrowth, ReasonCode::kTwoSnapshots)
+             : judged(VerdictClass::kUndetermined, ReasonCode::kTwoSnapshots);
+}
+
+// Temporaries: most of what was reached has been given back since the peak.
+bool gave_back_most(const SeriesTrend& b) {
+  double rise = b.peak - b.first;
+  return rise > 0 && (b.peak - b.last) > 0.5 * rise;
+}
+
+// Grew in enough of the intervals to call it steady (at least two, and 40% of them).
+bool grew_often(const SeriesTrend& b) {
+  size_t needed = std::max<size_t>(2, static_cast<size_t>(std::ceil(0.4 * b.intervals)));
+  return b.intervals_grew >= needed;
+}
+
 }  // namespace
 
 std::string_view verdict_class_name(VerdictClass c) {
@@ -29,6 +49,8 @@ std::string_view verdict_class_name(VerdictClass c) {
       return "leak";
     case VerdictClass::kHeldUntilExit:
       return "held_until_exit";
+    case VerdictClass::kTwoStateGrowth:
+      return "two_state_growth";
     case VerdictClass::kSmallGrowth:
       return "small_growth";
     case VerdictClass::kCache:
@@ -75,6 +97,8 @@ std::string_view reason_code_name(ReasonCode r) {
       return "freed_only_at_teardown";
     case ReasonCode::kUnreferenced:
       return "unreferenced";
+    case ReasonCode::kCommitGrowing:
+      return "commit_growing";
   }
   return "no_growth";
 }
@@ -85,11 +109,8 @@ Judgement judge_site(const SiteTrend& t) {
   if (b.growth <= 0)
     return b.peak > b.first ? judged(VerdictClass::kTemporary, ReasonCode::kFellBack)
                             : judged(VerdictClass::kNoGrowth, ReasonCode::kNoGrowth);
-  if (b.points == 2) return judged(VerdictClass::kUndetermined, ReasonCode::kTwoSnapshots);
-  // Temporaries: most of what was reached has been given back since the peak.
-  double rise = b.peak - b.first;
-  if (rise > 0 && (b.peak - b.last) > 0.5 * rise)
-    return judged(VerdictClass::kTemporary, ReasonCode::kPeakedThenFell);
+  if (b.points == 2) return two_states(b, static_cast<double>(kMinLeakBytes));
+  if (gave_back_most(b)) return judged(VerdictClass::kTemporary, ReasonCode::kPeakedThenFell);
   if (t.blocks.growth > 0 && t.survival >= 0 && t.survival < 0.75)
     return judged(VerdictClass::kRecycled, ReasonCode::kBlocksRecycled);
   // As many blocks as before, but none of them the same: live churn whose sizes happen to
@@ -98,8 +119,7 @@ Judgement judge_site(const SiteTrend& t) {
     return judged(VerdictClass::kRecycled, ReasonCode::kBlocksReplaced);
   if (!b.still_growing && b.intervals_grew >= 2)
     return judged(VerdictClass::kCache, ReasonCode::kWarmedUp);
-  size_t needed = std::max<size_t>(2, static_cast<size_t>(std::ceil(0.4 * b.intervals)));
-  if (b.intervals_grew < needed || !b.still_growing)
+  if (!grew_often(b) || !b.still_growing)
     return judged(VerdictClass::kOccasional, ReasonCode::kOccasionalGrowth);
   if (b.growth < static_cast<double>(kMinLeakBytes))
     return judged(VerdictClass::kSmallGrowth, ReasonCode::kTooSmall);
@@ -110,6 +130,22 @@ Judgement judge_site(const SiteTrend& t) {
   if (freed_after_running_phase(t))
     return judged(VerdictClass::kHeldUntilExit, ReasonCode::kFreedOnlyAtTeardown);
   return judged(VerdictClass::kLeak, ReasonCode::kStillGrowing, true);
+}
+
+Judgement judge_heap_commit(const SeriesTrend& b) {
+  if (b.points < 2) return judged(VerdictClass::kUndetermined, ReasonCode::kOneSnapshot);
+  if (b.growth <= 0)
+    return b.peak > b.first ? judged(VerdictClass::kTemporary, ReasonCode::kFellBack)
+                            : judged(VerdictClass::kNoGrowth, ReasonCode::kNoGrowth);
+  if (b.points == 2) return two_states(b, static_cast<double>(kMinCommitGrowthBytes));
+  if (gave_back_most(b)) return judged(VerdictClass::kTemporary, ReasonCode::kPeakedThenFell);
+  if (!b.still_growing && b.intervals_grew >= 2)
+    return judged(VerdictClass::kCache, ReasonCode::kWarmedUp);
+  if (!grew_often(b) || !b.still_growing)
+    return judged(VerdictClass::kOccasional, ReasonCode::kOccasionalGrowth);
+  if (b.growth < static_cast<double>(kMinCommitGrowthBytes))
+    return judged(VerdictClass::kSmallGrowth, ReasonCode::kTooSmall);
+  return judged(VerdictClass::kLeak, ReasonCode::kCommitGrowing, true);
 }
 
 }  // namespace leakdbg::analysis

@@ -48,6 +48,7 @@ enum class VerdictClass : uint8_t {
   kUnreferencedLeak,  // grows, and blocks of it are no longer referenced
   kLeak,              // grows through the run, still growing, still held at exit (or no exit)
   kHeldUntilExit,     // grows through the run, freed only at teardown or exit
+  kTwoStateGrowth,    // grew by kMinLeakBytes or more between the only two states: a suspect
   kSmallGrowth,       // steady growth, too little to call a leak yet
   kCache,             // grew, then flat: warmed up
   kTemporary,         // rose and fell back
@@ -72,6 +73,7 @@ enum class ReasonCode : uint8_t {
   kStillGrowing,         // grows steadily to the end and is held at exit (or no exit)
   kFreedOnlyAtTeardown,  // grows steadily through the run; teardown or exit freed it
   kUnreferenced,         // blocks nothing points to any more
+  kCommitGrowing,        // a heap's committed memory grows steadily to the end (heap figures)
 };
 
 std::string_view verdict_class_name(VerdictClass c);  // "leak", "held_until_exit", ...
@@ -91,5 +93,14 @@ inline constexpr uint64_t kMinLeakBytes = 1024;
 inline constexpr double kFreedAtExitFraction = 0.1;
 
 Judgement judge_site(const SiteTrend& trend);
+
+// Heaps commit in pages and segments: less growth than this is the heap manager's own
+// movement, not a leak.
+inline constexpr uint64_t kMinCommitGrowthBytes = 64 * 1024;
+
+// Judges a heap by its committed bytes over the series, for sources that give a heap's
+// figures but not its blocks (`!heap -s` dumps): the same shapes as a site, with
+// kCommitGrowing for steady growth.
+Judgement judge_heap_commit(const SeriesTrend& committed);
 
 }  // namespace leakdbg::analysis

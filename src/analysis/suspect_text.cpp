@@ -17,11 +17,11 @@ std::string signed_bytes_text(double bytes) {
   return format_bytes_signed(static_cast<int64_t>(std::llround(bytes)));
 }
 
-std::string rate_text(const SeriesTrend& bytes, bool has_times) {
+std::string rate_text(const SeriesTrend& bytes, bool has_times, StateNoun noun) {
   if (!has_times)
     return signed_bytes_text(bytes.growth /
                              std::max<double>(1, static_cast<double>(bytes.intervals))) +
-           " per snapshot";
+           " per " + std::string(noun_text(noun));
   return signed_bytes_text(bytes.slope_per_s * 60) + "/min";
 }
 
@@ -42,10 +42,10 @@ std::string exit_text(const SiteTrend& t) {
 }
 
 // The steady-growth part every growing class shares.
-std::string growth_text(const SiteTrend& t, bool has_times) {
+std::string growth_text(const SiteTrend& t, bool has_times, StateNoun noun) {
   const SeriesTrend& b = t.bytes;
   std::string text = "grew in " + intervals_text(b.intervals_grew, b.intervals) +
-                     " and still grew at the end of the run, " + rate_text(b, has_times);
+                     " and still grew at the end of the run, " + rate_text(b, has_times, noun);
   if (t.blocks.growth > 0 && t.survival >= 0)
     text +=
         "; " + format_percent(std::min(1.0, t.survival)) + " of its blocks survive each interval";
@@ -65,6 +65,8 @@ std::string_view verdict_class_word(VerdictClass c) {
       return "LIKELY";
     case VerdictClass::kHeldUntilExit:
       return "held";
+    case VerdictClass::kTwoStateGrowth:
+      return "SUSPECT";
     case VerdictClass::kSmallGrowth:
       return "small";
     case VerdictClass::kCache:
@@ -83,7 +85,35 @@ std::string_view verdict_class_word(VerdictClass c) {
   return "?";
 }
 
-std::string reason_text(const SiteTrend& t, const Judgement& j, bool has_times) {
+StateNoun state_noun_of(std::string_view source_kind) {
+  if (source_kind.rfind("umdh", 0) == 0) return StateNoun::kLog;
+  if (source_kind.rfind("windbg", 0) == 0) return StateNoun::kDump;
+  return StateNoun::kSnapshot;
+}
+
+std::string_view noun_text(StateNoun noun) {
+  switch (noun) {
+    case StateNoun::kDump:
+      return "dump";
+    case StateNoun::kLog:
+      return "log";
+    case StateNoun::kSnapshot:
+      break;
+  }
+  return "snapshot";
+}
+
+std::string two_states_text(double growth_bytes, std::optional<uint64_t> blocks,
+                            const std::string& source, StateNoun noun) {
+  std::string text = "two states: growth of " + bytes_text(growth_bytes);
+  if (blocks)
+    text += " in " + format_count_grouped(*blocks) + (*blocks == 1 ? " block" : " blocks");
+  if (!source.empty()) text += " from " + source;
+  return text + "; a third " + std::string(noun_text(noun)) + " tells a leak from a cache";
+}
+
+std::string reason_text(const SiteTrend& t, const Judgement& j, bool has_times, StateNoun noun,
+                        bool block_counts_known) {
   const SeriesTrend& b = t.bytes;
   switch (j.reason) {
     case ReasonCode::kOneSnapshot:
@@ -94,8 +124,14 @@ std::string reason_text(const SiteTrend& t, const Judgement& j, bool has_times) 
       return "peaked at " + bytes_text(b.peak) + " and fell back to " + bytes_text(b.last) +
              ": temporary allocations";
     case ReasonCode::kTwoSnapshots:
-      return "grew " + signed_bytes_text(b.growth) +
-             " between the only two snapshots; three or more tell a leak from a cache";
+      if (j.verdict_class == VerdictClass::kTwoStateGrowth)
+        return two_states_text(b.growth,
+                               block_counts_known && t.blocks.growth > 0
+                                   ? std::optional<uint64_t>(std::llround(t.blocks.growth))
+                                   : std::nullopt,
+                               "", noun);
+      return "grew " + signed_bytes_text(b.growth) + " between the only two " +
+             std::string(noun_text(noun)) + "s; three or more tell a leak from a cache";
     case ReasonCode::kPeakedThenFell:
       return "peaked at " + bytes_text(b.peak) + " then fell back to " + bytes_text(b.last) +
              " while the program ran: temporary allocations, not kept";
@@ -114,16 +150,18 @@ std::string reason_text(const SiteTrend& t, const Judgement& j, bool has_times) 
              ": a one-time or occasional allocation";
     case ReasonCode::kTooSmall:
       return "grows steadily but only by " + signed_bytes_text(b.growth) + " (" +
-             rate_text(b, has_times) + "): too little to call a leak yet";
+             rate_text(b, has_times, noun) + "): too little to call a leak yet";
     case ReasonCode::kStillGrowing:
-      return growth_text(t, has_times) + exit_text(t);
+      return growth_text(t, has_times, noun) + exit_text(t);
     case ReasonCode::kFreedOnlyAtTeardown:
-      return growth_text(t, has_times) +
+      return growth_text(t, has_times, noun) +
              "; freed only at teardown: still referenced until the program ended (a leak in a "
              "service, expected in a job that builds a result)";
+    case ReasonCode::kCommitGrowing:  // heaps only; analyze_render words them
+      return "committed memory " + rate_text(b, has_times, noun);
     case ReasonCode::kUnreferenced: {
       const ReachabilityEvidence& r = *t.reachability;
-      return growth_text(t, has_times) + "; " + blocks_text(r.unreachable_blocks) + " (" +
+      return growth_text(t, has_times, noun) + "; " + blocks_text(r.unreachable_blocks) + " (" +
              format_bytes(r.unreachable_bytes) + ") no longer referenced";
     }
   }

@@ -20,13 +20,14 @@ namespace {
 
 struct AnalyzeArgs {
   AnalyzeFlags analysis;
-  bool json = false;
+  bool json = false, hex = false;
 };
 
 Action setup(CLI::App& app) {
   auto args = std::make_shared<AnalyzeArgs>();
   args->analysis.add_to(app);
   app.add_flag("--json", args->json, "JSON output");
+  app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   return [args] {
     analysis::AnalyzeOptions options = args->analysis.options();
     analysis::AnalyzeReport report = input::analyze_paths(args->analysis.inputs, options);
@@ -37,7 +38,7 @@ Action setup(CLI::App& app) {
       for (const std::string& warning : report.warnings)
         std::cerr << "leakdbg: warning: " << escape_control_chars(warning) << '\n';
       report.warnings.clear();
-      analysis::print_analyze_text(std::cout, report);
+      analysis::print_analyze_text(std::cout, report, NumberStyle{args->hex});
     }
     return 0;
   };

@@ -19,7 +19,7 @@ namespace {
 struct DiffArgs {
   std::vector<std::string> inputs;
   std::string by = "site", min_bytes = "0";
-  bool json = false;
+  bool json = false, hex = false;
   SymbolFlags symbols;
   std::vector<std::string> alloc_fns;
 };
@@ -36,6 +36,7 @@ Action setup(CLI::App& app) {
   app.add_option("--min-bytes", args->min_bytes, "Leave out rows that changed by fewer bytes")
       ->capture_default_str();
   app.add_flag("--json", args->json, "JSON output");
+  app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   args->symbols.add_to(app);
   add_alloc_fn_option(app, args->alloc_fns);
   return [args] {
@@ -60,7 +61,7 @@ Action setup(CLI::App& app) {
     if (args->json) {
       print_json(std::cout, analysis::diff_to_json(report));
     } else {
-      analysis::print_diff_text(std::cout, report);
+      analysis::print_diff_text(std::cout, report, NumberStyle{args->hex});
     }
     return 0;
   };

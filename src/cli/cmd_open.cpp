@@ -1,9 +1,9 @@
 // `leakdbg open SNAP [SNAP...] [-c 'CMD; CMD']`: a WinDbg-syntax prompt over snapshots or
 // saved Windows text (`!heap -s`, `!heap -stat`, `!heap -flt`, `!heap -p -a`, `ln`, `.snap`).
-// With -c the commands run and the program exits: 0 if all succeeded, 1 if any failed.
+// With -c the commands run and the program exits: 0 if all succeeded, 2 if one could not be
+// parsed (bad address or number, unknown command), else 1 if one failed.
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <sstream>
 
 #include "cli/command.h"
 #include "cli/inspect_format.h"
@@ -29,12 +29,9 @@ int run_open(const OpenArgs& args) {
   auto session = prompt::Session::open(args.snapshots, options);
 
   if (!args.commands.empty()) {
-    // Errors are counted through their one-line messages, which still go to stderr.
-    std::ostringstream errors;
-    session.run_line(args.commands, std::cout, errors);
+    session.run_line(args.commands, std::cout, std::cerr);
     std::cout.flush();
-    std::cerr << errors.str();
-    return errors.str().empty() ? 0 : 1;
+    return session.exit_code();
   }
 
   prompt::LineReader reader(args.no_history ? "" : prompt::default_history_path(),

@@ -9,6 +9,7 @@
 
 #include "model/heap_model.h"
 #include "symbolize/symbolizer.h"
+#include "util/number_style.h"
 
 namespace CLI {
 class App;
@@ -16,16 +17,8 @@ class App;
 
 namespace leakdbg::cli {
 
-// Text output renders numbers one way throughout a command: `--hex` switches every byte
-// count, block count and size to bare hex as WinDbg prints them.
-struct NumberStyle {
-  bool hex = false;
-  std::string bytes(uint64_t n) const;        // "14.1 MiB" or "e1a000"
-  std::string count(uint64_t n) const;        // "57235" or "df93"
-  std::string size(uint64_t n) const;         // a block size: "48" or "30"
-  std::string bytes_change(int64_t n) const;  // "+14.1 MiB" or "+e1a000"
-  std::string count_change(int64_t n) const;  // "+12" or "+c"
-};
+// Text output renders numbers one way throughout a command (util/number_style.h).
+using NumberStyle = leakdbg::NumberStyle;
 
 // --debug-dir and --sysroot, for binaries moved since the snapshot was taken.
 struct SymbolFlags {

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 #include "util/error.h"
 #include "util/terminal_text.h"
@@ -23,18 +24,26 @@ std::string number_text(double value) {
   return buf;
 }
 
+// The value, or nullopt with `problem` saying why not (without the option's name).
+std::optional<uint64_t> count_value(const std::string& text, uint64_t min, uint64_t max,
+                                    std::string& problem) {
+  bool digits = !text.empty() && text.size() <= 19 &&
+                text.find_first_not_of("0123456789") == std::string::npos;
+  uint64_t value = digits ? std::strtoull(text.c_str(), nullptr, 10) : 0;
+  if (digits && value >= min && value <= max) return value;
+  problem = shown(text) + " is not a whole number from " + std::to_string(min) + " to " +
+            std::to_string(max);
+  return std::nullopt;
+}
+
 }  // namespace
 
 uint64_t parse_count_value(const std::string& text, const std::string& option, uint64_t min,
                            uint64_t max) {
-  bool digits = !text.empty() && text.size() <= 19 &&
-                text.find_first_not_of("0123456789") == std::string::npos;
-  uint64_t value = digits ? std::strtoull(text.c_str(), nullptr, 10) : 0;
-  if (!digits || value < min || value > max)
-    throw Error(option + ": " + shown(text) + " is not a whole number from " + std::to_string(min) +
-                    " to " + std::to_string(max),
-                2);
-  return value;
+  std::string problem;
+  auto value = count_value(text, min, max, problem);
+  if (!value) throw Error(option + ": " + problem, 2);
+  return *value;
 }
 
 double parse_seconds_value(const std::string& text, const std::string& option, double min,
@@ -47,7 +56,8 @@ double parse_seconds_value(const std::string& text, const std::string& option, d
   bool number = !text.empty() && end && *end == '\0' && errno == 0 && std::isfinite(value) &&
                 text.find_first_of("xXpPnN") == std::string::npos;  // no hex floats, nan, inf
   if (number && zero_means_off && value == 0) return 0;
-  if (!number || value < min || value > max)
+  if (!number) throw Error(option + ": " + shown(text) + " is not a number; give " + range, 2);
+  if (value < min || value > max)
     throw Error(option + ": " + shown(text) + " is out of range; give " + range, 2);
   return value;
 }
@@ -56,13 +66,10 @@ void add_row_limit(CLI::App& app, size_t& rows, const std::string& help) {
   app.add_option("--top,--limit", rows, help)
       ->capture_default_str()
       ->check(CLI::Validator(
+          // CLI11 puts the option's name in front of what this returns.
           [](std::string& text) -> std::string {
-            try {
-              parse_count_value(text, "--top", 0, kMaxRows);
-              return "";
-            } catch (const Error& e) {
-              return e.what();
-            }
+            std::string problem;
+            return count_value(text, 0, kMaxRows, problem) ? "" : problem;
           },
           "N"));
 }

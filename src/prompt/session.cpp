@@ -116,6 +116,7 @@ bool Session::run_line(std::string_view line, std::ostream& out, std::ostream& e
     if (!parsed.command) {
       out.flush();
       err << "leakdbg: " << parsed.error << "\n";
+      exit_code_ = 2;
       continue;
     }
     try {
@@ -123,6 +124,7 @@ bool Session::run_line(std::string_view line, std::ostream& out, std::ostream& e
     } catch (const Error& e) {
       out.flush();
       err << "leakdbg: " << e.what() << "\n";
+      exit_code_ = std::max(exit_code_, e.exit_code());
     }
   }
   return true;

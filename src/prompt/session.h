@@ -36,6 +36,11 @@ class Session {
   // prints one line to `err` and the next command still runs. False when one said quit.
   bool run_line(std::string_view line, std::ostream& out, std::ostream& err);
 
+  // The exit code the commands run so far call for, as the command line's policy has it: 0 if
+  // all succeeded, 2 if one could not be parsed (a usage error: unknown command, bad number
+  // or address), else 1 if one failed.
+  int exit_code() const { return exit_code_; }
+
   std::string prompt() const;  // "0:snap> " with the current state's number
   size_t current() const { return current_; }
   size_t size() const { return states_.size(); }
@@ -47,6 +52,7 @@ class Session {
   std::vector<OpenedState> states_;
   SymbolizerOptions options_;
   size_t current_ = 0;
+  int exit_code_ = 0;
 };
 
 // The text `?` prints.

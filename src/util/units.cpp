@@ -35,6 +35,15 @@ std::string format_count_signed(int64_t n) {
   return (n > 0 ? "+" : "") + std::to_string(n);
 }
 
+std::string format_count_grouped(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string format_hex(uint64_t value) { return "0x" + format_hex_plain(value); }
 
 std::string format_hex_plain(uint64_t value) {

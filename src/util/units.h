@@ -12,6 +12,7 @@ namespace leakdbg {
 std::string format_bytes(uint64_t bytes);        // "512 B", "14.1 MiB"
 std::string format_bytes_signed(int64_t bytes);  // "+14.1 MiB", "-2.0 KiB", "0 B"
 std::string format_count_signed(int64_t n);      // "+12", "-3", "0"
+std::string format_count_grouped(uint64_t n);    // "89,332" (sentences, not tables)
 std::string format_hex(uint64_t value);          // "0x7f12ab"
 std::string format_hex_plain(uint64_t value);    // "7f12ab" (WinDbg style)
 std::string format_duration(double seconds);     // "850 ms", "12.3 s", "4.2 min"

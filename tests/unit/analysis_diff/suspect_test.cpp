@@ -66,12 +66,70 @@ TEST(Suspect, OneTimeAllocationIsNotALeak) {
   EXPECT_NE(words(s).find("only 1 of 8 intervals"), std::string::npos) << words(s);
 }
 
-TEST(Suspect, TwoSnapshotsCannotTellALeakFromACache) {
-  SiteTrend s = site_with({0, 1e6}, {0, 100}, 1.0);
+TEST(Suspect, LargeGrowthBetweenTwoStatesIsASuspectWithTheCaveat) {
+  SiteTrend s = site_with({0, 44.5e6}, {0, 91234}, 1.0);
+  Judgement j = judge_site(s);
+  EXPECT_FALSE(j.likely_leak);  // two states cannot tell a leak from a cache
+  EXPECT_EQ(j.verdict_class, VerdictClass::kTwoStateGrowth);
+  EXPECT_EQ(j.reason, ReasonCode::kTwoSnapshots);
+  EXPECT_EQ(reason_text(s, j, false, StateNoun::kLog),
+            "two states: growth of 42.4 MiB in 91,234 blocks; a third log tells a leak from a "
+            "cache");
+  // Where the text gives no old counts, no block figure is stated.
+  EXPECT_EQ(reason_text(s, j, false, StateNoun::kLog, false),
+            "two states: growth of 42.4 MiB; a third log tells a leak from a cache");
+  EXPECT_EQ(verdict_class_word(j.verdict_class), "SUSPECT");
+}
+
+TEST(Suspect, SmallGrowthBetweenTwoStatesStaysUndetermined) {
+  SiteTrend s = site_with({0, 512}, {0, 4}, 1.0);
   Judgement j = judge_site(s);
   EXPECT_FALSE(j.likely_leak);
   EXPECT_EQ(j.verdict_class, VerdictClass::kUndetermined);
   EXPECT_NE(words(s).find("three or more"), std::string::npos) << words(s);
+}
+
+SeriesTrend commit_of(const std::vector<double>& committed) {
+  std::vector<double> t;
+  for (size_t i = 0; i < committed.size(); ++i) t.push_back(60.0 * static_cast<double>(i));
+  return trend_of(t, committed);
+}
+
+TEST(HeapCommit, CommitGrowingAcrossThreeDumpsIsALikelyLeak) {
+  Judgement j = judge_heap_commit(commit_of({3e6, 5e6, 7.5e6}));
+  EXPECT_TRUE(j.likely_leak);
+  EXPECT_EQ(j.verdict_class, VerdictClass::kLeak);
+  EXPECT_EQ(j.reason, ReasonCode::kCommitGrowing);
+  EXPECT_EQ(reason_code_name(j.reason), "commit_growing");
+}
+
+TEST(HeapCommit, CommitThatGrowsThenShrinksIsNotALeak) {
+  Judgement j = judge_heap_commit(commit_of({200e3, 1.3e6, 260e3}));
+  EXPECT_FALSE(j.likely_leak);
+  EXPECT_EQ(j.verdict_class, VerdictClass::kTemporary);
+  EXPECT_EQ(j.reason, ReasonCode::kPeakedThenFell);
+}
+
+TEST(HeapCommit, TwoDumpsGiveASuspectWithTheTwoStatesReason) {
+  Judgement j = judge_heap_commit(commit_of({3e6, 5e6}));
+  EXPECT_FALSE(j.likely_leak);
+  EXPECT_EQ(j.verdict_class, VerdictClass::kTwoStateGrowth);
+  EXPECT_EQ(j.reason, ReasonCode::kTwoSnapshots);
+}
+
+TEST(HeapCommit, PageSizedMovementIsNotASuspect) {
+  EXPECT_EQ(judge_heap_commit(commit_of({300e3, 304e3, 308e3, 312e3})).verdict_class,
+            VerdictClass::kSmallGrowth);
+  EXPECT_EQ(judge_heap_commit(commit_of({300e3, 308e3})).verdict_class,
+            VerdictClass::kUndetermined);
+  EXPECT_EQ(judge_heap_commit(commit_of({300e3, 300e3, 300e3})).verdict_class,
+            VerdictClass::kNoGrowth);
+}
+
+TEST(HeapCommit, CommitThatStopsGrowingHasWarmedUp) {
+  Judgement j = judge_heap_commit(commit_of({1e6, 2e6, 3e6, 4e6, 4e6, 4e6, 4e6}));
+  EXPECT_FALSE(j.likely_leak);
+  EXPECT_EQ(j.verdict_class, VerdictClass::kCache);
 }
 
 TEST(Suspect, TinyGrowthIsNotCalledALeak) {

@@ -6,15 +6,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include "format/model_encoder.h"
+#include "format/records.h"
+#include "model/heap_model.h"
 
 namespace leakdbg::cli {
 namespace {
 
 struct Outcome {
   int code;
-  std::string err;
+  std::string err, out;
 };
 
 Outcome run(std::vector<const char*> args) {
@@ -22,8 +28,8 @@ Outcome run(std::vector<const char*> args) {
   testing::internal::CaptureStderr();
   testing::internal::CaptureStdout();
   int code = run_command_line(static_cast<int>(args.size()), args.data());
-  testing::internal::GetCapturedStdout();
-  return {code, testing::internal::GetCapturedStderr()};
+  std::string out = testing::internal::GetCapturedStdout();
+  return {code, testing::internal::GetCapturedStderr(), out};
 }
 
 TEST(App, UnknownCommandListsTheCommands) {
@@ -38,6 +44,45 @@ TEST(App, UnknownOptionIsNamed) {
   Outcome o = run({"diff", "a.ldsnap", "b.ldsnap", "--bogus", "3"});
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("diff: unknown option --bogus"), std::string::npos) << o.err;
+}
+
+TEST(App, AnOptionACommandDoesNotTakeIsNamedNotCountedAsAnArgument) {
+  Outcome o = run({"diff", "a.ldsnap", "b.ldsnap", "--top", "3"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err, "leakdbg: diff: unknown option --top (see leakdbg --help)\n");
+}
+
+TEST(App, TopFailsWithOneLineWhenItsCsvCannotBeWritten) {
+  std::string pid = std::to_string(getpid());
+  Outcome o = run({"top", "--csv", "/dev/full", "--count", "1", pid.c_str()});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_EQ(o.err, "leakdbg: /dev/full: cannot write: No space left on device\n");
+}
+
+TEST(App, AnalyzeWarnsOnStderrAndKeepsStdoutForTheReport) {
+  std::string dir = "/tmp/leakdbg-app-test-analyze-" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (uint64_t sequence : {1, 2}) {
+    HeapModel m;
+    m.format_version = fmt::kFormatVersion;
+    m.pid = 4242;
+    m.sequence = sequence;
+    m.trigger = Trigger::kInterval;
+    m.tick_ns = 1000000;
+    m.current_tick = 1000 * sequence;
+    fmt::write_snapshot(m, dir + "/000" + std::to_string(sequence) + "-interval.ldsnap");
+  }
+  std::ofstream(dir + "/0003-interval.ldsnap") << "not a snapshot\n";
+  Outcome o = run({"analyze", dir.c_str()});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find("leakdbg: warning: skipped: " + dir + "/0003-interval.ldsnap"),
+            std::string::npos)
+      << o.err;
+  EXPECT_EQ(o.out.find("0003-interval"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("warning"), std::string::npos) << o.out;
+  EXPECT_FALSE(o.out.empty());
 }
 
 TEST(App, BadNumbersAreUsageErrors) {
@@ -77,7 +122,9 @@ TEST(App, RowLimitsHaveOneRangeAndTwoNames) {
   for (const char* name : {"--top", "--limit"}) {
     Outcome o = run({"stat", "/nonexistent.ldsnap", name, "-1"});
     EXPECT_EQ(o.code, 2) << name;
-    EXPECT_NE(o.err.find("--top"), std::string::npos) << o.err;
+    EXPECT_EQ(
+        o.err,
+        "leakdbg: --top: '-1' is not a whole number from 0 to 1000000 (see leakdbg --help)\n");
     EXPECT_EQ(run({"blocks", "/nonexistent.ldsnap", "--size", "8", name, "5"}).code, 1) << name;
   }
 }

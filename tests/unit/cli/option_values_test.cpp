@@ -40,6 +40,13 @@ TEST(OptionValues, MessageNamesTheOptionAndTheRange) {
     EXPECT_STREQ(e.what(),
                  "--interval: '-1' is out of range; give 0 (off) or 0.05 to 86400 seconds");
   }
+  try {
+    parse_seconds_value("abc", "--interval", 0.05, 86400, true);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "--interval: 'abc' is not a number; give 0 (off) or 0.05 to 86400 seconds");
+  }
 }
 
 TEST(OptionValues, PidsAreDecimal) {

@@ -141,7 +141,7 @@ TEST(OpenCommand, ImportedWindowsTextAnswersTheSameCommands) {
 TEST(OpenCommand, BadCommandsAndBadFilesGiveOneLineAndNonZeroExit) {
   std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
   e2e::Result bad = run_leakdbg({"open", snap, "-c", "!heap -flt r 40 20; !heap -s"});
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, 2);  // arguments that cannot be: a usage error, as on the command line
   EXPECT_EQ(bad.err, "leakdbg: !heap -flt r MIN MAX: MIN must be below MAX (MAX is exclusive)\n");
   EXPECT_TRUE(has(bad.out, "mmap-chunks")) << bad.out;  // the next command still ran
   // A line not understood inside a recognized output is skipped and counted, never fatal.
@@ -159,6 +159,24 @@ TEST(OpenCommand, BadCommandsAndBadFilesGiveOneLineAndNonZeroExit) {
   size_t lines = 0;
   for (char c : refused.err) lines += c == '\n';
   EXPECT_EQ(lines, 1u) << refused.err;
+}
+
+// The command line's policy: 2 for what could not be parsed (as `leakdbg block` exits on a bad
+// address), 1 for a command that ran and failed, 2 when both happened.
+TEST(OpenCommand, ExitCodesFollowTheErrorPolicy) {
+  std::string snap = write_synthetic("0001-interval.ldsnap", 1, 0);
+  e2e::Result bad_address = run_leakdbg({"open", snap, "-c", "!heap -p -a zzz"});
+  EXPECT_EQ(bad_address.exit_code, 2) << bad_address.err;
+  EXPECT_EQ(bad_address.err,
+            "leakdbg: bad address \"zzz\" (hex by default, 0n prefix for decimal)\n");
+  e2e::Result unknown = run_leakdbg({"open", snap, "-c", "bogus"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  e2e::Result failed = run_leakdbg({"open", snap, "-c", ".snap 5; !heap -s"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.err;
+  e2e::Result both = run_leakdbg({"open", snap, "-c", ".snap 5; !heap -p -a q"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  e2e::Result fine = run_leakdbg({"open", snap, "-c", "!heap -s; ?"});
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
 }
 
 TEST(OpenCommand, PipedCommandsWithoutTerminal) {
