@@ -299,7 +299,7 @@ if want stacks; then
         done
       done
       for config in native leakdbg heaptrack; do
-        stack_cpu[$config.$threads.$s]=$(printf '%s' "${samples[$config]}" | median)
+        stack_cpu[$config.$threads.$s]=$(printf '%s' "${samples[$config]:-}" | median)
       done
       echo "   S=$s, $threads thread(s): cpu native ${stack_cpu[native.$threads.$s]} s, leakdbg ${stack_cpu[leakdbg.$threads.$s]} s, heaptrack ${stack_cpu[heaptrack.$threads.$s]} s" >&2
     done
