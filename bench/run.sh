@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the tracker benchmarks of issue 2 and writes bench/RESULTS.md.
+# Runs the tracker benchmarks of issue 2 and writes bench/RESULTS.md; then
+# bench/reach_bench.sh (reachability, issue 12).
 #
 #   bench/run.sh [--build DIR] [--pairs N] [--blocks N] [--runs N] [--quick]
 #
@@ -244,3 +245,6 @@ fi
 cp "$scratch/results.md" "$results"
 cat "$report"
 echo "run.sh: wrote the tracker section of $results" >&2
+
+# The reachability benchmark (issue 12) writes its own section of RESULTS.md.
+"$here/reach_bench.sh" --build "$build" --blocks "$blocks"
