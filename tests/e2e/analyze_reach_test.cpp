@@ -66,10 +66,7 @@ TEST(AnalyzeReach, LostBlocksRankFirstWithTheirCounts) {
   EXPECT_GE(unreachable + 1, run.requests);
   EXPECT_LE(unreachable, run.requests);
   EXPECT_EQ((*lost)["unreachable_bytes"].get<uint64_t>(), unreachable * 64);
-  // The few a stale slot still points at may name where that slot is.
-  if ((*lost)["held_by"].is_object()) {
-    EXPECT_LE((*lost)["held_by"]["blocks"].get<uint64_t>(), 2u);
-  }
+  // (held_by may name where a header being handled sat when a running snapshot was taken.)
   // The name behind each header is lost too, from its own site (an indirect leak).
   const nlohmann::json* names = suspect_in(run.report, "parse_header", 24);
   ASSERT_NE(names, nullptr) << run.text;
