@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the tracker benchmarks of issue 2 and writes bench/RESULTS.md.
+# Runs the tracker benchmarks of issue 2 and writes bench/RESULTS.md; then
+# bench/reach_bench.sh (reachability, issue 12).
 #
 #   bench/run.sh [--build DIR] [--pairs N] [--blocks N] [--runs N] [--quick]
 #                [--only SECTIONS]
 #
 # SECTIONS is a comma-separated subset of issue2 (the alloc_bench, live_blocks_bench and
-# capture_bench tables below), stacks and memory (default: all three).
+# capture_bench tables below), stacks, memory and reach (bench/reach_bench.sh); default: all.
 # Each section rewrites only its own marked block of RESULTS.md.
 #
 # One run measures, on the same binaries (built -O2 -fomit-frame-pointer by bench/):
@@ -32,7 +33,7 @@ build=$here/../build
 pairs=10000000
 blocks=2000000
 runs=5
-sections=issue2,stacks,memory
+sections=issue2,stacks,memory,reach
 while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -376,4 +377,9 @@ if want memory; then
   } >"$memory_report"
   write_block '<!-- tracker memory per block: written by bench/run.sh -->' \
     '<!-- end of tracker memory per block -->' "$memory_report"
+fi
+
+# The reachability benchmark (issue 12) writes its own section of RESULTS.md.
+if want reach; then
+  "$here/reach_bench.sh" --build "$build" --blocks "$blocks"
 fi

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -71,6 +72,7 @@ class Analysis {
   void sites();
   std::vector<SiteTrend> site_trends(const ResolvedSites& resolved,
                                      const std::vector<std::vector<SiteCell>>& matrix);
+  void reachability_evidence(const ResolvedSites& resolved, std::vector<SiteTrend>& trends);
   void rank_suspects(const ResolvedSites& resolved, std::vector<SiteTrend>& trends,
                      const std::vector<std::vector<SiteCell>>& matrix);
   void exit_sites(const ResolvedSites& resolved);
@@ -459,6 +461,7 @@ void Analysis::sites() {
       trends[index_of(cell.id)].exit_blocks = cell.blocks;
     }
   }
+  reachability_evidence(resolved, trends);
   rank_suspects(resolved, trends, matrix);
   exit_sites(resolved);
   report_.series_times = times_;
@@ -515,6 +518,66 @@ std::vector<SiteTrend> Analysis::site_trends(const ResolvedSites& resolved,
   return trends;
 }
 
+// Class counts from the last snapshot with classes; what holds the reachable blocks from the
+// last exit snapshot where a root held some of the site's blocks (after static destructors,
+// what is still held is what never gets freed), else the last other snapshot with classes.
+void Analysis::reachability_evidence(const ResolvedSites& resolved,
+                                     std::vector<SiteTrend>& trends) {
+  const auto& digests = digester_.digests();
+  std::optional<size_t> last;
+  for (size_t i = 0; i < digests.size(); ++i)
+    if (digests[i].has_reachability) last = i;
+  if (!last) return;
+  for (SiteTrend& t : trends) {
+    t.reachability = ReachabilityEvidence{};
+    t.reachability->snapshot = *last;
+  }
+  for (const SiteCell& cell : resolved.cells[*last]) {
+    ReachabilityEvidence& e = *trends[index_of(cell.id)].reachability;
+    e.unreachable_blocks = cell.unreachable.blocks;
+    e.unreachable_bytes = cell.unreachable.bytes;
+    e.indirect_blocks = cell.indirect.blocks;
+    e.indirect_bytes = cell.indirect.bytes;
+    e.possibly_blocks = cell.possibly.blocks;
+    e.possibly_bytes = cell.possibly.bytes;
+    e.scanned_blocks = cell.blocks;
+  }
+  std::vector<size_t> order;
+  for (size_t i = digests.size(); i-- > 0;)
+    if (!resolved.holders[i].empty() && digests[i].trigger == Trigger::kExit) order.push_back(i);
+  for (size_t i = digests.size(); i-- > 0;)
+    if (!resolved.holders[i].empty() && digests[i].trigger != Trigger::kExit) order.push_back(i);
+  std::vector<bool> decided(trends.size(), false);
+  for (size_t d : order) {
+    struct Pick {
+      const SiteHolder* best = nullptr;
+      uint64_t held = 0;
+    };
+    std::map<size_t, Pick> picks;  // by site, in site order
+    for (const SiteHolder& h : resolved.holders[d]) {
+      Pick& pick = picks[index_of(h.site)];
+      pick.held += h.blocks;
+      if (!pick.best || h.blocks > pick.best->blocks) pick.best = &h;
+    }
+    for (const auto& [site, pick] : picks) {
+      if (decided[site]) continue;
+      decided[site] = true;
+      const SiteHolder& h = *pick.best;
+      HeldBy held;
+      held.root = h.root;
+      held.blocks = h.blocks;
+      held.bytes = h.bytes;
+      held.reachable_blocks = pick.held;
+      if (h.container && *h.container != h.site) {
+        held.has_container = true;
+        held.container_frames = resolved.site(*h.container).frames;
+        held.container_site = resolved.site(*h.container).label;
+      }
+      trends[site].reachability->held_by = std::move(held);
+    }
+  }
+}
+
 // Most serious class first; within a class, the largest growth.
 void Analysis::rank_suspects(const ResolvedSites& resolved, std::vector<SiteTrend>& trends,
                              const std::vector<std::vector<SiteCell>>& matrix) {
@@ -526,6 +589,8 @@ void Analysis::rank_suspects(const ResolvedSites& resolved, std::vector<SiteTren
   for (size_t s = 0; s < trends.size(); ++s) {
     SiteTrend& t = trends[s];
     bool listed = points < 2 ? matrix[s].back().blocks > 0 : t.bytes.growth > 0;
+    // Lost blocks are a leak whatever the trend: a site that leaked once is listed too.
+    listed = listed || (t.reachability && t.reachability->lost_blocks() > 0);
     if (!listed) continue;
     if (total_growth > 0 && t.bytes.growth > 0) t.share = t.bytes.growth / total_growth;
     Suspect suspect;
@@ -561,15 +626,29 @@ void Analysis::exit_sites(const ResolvedSites& resolved) {
   report_.has_exit = true;
   report_.exit_heap = exit.heap;
   report_.exit_mmap = exit.mmap;
+  report_.exit_classified = exit.has_reachability;
   std::vector<SiteCell> cells = resolved.cells[*exit_];
-  std::stable_sort(cells.begin(), cells.end(),
-                   [](const SiteCell& a, const SiteCell& b) { return a.bytes > b.bytes; });
+  for (const SiteCell& cell : cells)
+    for (auto [from, to] : {std::pair{&SiteCell::unreachable, &report_.exit_unreachable},
+                            std::pair{&SiteCell::indirect, &report_.exit_indirect},
+                            std::pair{&SiteCell::possibly, &report_.exit_possibly}}) {
+      to->blocks += (cell.*from).blocks;
+      to->bytes += (cell.*from).bytes;
+    }
+  auto lost = [](const SiteCell& c) { return c.unreachable.bytes + c.indirect.bytes; };
+  std::stable_sort(cells.begin(), cells.end(), [&](const SiteCell& a, const SiteCell& b) {
+    if (lost(a) != lost(b)) return lost(a) > lost(b);
+    return a.bytes > b.bytes;
+  });
   for (const SiteCell& cell : cells) {
     if (report_.exit_sites.size() >= options_.max_exit_sites) break;
     const SiteInfo& info = resolved.site(cell.id);
     ExitSite site;
     site.kind = info.kind;
     site.live = {cell.blocks, cell.bytes};
+    site.unreachable = cell.unreachable;
+    site.indirect = cell.indirect;
+    site.possibly = cell.possibly;
     site.frames = info.frames;
     site.site = info.label;
     report_.exit_sites.push_back(std::move(site));

@@ -143,6 +143,8 @@ struct SiteSeries {
 struct ExitSite {
   SiteKind kind = SiteKind::kHeap;
   LiveTotal live;
+  // Of `live`, by class, when the exit snapshot was classified (AnalyzeReport::exit_classified).
+  LiveTotal unreachable, indirect, possibly;
   std::vector<SymbolicFrame> frames;
   SiteLabel site;
 };
@@ -180,6 +182,10 @@ struct AnalyzeReport {
 
   bool has_exit = false;
   LiveTotal exit_heap, exit_mmap;
+  // The exit snapshot has classes: its heap blocks by class (the rest are reachable), and the
+  // sites with lost blocks come first, most lost bytes first, as a leak checker lists them.
+  bool exit_classified = false;
+  LiveTotal exit_unreachable, exit_indirect, exit_possibly;
   std::vector<ExitSite> exit_sites;  // largest first
 
   bool leaking = false;  // at least one likely leak

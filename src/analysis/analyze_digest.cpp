@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "analysis/group_key.h"
+#include "analysis/retainer_roots.h"
 #include "procmem/status.h"
 
 namespace leakdbg::analysis {
@@ -170,21 +171,28 @@ class CellCounter {
         heap_cells_(model),
         mmap_cells_(model) {}
 
-  void count(uint32_t stack_id, SiteKind kind, uint64_t bytes, uint64_t alloc_tick) {
-    StackCell& cell = cell_for(stack_id, kind);
+  // Returns the cell's index in the digest.
+  uint32_t count(uint32_t stack_id, SiteKind kind, uint64_t bytes, uint64_t alloc_tick) {
+    const uint32_t slot = cell_for(stack_id, kind);
+    StackCell& cell = digest_.cells[slot];
     cell.bytes += bytes;
     ++cell.blocks;
-    if (!digest_.has_ages) return;
+    if (!digest_.has_ages) return slot;
     uint64_t ticks = model_.current_tick > alloc_tick ? model_.current_tick - alloc_tick : 0;
     uint64_t age = ticks * model_.tick_ns;
     cell.oldest_age_ns = std::max(cell.oldest_age_ns, age);
     cell.youngest_age_ns = std::min(cell.youngest_age_ns, age);
     cell.age_sum_ns += static_cast<double>(age);
     if (digest_.survivor_base && alloc_tick <= survivor_tick_) ++cell.survivors;
+    return slot;
+  }
+
+  StackId stack_of(uint32_t stack_id, SiteKind kind) {
+    return digest_.cells[cell_for(stack_id, kind)].id;
   }
 
  private:
-  StackCell& cell_for(uint32_t stack_id, SiteKind kind) {
+  uint32_t cell_for(uint32_t stack_id, SiteKind kind) {
     uint32_t& slot = (kind == SiteKind::kHeap ? heap_cells_ : mmap_cells_).slot(stack_id);
     if (slot == kNoSlot) {
       slot = static_cast<uint32_t>(digest_.cells.size());
@@ -192,7 +200,7 @@ class CellCounter {
       cell.id = intern(run_, stack_id ? model_.find_stack(stack_id) : nullptr, kind);
       digest_.cells.push_back(cell);
     }
-    return digest_.cells[slot];
+    return slot;
   }
 
   RunStacks& run_;
@@ -201,6 +209,83 @@ class CellCounter {
   uint64_t survivor_tick_;
   CellIndex heap_cells_, mmap_cells_;
 };
+
+// Groups the reachable blocks of each cell by what holds them (HolderCell).
+class HolderGrouper {
+ public:
+  HolderGrouper(const HeapModel& model, SnapshotDigest& digest) : model_(model), digest_(digest) {}
+
+  void add(uint32_t cell, const Block& top, std::optional<StackId> container, uint64_t bytes) {
+    HolderCell key;
+    key.cell = cell;
+    key.root = top.parent_kind;
+    key.container = container;
+    if (top.parent_kind == ReferrerKind::kMemory) {
+      if (const Module* module = model_.find_module(top.parent_slot)) {
+        key.slot = top.parent_slot;
+        key.module = module_index(*module);
+      }
+    } else {
+      key.tid = top.parent_tid;
+      name_thread(key.tid);
+    }
+    const Key id{key.slot, key.cell, key.tid,
+                 container ? static_cast<uint32_t>(*container) : UINT32_MAX,
+                 static_cast<uint8_t>(key.root)};
+    auto [it, inserted] = index_.try_emplace(id, digest_.holders.size());
+    if (inserted) digest_.holders.push_back(key);
+    HolderCell& holder = digest_.holders[it->second];
+    ++holder.blocks;
+    holder.bytes += bytes;
+  }
+
+ private:
+  struct Key {
+    uint64_t slot;
+    uint32_t cell, tid, container;
+    uint8_t root;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      uint64_t h = k.slot * 0x9e3779b97f4a7c15ull;
+      h ^= (uint64_t{k.cell} << 32 | k.tid) + 0x7f4a7c159e3779b9ull + (h << 6) + (h >> 2);
+      h ^= (uint64_t{k.container} << 8 | k.root) + (h << 6) + (h >> 2);
+      return static_cast<size_t>(h);
+    }
+  };
+
+  uint32_t module_index(const Module& module) {
+    auto [it, inserted] =
+        modules_.try_emplace(&module, static_cast<uint32_t>(digest_.holder_modules.size()));
+    if (inserted) digest_.holder_modules.push_back(module.path);
+    return it->second;
+  }
+  void name_thread(uint32_t tid) {
+    if (tid == 0 || digest_.thread_names.count(tid)) return;
+    for (const ThreadInfo& thread : model_.threads)
+      if (thread.tid == tid) {
+        digest_.thread_names[tid] = thread.name;
+        return;
+      }
+    digest_.thread_names[tid] = "";
+  }
+
+  const HeapModel& model_;
+  SnapshotDigest& digest_;
+  std::unordered_map<Key, size_t, KeyHash> index_;
+  std::unordered_map<const Module*, uint32_t> modules_;
+};
+
+void add_class(StackCell& cell, ReachClass reach, uint64_t bytes) {
+  LiveTotal* total = reach == ReachClass::kUnreachable ? &cell.unreachable
+                     : reach == ReachClass::kIndirect  ? &cell.indirect
+                     : reach == ReachClass::kPossibly  ? &cell.possibly
+                                                       : nullptr;
+  if (!total) return;
+  ++total->blocks;
+  total->bytes += bytes;
+}
 
 void count_blocks(const HeapModel& model, CellCounter& counter, SnapshotDigest& digest) {
   // Blocks are sorted by address, so their arenas arrive mixed; label each arena once.
@@ -214,8 +299,22 @@ void count_blocks(const HeapModel& model, CellCounter& counter, SnapshotDigest& 
   }
   std::vector<LiveTotal> per_arena(model.arenas.size());
   LiveTotal mmapped_chunks, unknown_heap;
-  for (const Block& block : model.blocks) {
-    counter.count(block.stack_id, SiteKind::kHeap, block.size, block.alloc_tick);
+  digest.has_reachability = model.caps.reachability;
+  const std::vector<uint32_t> tops = retainer_tops(model);
+  HolderGrouper holders(model, digest);
+  for (size_t i = 0; i < model.blocks.size(); ++i) {
+    const Block& block = model.blocks[i];
+    const uint32_t cell =
+        counter.count(block.stack_id, SiteKind::kHeap, block.size, block.alloc_tick);
+    if (digest.has_reachability) {
+      add_class(digest.cells[cell], block.reach, block.size);
+      if (tops[i] != kNoRetainerTop) {
+        const Block& top = model.blocks[tops[i]];
+        std::optional<StackId> container;
+        if (tops[i] != i) container = counter.stack_of(top.stack_id, SiteKind::kHeap);
+        holders.add(cell, top, container, block.size);
+      }
+    }
     digest.heap.bytes += block.size;
     ++digest.heap.blocks;
     LiveTotal& by_size = digest.sizes[block.size];
@@ -259,6 +358,18 @@ const SnapshotDigest& Digester::add(const HeapModel& model) {
   if (!run.last_sequence || *run.last_sequence < model.sequence) {
     run.last_sequence = model.sequence;
     run.last_tick = model.current_tick;
+  }
+  // Holders take memory in proportion to the blocks: only the latest are kept.
+  if (digest.has_reachability) {
+    std::optional<size_t>& kept =
+        digest.trigger == Trigger::kExit ? exit_holders_ : running_holders_;
+    if (kept) {
+      SnapshotDigest& older = digests_[*kept];
+      std::vector<HolderCell>().swap(older.holders);
+      older.holder_modules.clear();
+      older.thread_names.clear();
+    }
+    kept = digests_.size();
   }
   digests_.push_back(std::move(digest));
   return digests_.back();

@@ -45,9 +45,27 @@ struct LiveCell {
   uint64_t survivors = 0;
   uint64_t oldest_age_ns = 0, youngest_age_ns = UINT64_MAX;
   double age_sum_ns = 0;  // for the mean age
+  // Of `blocks`, by reachability class, when the snapshot was classified
+  // (SnapshotDigest::has_reachability); the rest were reachable.
+  LiveTotal unreachable, indirect, possibly;
 };
 using StackCell = LiveCell<StackId>;
 using SiteCell = LiveCell<SiteId>;
+
+// What holds some of a stack's reachable blocks at one snapshot: the root at the top of
+// their retainer paths and the first block below it (retainer_roots.h).
+struct HolderCell {
+  uint32_t cell = 0;  // index into SnapshotDigest::cells
+  ReferrerKind root = ReferrerKind::kNone;
+  // Memory roots inside a module: the word's address, named once the run is symbolized
+  // (0 for memory outside every module). Thread roots: the thread.
+  uint64_t slot = 0;
+  uint32_t module = UINT32_MAX;  // index into SnapshotDigest::holder_modules
+  uint32_t tid = 0;
+  // The stack of the block the root points at, when that is not the held block itself.
+  std::optional<StackId> container;
+  uint64_t blocks = 0, bytes = 0;
+};
 
 struct SnapshotDigest {
   std::string path, source_kind;
@@ -79,6 +97,14 @@ struct SnapshotDigest {
 
   // Sequence of the snapshot whose tick counted SiteCell::survivors (same run), if any.
   std::optional<uint64_t> survivor_base;
+
+  // A complete reachability scan: the cells' classes are filled.
+  bool has_reachability = false;
+  // Who holds the reachable blocks, kept for the last exit snapshot and the last other
+  // snapshot with classes only (Digester::add clears older ones).
+  std::vector<HolderCell> holders;
+  std::vector<std::string> holder_modules;                 // module paths
+  std::unordered_map<uint32_t, std::string> thread_names;  // of thread roots
 };
 
 // The stacks of one process run, interned by content so that equal stacks of different
@@ -109,6 +135,8 @@ class Digester {
 
   std::vector<SnapshotDigest> digests_;
   std::vector<RunStacks> runs_;
+  // The digests whose holders are kept: the last exit snapshot and the last other one.
+  std::optional<size_t> exit_holders_, running_holders_;
 };
 
 // The lowercase hex build-id of the model's executable module, "" if unknown.

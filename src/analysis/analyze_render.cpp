@@ -245,6 +245,37 @@ std::string kinds_text(const AnalyzeReport& report) {
   return text + " (no process figures recorded: private bytes unknown)";
 }
 
+namespace {
+
+// {"root": {"kind", "module", "symbol", "thread", "thread_name"}, "container": frame, ...}
+json held_by_json(const HeldBy& h) {
+  const HolderRoot& r = h.root;
+  json root = {{"kind", std::string(referrer_kind_name(r.kind))}};
+  if (r.kind == ReferrerKind::kMemory) {
+    root["module"] = r.module.empty() ? json(nullptr) : json(r.module);
+    root["symbol"] = r.symbol.empty() ? json(nullptr) : json(r.symbol);
+  } else {
+    root["thread"] = r.tid;
+    root["thread_name"] = r.thread_name;
+  }
+  json out = {{"root", root},
+              {"container",
+               h.has_container ? site_json(h.container_frames, h.container_site) : json(nullptr)},
+              {"blocks", h.blocks},
+              {"bytes", h.bytes},
+              {"reachable_blocks", h.reachable_blocks},
+              {"text", held_by_text(h)}};
+  return out;
+}
+
+json total_json(const LiveTotal& t) { return {{"blocks", t.blocks}, {"bytes", t.bytes}}; }
+
+bool lost(const Suspect& s) {
+  return s.trend.reachability && s.trend.reachability->lost_blocks() > 0;
+}
+
+}  // namespace
+
 std::string verdict_text(const AnalyzeReport& report) {
   const Suspect* top = report.suspects.empty() ? nullptr : &report.suspects.front();
   const HeapSuspect* top_heap =
@@ -258,6 +289,13 @@ std::string verdict_text(const AnalyzeReport& report) {
       if (heap_first)
         return "LEAK: " + count_of(report.likely_leaks, "likely leak", "likely leaks") +
                "; the largest, " + heap_commit_text(report, top_heap->heap);
+      if (lost(*top))
+        return "LEAK: " + count_of(report.likely_leaks, "likely leak", "likely leaks") +
+               "; first, " + std::string(site_kind_name(top->trend.kind)) + " memory from " +
+               site_place(top->frames, top->site) + ": " + lost_text(*top->trend.reachability) +
+               (top->trend.bytes.points >= 2 && top->trend.bytes.growth > 0
+                    ? ", " + growth_of(report, *top, "grows")
+                    : "");
       return "LEAK: " + count_of(report.likely_leaks, "likely leak", "likely leaks") +
              "; the largest, " + std::string(site_kind_name(top->trend.kind)) + " memory from " +
              site_place(top->frames, top->site) + ", " + growth_of(report, *top, "grows");
@@ -351,9 +389,14 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const Nu
     if (!headline(s.judgement) || shown == 3) continue;
     ++shown;
     out << "  #" << s.rank << " " << site_kind_name(s.trend.kind) << " "
-        << site_text(s.frames, s.site) << ": " << style.bytes_change(as_int(s.trend.bytes.growth))
-        << " (" << blocks_change(report, style, s.trend.blocks.growth) << " blocks), "
-        << rate(report, s.trend.bytes.slope_per_s * 60) << "\n";
+        << site_text(s.frames, s.site) << ": ";
+    if (lost(s)) out << lost_text(*s.trend.reachability) << "; ";
+    out << style.bytes_change(as_int(s.trend.bytes.growth)) << " ("
+        << blocks_change(report, style, s.trend.blocks.growth) << " blocks), "
+        << rate(report, s.trend.bytes.slope_per_s * 60);
+    if (!lost(s) && s.trend.reachability && s.trend.reachability->held_by)
+      out << ", held by " << held_by_text(*s.trend.reachability->held_by);
+    out << "\n";
   }
   for (const std::string& w : report.warnings) out << "warning: " << w << "\n";
   out << "\n";
@@ -428,22 +471,35 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const Nu
     else
       out << report.growing_sites << " growing";
     out << ", top " << report.suspects.size() << " listed)\n";
+    // With classes, a column of the blocks no pointer reaches any more.
+    const bool classified = std::any_of(report.suspects.begin(), report.suspects.end(),
+                                        [](const Suspect& s) { return s.trend.reachability; });
     Table sites;
     for (const char* title : {"#", "kind", "leak?", "growth", "blocks", "rate", "grew", "at end",
                               "survive", "oldest", "share"})
       sites.add_column(title);
+    if (classified) sites.add_column("lost");
     sites.add_column("site", Table::Align::kLeft);
     for (const Suspect& s : report.suspects) {
       const SiteTrend& t = s.trend;
-      sites.add_row(
-          {std::to_string(s.rank), std::string(site_kind_name(t.kind)),
-           std::string(verdict_class_word(s.judgement.verdict_class)),
-           style.bytes_change(as_int(t.bytes.growth)),
-           blocks_change(report, style, t.blocks.growth), rate(report, t.bytes.slope_per_s * 60),
-           std::to_string(t.bytes.intervals_grew) + "/" + std::to_string(t.bytes.intervals),
-           at_end_word(t.bytes), t.survival >= 0 ? format_percent(std::min(1.0, t.survival)) : "-",
-           t.has_ages ? format_duration(t.oldest_age_s) : "-", format_percent(t.share),
-           site_text(s.frames, s.site)});
+      std::vector<std::string> row = {
+          std::to_string(s.rank),
+          std::string(site_kind_name(t.kind)),
+          std::string(verdict_class_word(s.judgement.verdict_class)),
+          style.bytes_change(as_int(t.bytes.growth)),
+          blocks_change(report, style, t.blocks.growth),
+          rate(report, t.bytes.slope_per_s * 60),
+          std::to_string(t.bytes.intervals_grew) + "/" + std::to_string(t.bytes.intervals),
+          at_end_word(t.bytes),
+          t.survival >= 0 ? format_percent(std::min(1.0, t.survival)) : "-",
+          t.has_ages ? format_duration(t.oldest_age_s) : "-",
+          format_percent(t.share)};
+      if (classified)
+        row.push_back(t.reachability && t.kind == SiteKind::kHeap
+                          ? std::to_string(t.reachability->lost_blocks())
+                          : "-");
+      row.push_back(site_text(s.frames, s.site));
+      sites.add_row(row);
     }
     sites.print(out);
 
@@ -474,13 +530,38 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const Nu
         << count_of(report.exit_heap.blocks, "heap block", "heap blocks") << ", "
         << format_bytes(report.exit_mmap.bytes) << " in "
         << count_of(report.exit_mmap.blocks, "mmap region", "mmap regions") << "\n";
+    if (report.exit_classified) {
+      const LiveTotal reachable = {report.exit_heap.blocks - report.exit_unreachable.blocks -
+                                       report.exit_indirect.blocks - report.exit_possibly.blocks,
+                                   report.exit_heap.bytes - report.exit_unreachable.bytes -
+                                       report.exit_indirect.bytes - report.exit_possibly.bytes};
+      auto part = [](const LiveTotal& t) {
+        return format_bytes(t.bytes) + " in " + count_of(t.blocks, "block", "blocks");
+      };
+      out << "  heap blocks by reachability: unreachable (definitely lost) "
+          << part(report.exit_unreachable) << ", indirect (lost behind them) "
+          << part(report.exit_indirect) << ", possibly lost " << part(report.exit_possibly)
+          << ", still reachable " << part(reachable) << "\n";
+    }
     Table exits;
     for (const char* title : {"kind", "bytes", "blocks"}) exits.add_column(title);
+    if (report.exit_classified)
+      for (const char* title : {"unreachable", "indirect", "possibly", "reachable"})
+        exits.add_column(title);
     exits.add_column("site", Table::Align::kLeft);
     for (const ExitSite& e : report.exit_sites) {
       if (exits.rows() == 10) break;
-      exits.add_row({std::string(site_kind_name(e.kind)), format_bytes(e.live.bytes),
-                     std::to_string(e.live.blocks), site_text(e.frames, e.site)});
+      std::vector<std::string> row = {std::string(site_kind_name(e.kind)),
+                                      format_bytes(e.live.bytes), std::to_string(e.live.blocks)};
+      if (report.exit_classified) {
+        const bool heap = e.kind == SiteKind::kHeap;
+        for (uint64_t n :
+             {e.unreachable.blocks, e.indirect.blocks, e.possibly.blocks,
+              e.live.blocks - e.unreachable.blocks - e.indirect.blocks - e.possibly.blocks})
+          row.push_back(heap ? std::to_string(n) : "-");
+      }
+      row.push_back(site_text(e.frames, e.site));
+      exits.add_row(row);
     }
     if (!report.exit_sites.empty()) exits.print(out);
   }
@@ -587,6 +668,15 @@ json analyze_to_json(const AnalyzeReport& report) {
           t.reachability ? json(t.reachability->unreachable_blocks) : json(nullptr)},
          {"unreachable_bytes",
           t.reachability ? json(t.reachability->unreachable_bytes) : json(nullptr)},
+         {"indirect_blocks",
+          t.reachability ? json(t.reachability->indirect_blocks) : json(nullptr)},
+         {"indirect_bytes", t.reachability ? json(t.reachability->indirect_bytes) : json(nullptr)},
+         {"possibly_blocks",
+          t.reachability ? json(t.reachability->possibly_blocks) : json(nullptr)},
+         {"possibly_bytes", t.reachability ? json(t.reachability->possibly_bytes) : json(nullptr)},
+         {"held_by", t.reachability && t.reachability->held_by
+                         ? held_by_json(*t.reachability->held_by)
+                         : json(nullptr)},
          {"late_growth_bytes", as_int(t.bytes.late_growth)},
          {"peak_bytes", as_int(t.bytes.peak)},
          {"survival", t.survival >= 0 ? json(std::min(1.0, t.survival)) : json(nullptr)},
@@ -608,12 +698,21 @@ json analyze_to_json(const AnalyzeReport& report) {
                        {"bytes", e.live.bytes},
                        {"blocks", e.live.blocks},
                        {"frames", frames_to_json(e.frames)}});
+      if (report.exit_classified && e.kind == SiteKind::kHeap)
+        sites.back()["classes"] = {{"unreachable", total_json(e.unreachable)},
+                                   {"indirect", total_json(e.indirect)},
+                                   {"possibly", total_json(e.possibly)}};
       add_site_fields(sites.back(), e.frames, e.site);
     }
     exit = {{"heap_bytes", report.exit_heap.bytes},
             {"heap_blocks", report.exit_heap.blocks},
             {"mmap_bytes", report.exit_mmap.bytes},
             {"mmap_regions", report.exit_mmap.blocks},
+            {"classes", report.exit_classified
+                            ? json{{"unreachable", total_json(report.exit_unreachable)},
+                                   {"indirect", total_json(report.exit_indirect)},
+                                   {"possibly", total_json(report.exit_possibly)}}
+                            : json(nullptr)},
             {"sites", sites}};
   }
 

@@ -1,6 +1,8 @@
 #include "analysis/analyze_sites.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "analysis/group_key.h"
@@ -17,6 +19,10 @@ void merge_into(SiteCell& into, const SiteCell& from) {
   into.oldest_age_ns = std::max(into.oldest_age_ns, from.oldest_age_ns);
   into.youngest_age_ns = std::min(into.youngest_age_ns, from.youngest_age_ns);
   into.age_sum_ns += from.age_sum_ns;
+  for (auto part : {&SiteCell::unreachable, &SiteCell::indirect, &SiteCell::possibly}) {
+    (into.*part).blocks += (from.*part).blocks;
+    (into.*part).bytes += (from.*part).bytes;
+  }
 }
 
 SiteCell as_site_cell(const StackCell& cell, SiteId site) {
@@ -28,6 +34,63 @@ SiteCell as_site_cell(const StackCell& cell, SiteId site) {
   out.oldest_age_ns = cell.oldest_age_ns;
   out.youngest_age_ns = cell.youngest_age_ns;
   out.age_sum_ns = cell.age_sum_ns;
+  out.unreachable = cell.unreachable;
+  out.indirect = cell.indirect;
+  out.possibly = cell.possibly;
+  return out;
+}
+
+// Names the globals of memory roots: one symbol lookup per global, the slots being sorted.
+class GlobalNames {
+ public:
+  explicit GlobalNames(FrameSource& source) : source_(source) {}
+  std::string name_of(uint64_t slot) {
+    if (!known_ || slot < known_->start || slot >= known_->start + known_->size) {
+      known_ = source_.data_symbol(slot);
+      if (known_ &&
+          (slot < known_->start || slot >= known_->start + std::max<uint64_t>(known_->size, 1)))
+        known_.reset();
+    }
+    return known_ ? known_->name : std::string();
+  }
+
+ private:
+  FrameSource& source_;
+  std::optional<DataSymbol> known_;
+};
+
+std::vector<SiteHolder> resolve_holders(const SnapshotDigest& digest, FrameSource& source,
+                                        const std::vector<SiteId>& site_of_stack) {
+  std::vector<const HolderCell*> order;
+  for (const HolderCell& h : digest.holders) order.push_back(&h);
+  std::sort(order.begin(), order.end(),
+            [](const HolderCell* a, const HolderCell* b) { return a->slot < b->slot; });
+  GlobalNames names(source);
+  std::map<std::tuple<SiteId, HolderRoot, std::optional<SiteId>>, LiveTotal> merged;
+  for (const HolderCell* h : order) {
+    HolderRoot root;
+    root.kind = h->root;
+    if (h->root == ReferrerKind::kMemory) {
+      if (h->module < digest.holder_modules.size()) {
+        root.module = digest.holder_modules[h->module];
+        root.symbol = names.name_of(h->slot);
+      }
+    } else {
+      root.tid = h->tid;
+      if (auto it = digest.thread_names.find(h->tid); it != digest.thread_names.end())
+        root.thread_name = it->second;
+    }
+    std::optional<SiteId> container;
+    if (h->container) container = site_of_stack[index_of(*h->container)];
+    const SiteId site = site_of_stack[index_of(digest.cells[h->cell].id)];
+    LiveTotal& total = merged[{site, std::move(root), container}];
+    total.blocks += h->blocks;
+    total.bytes += h->bytes;
+  }
+  std::vector<SiteHolder> out;
+  for (auto& [key, total] : merged)
+    out.push_back(SiteHolder{std::get<0>(key), std::get<1>(key), std::get<2>(key), total.blocks,
+                             total.bytes});
   return out;
 }
 
@@ -38,9 +101,11 @@ ResolvedSites resolve_sites(const Digester& digester, const FrameSourceFactory& 
   ResolvedSites resolved;
   std::unordered_map<std::string, SiteId> site_of_key;
   std::vector<std::vector<SiteId>> site_of_stack(digester.runs().size());
+  std::vector<std::unique_ptr<FrameSource>> sources;
   for (size_t r = 0; r < digester.runs().size(); ++r) {
     const RunStacks& run = digester.runs()[r];
-    std::unique_ptr<FrameSource> source = factory(run.modules);
+    sources.push_back(factory(run.modules));
+    FrameSource* source = sources.back().get();
     site_of_stack[r].resize(run.stacks.size());
     for (size_t s = 0; s < run.stacks.size(); ++s) {
       SiteInfo info;
@@ -78,6 +143,10 @@ ResolvedSites resolve_sites(const Digester& digester, const FrameSourceFactory& 
         merged.push_back(cell);
     }
     resolved.cells.push_back(std::move(merged));
+    resolved.holders.push_back(
+        digest.holders.empty()
+            ? std::vector<SiteHolder>()
+            : resolve_holders(digest, *sources[digest.run], site_of_stack[digest.run]));
   }
   return resolved;
 }

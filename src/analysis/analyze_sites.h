@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,19 @@
 
 namespace leakdbg::analysis {
 
-// Symbolic frames for the stacks of one run.
+// A module's variable, found by an address inside it.
+struct DataSymbol {
+  std::string name;  // demangled
+  uint64_t start = 0, size = 0;
+};
+
+// Symbolic frames for the stacks of one run, and names of its globals.
 class FrameSource {
  public:
   virtual ~FrameSource() = default;
   virtual std::vector<SymbolicFrame> frames_of(const Stack& stack) = 0;
+  // The global variable holding `address`, if the module's symbols say.
+  virtual std::optional<DataSymbol> data_symbol(uint64_t /*address*/) { return std::nullopt; }
 };
 
 // Makes the frame source of one run from its header-and-modules model, which outlives it.
@@ -36,12 +45,34 @@ struct SiteInfo {
   SiteLabel label;                    // which frame names it (site_label.h)
 };
 
+// The root at the top of a retainer path, named: a global (module and symbol), or a
+// thread's stack, TLS or registers.
+struct HolderRoot {
+  ReferrerKind kind = ReferrerKind::kNone;
+  std::string module;  // memory roots: the module's path ("" outside every module)
+  std::string symbol;  // memory roots: the global holding the pointer ("" if unknown)
+  uint32_t tid = 0;    // thread roots
+  std::string thread_name;
+  auto operator<=>(const HolderRoot&) const = default;
+};
+
+// Some of a site's reachable blocks, held by one root through one container.
+struct SiteHolder {
+  SiteId site{};
+  HolderRoot root;
+  std::optional<SiteId> container;  // site of the block the root points at, if not the held one
+  uint64_t blocks = 0, bytes = 0;
+};
+
 struct ResolvedSites {
   std::vector<SiteInfo> sites;
   const SiteInfo& site(SiteId id) const { return sites[index_of(id)]; }
   // Per digest (same order as Digester::digests()): its stack cells merged into one cell per
   // site, sorted by site id.
   std::vector<std::vector<SiteCell>> cells;
+  // Per digest: its holders merged per site, root and container, sorted by site id (empty
+  // for digests that kept none).
+  std::vector<std::vector<SiteHolder>> holders;
 };
 
 // Symbolizes every run's stacks, merges them into sites and labels the sites (all of them

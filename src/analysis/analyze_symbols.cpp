@@ -12,6 +12,11 @@ class SymbolizerFrames : public FrameSource {
   std::vector<SymbolicFrame> frames_of(const Stack& stack) override {
     return symbolizer_.frames_of(stack);
   }
+  std::optional<DataSymbol> data_symbol(uint64_t address) override {
+    std::optional<NearestSymbol> s = symbolizer_.nearest_symbol_name(address);
+    if (!s) return std::nullopt;
+    return DataSymbol{s->name, s->start, s->size};
+  }
 
  private:
   Symbolizer symbolizer_;

@@ -105,6 +105,9 @@ std::string_view reason_code_name(ReasonCode r) {
 
 Judgement judge_site(const SiteTrend& t) {
   const SeriesTrend& b = t.bytes;
+  // Proof beats shape: blocks no pointer reaches can never be freed, whatever the trend.
+  if (t.reachability && t.reachability->lost_blocks() > 0)
+    return judged(VerdictClass::kUnreferencedLeak, ReasonCode::kUnreferenced, true);
   if (b.points < 2) return judged(VerdictClass::kUndetermined, ReasonCode::kOneSnapshot);
   if (b.growth <= 0)
     return b.peak > b.first ? judged(VerdictClass::kTemporary, ReasonCode::kFellBack)
@@ -125,8 +128,6 @@ Judgement judge_site(const SiteTrend& t) {
     return judged(VerdictClass::kSmallGrowth, ReasonCode::kTooSmall);
   // Steady growth through the running phase. What happened to it afterwards decides the
   // class, never whether it is listed.
-  if (t.reachability && t.reachability->unreachable_blocks > 0)
-    return judged(VerdictClass::kUnreferencedLeak, ReasonCode::kUnreferenced, true);
   if (freed_after_running_phase(t))
     return judged(VerdictClass::kHeldUntilExit, ReasonCode::kFreedOnlyAtTeardown);
   return judged(VerdictClass::kLeak, ReasonCode::kStillGrowing, true);

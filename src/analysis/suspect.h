@@ -10,15 +10,37 @@
 #include <string_view>
 
 #include "analysis/analyze_digest.h"
+#include "analysis/analyze_sites.h"
+#include "analysis/site_label.h"
 #include "analysis/trend.h"
 
 namespace leakdbg::analysis {
 
-// Whether the site's blocks are still referenced, from a reachability scan (none yet:
-// unknown). Blocks nothing points to any more are a leak whatever the trend says.
+// What holds most of a site's reachable blocks: the root at the top of their retainer paths
+// and the block it points at (the container), when that is another site's.
+struct HeldBy {
+  HolderRoot root;
+  bool has_container = false;
+  std::vector<SymbolicFrame> container_frames;
+  SiteLabel container_site;
+  uint64_t blocks = 0, bytes = 0;  // held this way
+  uint64_t reachable_blocks = 0;   // of the site's blocks that a root holds at all
+};
+
+// Whether the site's blocks are still referenced, from the last snapshot with a reachability
+// scan (none: unknown). Blocks nothing points to any more are a leak whatever the trend says.
 struct ReachabilityEvidence {
-  uint64_t unreachable_blocks = 0, unreachable_bytes = 0;
-  uint64_t scanned_blocks = 0;  // of the site's live blocks, how many were classified
+  uint64_t unreachable_blocks = 0, unreachable_bytes = 0;  // heads of lost trees
+  uint64_t indirect_blocks = 0, indirect_bytes = 0;        // lost, pointed at by lost blocks
+  uint64_t possibly_blocks = 0, possibly_bytes = 0;        // held through interior pointers
+  uint64_t scanned_blocks = 0;  // the site's live blocks in that snapshot
+  size_t snapshot = 0;          // index into AnalyzeReport::snapshots
+  // From the last exit snapshot where a root held some of the site's blocks, else the last
+  // other snapshot with classes.
+  std::optional<HeldBy> held_by;
+
+  uint64_t lost_blocks() const { return unreachable_blocks + indirect_blocks; }
+  uint64_t lost_bytes() const { return unreachable_bytes + indirect_bytes; }
 };
 
 struct SiteTrend {
@@ -72,7 +94,7 @@ enum class ReasonCode : uint8_t {
   kTooSmall,             // grows steadily but below kMinLeakBytes
   kStillGrowing,         // grows steadily to the end and is held at exit (or no exit)
   kFreedOnlyAtTeardown,  // grows steadily through the run; teardown or exit freed it
-  kUnreferenced,         // blocks nothing points to any more
+  kUnreferenced,         // blocks nothing points to any more (or only other such blocks)
   kCommitGrowing,        // a heap's committed memory grows steadily to the end (heap figures)
 };
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
+#include "analysis/site_text.h"
 #include "util/units.h"
 
 namespace leakdbg::analysis {
@@ -56,7 +58,68 @@ std::string growth_text(const SiteTrend& t, bool has_times, StateNoun noun) {
   return text;
 }
 
+// "; reachable growth held by g_registry in cfghost (3000 of 3000 blocks)"
+std::string held_text(const SiteTrend& t, const char* what) {
+  if (!t.reachability || !t.reachability->held_by) return "";
+  const HeldBy& h = *t.reachability->held_by;
+  std::string text = std::string("; ") + what + " held by " + held_by_text(h);
+  if (h.blocks < h.reachable_blocks)
+    text +=
+        " (" + std::to_string(h.blocks) + " of " + std::to_string(h.reachable_blocks) + " blocks)";
+  return text;
+}
+
+std::string thread_text(const HolderRoot& root) {
+  std::string text = "thread " + std::to_string(root.tid);
+  if (!root.thread_name.empty()) text += " (" + root.thread_name + ")";
+  return text;
+}
+
 }  // namespace
+
+std::string held_by_text(const HeldBy& held) {
+  const HolderRoot& root = held.root;
+  std::string text;
+  switch (root.kind) {
+    case ReferrerKind::kMemory: {
+      if (root.module.empty()) {
+        text = "writable memory outside every module";
+        break;
+      }
+      std::string module = std::filesystem::path(root.module).filename().string();
+      text = root.symbol.empty() ? "a global of " + module : root.symbol + " in " + module;
+      break;
+    }
+    case ReferrerKind::kStack:
+      text = "the stack of " + thread_text(root);
+      break;
+    case ReferrerKind::kTls:
+      text = "the TLS of " + thread_text(root);
+      break;
+    case ReferrerKind::kRegister:
+      text = "a register of " + thread_text(root);
+      break;
+    case ReferrerKind::kBlock:
+    case ReferrerKind::kNone:
+      text = "an unknown root";
+      break;
+  }
+  if (held.has_container)
+    text += " through blocks from " + site_text(held.container_frames, held.container_site);
+  return text;
+}
+
+std::string lost_text(const ReachabilityEvidence& r) {
+  std::string text;
+  if (r.unreachable_blocks)
+    text = "no longer referenced: " + blocks_text(r.unreachable_blocks) + " (" +
+           format_bytes(r.unreachable_bytes) + ")";
+  if (r.indirect_blocks)
+    text += std::string(text.empty() ? "no longer referenced: " : ", and ") +
+            blocks_text(r.indirect_blocks) + " (" + format_bytes(r.indirect_bytes) +
+            ") referenced only by lost blocks";
+  return text;
+}
 
 std::string_view verdict_class_word(VerdictClass c) {
   switch (c) {
@@ -152,17 +215,21 @@ std::string reason_text(const SiteTrend& t, const Judgement& j, bool has_times, 
       return "grows steadily but only by " + signed_bytes_text(b.growth) + " (" +
              rate_text(b, has_times, noun) + "): too little to call a leak yet";
     case ReasonCode::kStillGrowing:
-      return growth_text(t, has_times, noun) + exit_text(t);
+      return growth_text(t, has_times, noun) + exit_text(t) + held_text(t, "reachable growth");
     case ReasonCode::kFreedOnlyAtTeardown:
       return growth_text(t, has_times, noun) +
              "; freed only at teardown: still referenced until the program ended (a leak in a "
-             "service, expected in a job that builds a result)";
+             "service, expected in a job that builds a result)" +
+             held_text(t, "reachable growth");
     case ReasonCode::kCommitGrowing:  // heaps only; analyze_render words them
       return "committed memory " + rate_text(b, has_times, noun);
     case ReasonCode::kUnreferenced: {
-      const ReachabilityEvidence& r = *t.reachability;
-      return growth_text(t, has_times, noun) + "; " + blocks_text(r.unreachable_blocks) + " (" +
-             format_bytes(r.unreachable_bytes) + ") no longer referenced";
+      std::string text = lost_text(*t.reachability);
+      if (b.points >= 2 && b.growth > 0)
+        text += "; grew " + signed_bytes_text(b.growth) + " in " +
+                intervals_text(b.intervals_grew, b.intervals) + ", " +
+                rate_text(b, has_times, noun);
+      return text + held_text(t, "the reachable rest");
     }
   }
   return "";

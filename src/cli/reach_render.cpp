@@ -27,7 +27,12 @@ nlohmann::json reach_summary_json(const ReachSummary& summary) {
   if (!summary.scan.attempted) return nullptr;
   nlohmann::json out = {{"status", std::string(reach_status_name(summary.scan.status))},
                         {"pause_ms", summary.scan.pause_ns / 1e6},
+                        {"fork_ms", summary.scan.fork_ns / 1e6},
                         {"scan_ms", summary.scan.scan_ns / 1e6},
+                        {"root_bytes", summary.scan.root_bytes},
+                        {"block_bytes", summary.scan.block_bytes},
+                        {"referrers_found", summary.scan.referrers_found},
+                        {"referrers_dropped", summary.scan.referrers_dropped},
                         {"threads_stopped", summary.scan.threads_stopped}};
   if (!summary.classified) return out;
   for (ReachClass c : {ReachClass::kReachable, ReachClass::kPossibly, ReachClass::kIndirect,

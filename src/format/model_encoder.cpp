@@ -142,6 +142,7 @@ void write_snapshot(const HeapModel& m, const std::string& path) {
     r.block_bytes = m.reachability.block_bytes;
     r.referrers_found = m.reachability.referrers_found;
     r.referrers_dropped = m.reachability.referrers_dropped;
+    r.fork_ns = m.reachability.fork_ns;
     e.begin(SectionType::kReachability);
     e.put(r);
     e.end();

@@ -131,6 +131,7 @@ void decode_reachability(std::string_view raw, ReachabilityInfo& info) {
   info.block_bytes = rec.block_bytes;
   info.referrers_found = rec.referrers_found;
   info.referrers_dropped = rec.referrers_dropped;
+  info.fork_ns = rec.fork_ns;
 }
 
 namespace {

@@ -56,22 +56,22 @@ struct SectionHeader {
 static_assert(sizeof(SectionHeader) == 32);
 
 enum class SectionType : uint32_t {
-  kMeta = 1,         // MetaRecord + strings
-  kModules = 2,      // ModuleRecord list
-  kStacks = 3,       // StackRecord list
-  kBlocks = 4,       // BlockRecord array
-  kMmapRegions = 5,  // RegionRecord array
-  kArenas = 6,       // ArenaRecord array
-  kSites = 7,        // SiteRecord array
-  kProcStatus = 8,   // raw text of /proc/self/status
-  kSmaps = 9,        // raw text of /proc/self/smaps
-  kSmapsRollup = 10, // raw text of /proc/self/smaps_rollup
-  kTimeSeries = 11,  // SampleRecord array
-  kThreads = 12,     // ThreadRecord list
-  kTrackerStats = 13,// TrackerStatsRecord
-  kReachability = 14, // ReachabilityRecord: how the reachability scan went
-  kBlockClasses = 15, // BlockReachRecord array, one per block in blocks-section order
-  kReferrers = 16,    // ReferrerRecord array
+  kMeta = 1,           // MetaRecord + strings
+  kModules = 2,        // ModuleRecord list
+  kStacks = 3,         // StackRecord list
+  kBlocks = 4,         // BlockRecord array
+  kMmapRegions = 5,    // RegionRecord array
+  kArenas = 6,         // ArenaRecord array
+  kSites = 7,          // SiteRecord array
+  kProcStatus = 8,     // raw text of /proc/self/status
+  kSmaps = 9,          // raw text of /proc/self/smaps
+  kSmapsRollup = 10,   // raw text of /proc/self/smaps_rollup
+  kTimeSeries = 11,    // SampleRecord array
+  kThreads = 12,       // ThreadRecord list
+  kTrackerStats = 13,  // TrackerStatsRecord
+  kReachability = 14,  // ReachabilityRecord: how the reachability scan went
+  kBlockClasses = 15,  // BlockReachRecord array, one per block in blocks-section order
+  kReferrers = 16,     // ReferrerRecord array
   kEnd = 0xFFFF,
 };
 
@@ -80,16 +80,16 @@ enum class SectionType : uint32_t {
 struct MetaRecord {
   uint32_t pid;
   uint32_t ppid;
-  uint64_t sequence;          // 1, 2, 3 ... within one process's series
-  uint64_t start_realtime_ns; // CLOCK_REALTIME at tracker start
-  uint64_t snap_realtime_ns;  // CLOCK_REALTIME when the snapshot was taken
-  uint64_t snap_monotonic_ns; // CLOCK_MONOTONIC since tracker start
-  uint64_t tick_ns;           // length of one allocation tick (BlockRecord::alloc_tick)
-  uint64_t current_tick;      // tick at snapshot time
+  uint64_t sequence;           // 1, 2, 3 ... within one process's series
+  uint64_t start_realtime_ns;  // CLOCK_REALTIME at tracker start
+  uint64_t snap_realtime_ns;   // CLOCK_REALTIME when the snapshot was taken
+  uint64_t snap_monotonic_ns;  // CLOCK_MONOTONIC since tracker start
+  uint64_t tick_ns;            // length of one allocation tick (BlockRecord::alloc_tick)
+  uint64_t current_tick;       // tick at snapshot time
   uint32_t argc;
-  uint8_t trigger;            // Trigger
-  uint8_t allocator;          // 0 unknown, 1 glibc, 2 other (jemalloc, tcmalloc...)
-  uint8_t max_frames;         // stack depth limit in force
+  uint8_t trigger;     // Trigger
+  uint8_t allocator;   // 0 unknown, 1 glibc, 2 other (jemalloc, tcmalloc...)
+  uint8_t max_frames;  // stack depth limit in force
   uint8_t reserved0;
   uint32_t strings_size;
   uint32_t reserved1;
@@ -110,7 +110,7 @@ struct SegmentRecord {
   uint64_t start;  // runtime addresses
   uint64_t end;
   uint64_t file_offset;
-  uint32_t prot;   // PROT_* bits
+  uint32_t prot;  // PROT_* bits
   uint32_t reserved;
 };
 
@@ -127,10 +127,10 @@ struct BlockRecord {
   uint64_t usable;      // malloc_usable_size at snapshot time (0 if unknown)
   uint64_t alloc_tick;  // coarse tick of the allocation (MetaRecord::tick_ns units)
   uint32_t stack_id;
-  uint32_t thread_id;   // kernel tid of the allocating thread
-  uint16_t arena;       // index into the Arenas section, kArenaUnknown if not known
-  uint8_t api;          // ApiKind
-  uint8_t flags;        // BlockFlags
+  uint32_t thread_id;  // kernel tid of the allocating thread
+  uint16_t arena;      // index into the Arenas section, kArenaUnknown if not known
+  uint8_t api;         // ApiKind
+  uint8_t flags;       // BlockFlags
   uint32_t reserved;
   uint8_t content[16];
 };
@@ -153,16 +153,16 @@ static_assert(sizeof(RegionRecord) == 48);
 // One glibc arena (a "heap" of `!heap -s`). Index 0 is the main arena. Figures come from
 // malloc_info() at snapshot time; fields it does not give are 0.
 struct ArenaRecord {
-  uint64_t address;        // malloc_state address if known, else 0
-  uint64_t system_current; // <system type="current">
-  uint64_t system_max;     // <system type="max">
-  uint64_t aspace_total;   // <aspace type="total">
-  uint64_t aspace_mprotect;// <aspace type="mprotect">
+  uint64_t address;          // malloc_state address if known, else 0
+  uint64_t system_current;   // <system type="current">
+  uint64_t system_max;       // <system type="max">
+  uint64_t aspace_total;     // <aspace type="total">
+  uint64_t aspace_mprotect;  // <aspace type="mprotect">
   uint64_t free_fast_count;
   uint64_t free_fast_bytes;
   uint64_t free_rest_count;
   uint64_t free_rest_bytes;
-  uint32_t index;          // malloc_info's heap nr
+  uint32_t index;  // malloc_info's heap nr
   uint8_t is_main;
   uint8_t reserved[3];
 };
@@ -184,9 +184,9 @@ struct SampleRecord {
   uint64_t monotonic_ns;  // since tracker start
   uint64_t heap_bytes;    // live requested heap bytes
   uint64_t heap_blocks;
-  uint64_t mmap_bytes;    // live tracked anonymous mmap bytes
+  uint64_t mmap_bytes;  // live tracked anonymous mmap bytes
   uint64_t rss_bytes;
-  uint64_t private_bytes; // RssAnon + VmSwap if cheap, else 0
+  uint64_t private_bytes;  // RssAnon + VmSwap if cheap, else 0
 };
 static_assert(sizeof(SampleRecord) == 48);
 
@@ -201,37 +201,38 @@ struct ThreadRecord {
 struct TrackerStatsRecord {
   uint64_t total_allocs;
   uint64_t total_frees;
-  uint64_t mismatched_frees;   // e.g. new[] released by free
-  uint64_t unknown_frees;      // free of a pointer the tracker never saw
-  uint64_t truncated_stacks;   // stacks cut at max_frames
-  uint64_t tracker_bytes;      // memory the tracker itself holds
-  uint64_t dropped_events;     // allocations not recorded (tracker out of memory)
+  uint64_t mismatched_frees;  // e.g. new[] released by free
+  uint64_t unknown_frees;     // free of a pointer the tracker never saw
+  uint64_t truncated_stacks;  // stacks cut at max_frames
+  uint64_t tracker_bytes;     // memory the tracker itself holds
+  uint64_t dropped_events;    // allocations not recorded (tracker out of memory)
   uint64_t reserved[9];
 };
 static_assert(sizeof(TrackerStatsRecord) == 128);
 
 // Reachability (docs/snapshot-format.md, sections 14-16).
 struct ReachabilityRecord {
-  uint32_t status;           // ReachStatus
-  uint32_t threads_stopped;  // threads that saved their registers
-  uint64_t pause_ns;         // how long the program's threads were stopped
-  uint64_t scan_ns;          // how long the scan took (in the background)
-  uint64_t root_bytes;       // bytes of roots scanned
-  uint64_t block_bytes;      // bytes of blocks scanned
-  uint64_t referrers_found;  // pointers into blocks found
-  uint64_t referrers_dropped;// referrers found but not kept (per-block or total limit)
-  uint64_t reserved[2];
+  uint32_t status;             // ReachStatus
+  uint32_t threads_stopped;    // threads that saved their registers
+  uint64_t pause_ns;           // how long the program's threads were stopped
+  uint64_t scan_ns;            // how long the scan took (in the background)
+  uint64_t root_bytes;         // bytes of roots scanned
+  uint64_t block_bytes;        // bytes of blocks scanned
+  uint64_t referrers_found;    // pointers into blocks found
+  uint64_t referrers_dropped;  // referrers found but not kept (per-block or total limit)
+  uint64_t fork_ns;            // of pause_ns, the copy of the process (0: not recorded)
+  uint64_t reserved;
 };
 static_assert(sizeof(ReachabilityRecord) == 72);
 
 // One per block, in the order of the blocks sections. The parent is the referrer on the
 // shortest chain from a root (for indirect blocks: from the unreachable block heading it).
 struct BlockReachRecord {
-  uint64_t parent_slot;      // address of the word pointing at the block (register number)
-  uint32_t parent_tid;       // thread of a stack, TLS or register parent
-  uint8_t reach_class;       // ReachClass
-  uint8_t parent_kind;       // ReferrerKind; kNone: no referrer (e.g. born after the scan)
-  uint16_t referrer_count;   // pointers to the block found (saturates at 65535)
+  uint64_t parent_slot;     // address of the word pointing at the block (register number)
+  uint32_t parent_tid;      // thread of a stack, TLS or register parent
+  uint8_t reach_class;      // ReachClass
+  uint8_t parent_kind;      // ReferrerKind; kNone: no referrer (e.g. born after the scan)
+  uint16_t referrer_count;  // pointers to the block found (saturates at 65535)
 };
 static_assert(sizeof(BlockReachRecord) == 16);
 

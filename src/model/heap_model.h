@@ -154,6 +154,7 @@ struct ReachabilityInfo {
   uint32_t threads_stopped = 0;
   uint64_t pause_ns = 0, scan_ns = 0, root_bytes = 0, block_bytes = 0;
   uint64_t referrers_found = 0, referrers_dropped = 0;
+  uint64_t fork_ns = 0;  // of pause_ns, the copy of the process (0: not recorded)
 };
 std::string_view reach_status_name(ReachStatus status);  // "complete", ...
 
@@ -176,7 +177,7 @@ struct Capabilities {
   bool sizes_in_hex = false;
   // Blocks carry no allocation time, thread or API (saved text gives none): shown as "-".
   bool no_block_origin = false;
-  bool reachability = false;     // Block::reach and the referrers filled
+  bool reachability = false;  // Block::reach and the referrers filled
 };
 
 // What a reader of saved text could not use or was not given (all zero for snapshots), so
@@ -217,12 +218,12 @@ struct HeapModel {
   std::vector<ThreadInfo> threads;
   TrackerStats stats;
   ReachabilityInfo reachability;
-  std::vector<Referrer> referrers;  // besides the blocks' parents; sorted by target
+  std::vector<Referrer> referrers;               // besides the blocks' parents; sorted by target
   std::string proc_status, smaps, smaps_rollup;  // raw /proc text, empty if absent
   SourceNotes notes;
 
-  const Stack* find_stack(uint32_t id) const;           // nullptr if unknown
-  const Block* find_block(uint64_t address) const;      // exact start; nullptr if none
+  const Stack* find_stack(uint32_t id) const;                  // nullptr if unknown
+  const Block* find_block(uint64_t address) const;             // exact start; nullptr if none
   const Block* find_block_containing(uint64_t address) const;  // interior pointers too
   const Module* find_module(uint64_t address) const;
   uint64_t heap_bytes() const;               // sum of requested sizes of blocks

@@ -17,8 +17,6 @@ enum State : uint8_t {
   kIndirect = 5,
 };
 
-uint64_t block_end(const ScanBlock& b) { return b.address + (b.size ? b.size : 1); }
-
 }  // namespace
 
 ReachScan::ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecord* out,
@@ -44,6 +42,7 @@ ReachScan::ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecor
 
 long ReachScan::find(uint64_t value) const {
   if (value < lowest_ || value >= highest_) return -1;
+  if (index_) return index_->find(value);
   // Last block starting at or below value.
   size_t lo = 0, hi = count_;
   while (hi - lo > 1) {

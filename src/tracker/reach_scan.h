@@ -19,13 +19,9 @@
 #include <cstdint>
 
 #include "format/records.h"
+#include "tracker/reach_index.h"
 
 namespace leakdbg::tracker {
-
-struct ScanBlock {
-  uint64_t address;
-  uint64_t size;  // requested; a pointer into [address, address + max(size, 1)) refers to it
-};
 
 struct RootRange {
   uint64_t begin, end;  // words whose 8 bytes lie inside are read
@@ -38,13 +34,19 @@ struct RootRange {
 
 class ReachScan {
  public:
-  static constexpr uint16_t kReferrersKeptPerBlock = 32;
+  // A block's referrers beyond its parent are kept up to this many (what `block` lists); the
+  // caller bounds the total too, for the snapshot's size.
+  static constexpr uint16_t kReferrersKeptPerBlock = 20;
 
   // `blocks` sorted by address, distinct. `out` gets one record per block; `queue` and
   // `state` are scratch of `count` entries; referrers beyond the parent go to `referrers`
   // (up to `referrer_capacity`).
   ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecord* out, uint32_t* queue,
             uint8_t* state, fmt::ReferrerRecord* referrers, size_t referrer_capacity);
+
+  // Answers find() through `index` (built over the same blocks) instead of a binary search
+  // over all blocks: the same answers, much faster on large heaps.
+  void use_index(const BlockIndex* index) { index_ = index; }
 
   // Phase one takes the roots, then run() finishes the classification.
   void scan_root(const RootRange& root);
@@ -71,6 +73,7 @@ class ReachScan {
   void drain(Phase phase);
 
   const ScanBlock* blocks_;
+  const BlockIndex* index_ = nullptr;
   size_t count_;
   fmt::BlockReachRecord* out_;
   uint32_t* queue_;

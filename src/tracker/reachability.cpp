@@ -131,6 +131,32 @@ bool collect_blocks(ByteBuffer& live, ByteBuffer& blocks, uint64_t capacity) {
   return fits;
 }
 
+// Referrers beyond the parents, at most this many in all: roots' come first (they are
+// scanned first), then blocks' in breadth-first order. With a quarter of one per block the
+// snapshot stays within 1.3 times its size without reachability (bench/RESULTS.md).
+uint64_t referrer_budget(uint64_t blocks) { return blocks / 4 + 1024; }
+
+// Drops the referrers that are their block's parent (the block's own record has it) and
+// sorts the rest by target, which the reader needs and which compresses best. Returns how
+// many are left.
+size_t keep_other_referrers(const BlockIndex& index, const fmt::BlockReachRecord* records,
+                            fmt::ReferrerRecord* referrers, size_t count) {
+  size_t kept = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const fmt::ReferrerRecord& r = referrers[i];
+    const long at = index.find(r.target);
+    if (at >= 0 && records[at].parent_slot == r.slot && records[at].parent_kind == r.kind &&
+        records[at].parent_tid == r.tid)
+      continue;
+    referrers[kept++] = r;
+  }
+  std::sort(referrers, referrers + kept,
+            [](const fmt::ReferrerRecord& a, const fmt::ReferrerRecord& b) {
+              return a.target != b.target ? a.target < b.target : a.slot < b.slot;
+            });
+  return kept;
+}
+
 bool add_range(ByteBuffer& ranges, uint64_t start, uint64_t end) {
   uint64_t r[2] = {start, end};
   return ranges.append(r, sizeof r);
@@ -147,7 +173,7 @@ ReachStatus scan_in_child(const ChildScan& job) {
   const uint64_t start = now_ns();
   SharedResult& result = *job.result;
   ByteBuffer live_buffer, block_buffer, maps_text, maps_buffer, excluded, state_buffer,
-      queue_buffer;
+      queue_buffer, index_buffer;
   if (!collect_blocks(live_buffer, block_buffer, result.block_capacity))
     return ReachStatus::kTooManyBlocks;
   const auto* blocks = reinterpret_cast<const ScanBlock*>(block_buffer.data());
@@ -202,11 +228,15 @@ ReachStatus scan_in_child(const ChildScan& job) {
 
   auto* out = shared_records(job.result, result.block_capacity);
   auto* referrers = shared_referrers(job.result, result.block_capacity);
-  if (!state_buffer.reserve(count + 1) || !queue_buffer.reserve((count + 1) * 4))
+  if (!state_buffer.reserve(count + 1) || !queue_buffer.reserve((count + 1) * 4) ||
+      !index_buffer.reserve(BlockIndex::memory_bytes(blocks, count) + 8))
     return ReachStatus::kOutOfMemory;
+  BlockIndex index;
+  index.build(blocks, count, index_buffer.data());
   ReachScan scan(blocks, count, out, reinterpret_cast<uint32_t*>(queue_buffer.data()),
                  reinterpret_cast<uint8_t*>(state_buffer.data()), referrers,
-                 result.referrer_capacity);
+                 std::min<uint64_t>(result.referrer_capacity, referrer_budget(count)));
+  scan.use_index(&index);
 
   // Roots: every readable and writable mapping, minus the above.
   for (size_t i = 0; i < map_count; ++i) {
@@ -244,6 +274,8 @@ ReachStatus scan_in_child(const ChildScan& job) {
   if (job.self) thread_roots(*job.self, 0);
   scan.run();
 
+  const size_t kept = keep_other_referrers(index, out, referrers, scan.referrers_kept());
+
   // The snapshot's blocks are this image's: classes and blocks describe the same moment.
   BlockCopy copy;
   if (!reserve_more(copy, count)) return ReachStatus::kOutOfMemory;
@@ -253,7 +285,7 @@ ReachStatus scan_in_child(const ChildScan& job) {
   for (int i = 0; i < copy.arena_count; ++i) result.arenas[i] = copy.arenas[i];
   result.arena_count = copy.arena_count;
   result.block_count = count;
-  result.referrer_count = scan.referrers_kept();
+  result.referrer_count = kept;
   result.root_bytes = scan.root_bytes();
   result.block_bytes = scan.block_bytes();
   result.found = scan.referrers_found();
@@ -296,7 +328,7 @@ void begin_reachability(ReachabilityRun& run) {
   // Room for the answer, sized before the stop (no allocation while threads are stopped).
   const uint64_t live = live_totals().blocks;
   const uint64_t block_capacity = live + live / 4 + 65536;
-  const uint64_t referrer_capacity = 2 * block_capacity + 65536;
+  const uint64_t referrer_capacity = referrer_budget(block_capacity);
   run.shared_bytes = kHeaderBytes +
                      block_capacity * (sizeof(fmt::BlockRecord) + sizeof(fmt::BlockReachRecord)) +
                      referrer_capacity * sizeof(fmt::ReferrerRecord);
@@ -320,8 +352,10 @@ void begin_reachability(ReachabilityRun& run) {
     ChildScan job{result, &stop, caller_known ? &caller : nullptr};
     // A bare clone: no fork handlers (ours would wait on locks), no SIGCHLD for the
     // program, and wait() without __WALL does not see it.
+    const uint64_t fork_start = now_ns();
     child = syscall(SYS_clone, 0, nullptr, nullptr, nullptr, 0);
     if (child == 0) run_child(job);
+    run.record.fork_ns = now_ns() - fork_start;
   }
   release_threads(stop);
   run.record.pause_ns = now_ns() - stop_start;
@@ -358,21 +392,8 @@ bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& su
          classes.append(reach, count * sizeof(fmt::BlockReachRecord));
     blocks.arena_count = result->arena_count;
     for (int i = 0; i < result->arena_count; ++i) blocks.arenas[i] = result->arenas[i];
-    auto index_of = [&](uint64_t address) -> long {
-      const fmt::BlockRecord* at =
-          std::lower_bound(records, records + count, address,
-                           [](const fmt::BlockRecord& r, uint64_t a) { return r.address < a; });
-      return at != records + count && at->address == address ? at - records : -1;
-    };
     const auto* found = shared_referrers(run.shared, result->block_capacity);
-    for (uint64_t i = 0; i < result->referrer_count && ok; ++i) {
-      long at = index_of(found[i].target);
-      // The parent is in the block's own record already.
-      if (at >= 0 && reach[at].parent_slot == found[i].slot &&
-          reach[at].parent_kind == found[i].kind && reach[at].parent_tid == found[i].tid)
-        continue;
-      ok = referrers.append(&found[i], sizeof found[i]);
-    }
+    ok = ok && referrers.append(found, result->referrer_count * sizeof(fmt::ReferrerRecord));
     run.blocks_provided = ok;
   }
   if (ok) ok = summary.append(&run.record, sizeof run.record);

@@ -319,8 +319,12 @@
       x.still_growing ? 'still growing at the end' : 'flat at the end'];
     if (x.survival !== null && x.survival !== undefined) facts.push(fmtPercent(x.survival) + ' of blocks survive an interval');
     if (x.exit_bytes !== null && x.exit_bytes !== undefined) facts.push(fmtBytes(x.exit_bytes) + ' never freed at exit');
-    if (x.unreachable_bytes !== null && x.unreachable_bytes !== undefined)
-      facts.push(fmtBytes(x.unreachable_bytes) + ' in ' + x.unreachable_blocks + ' blocks unreachable (no pointer to them left)');
+    if (x.unreachable_blocks)
+      facts.push('no longer referenced: ' + x.unreachable_blocks + ' blocks (' + fmtBytes(x.unreachable_bytes) + ')');
+    if (x.indirect_blocks)
+      facts.push(x.indirect_blocks + ' blocks (' + fmtBytes(x.indirect_bytes) + ') referenced only by lost blocks');
+    if (x.held_by && x.held_by.text)
+      facts.push('held by ' + x.held_by.text + ' (' + x.held_by.blocks + ' blocks)');
     box.appendChild(el('div', { cls: 'muted', text: facts.join(' · ') }));
     const reason = reasonOf(x);
     if (reason) box.appendChild(el('p', { text: reason }));
@@ -585,7 +589,18 @@
       const e = section('Never freed at exit', 'exit');
       e.appendChild(el('p', { text: fmtBytes(exit.heap_bytes) + ' in ' + exit.heap_blocks + ' heap blocks and ' +
         fmtBytes(exit.mmap_bytes) + ' in ' + exit.mmap_regions + ' mmap regions were still live after static destructors.' }));
-      if ((exit.sites || []).length)
+      const c = exit.classes;
+      if (c) {
+        const part = t => fmtBytes(t.bytes) + ' in ' + t.blocks + ' blocks';
+        e.appendChild(el('p', { text: 'Heap blocks by reachability: unreachable (definitely lost) ' + part(c.unreachable) +
+          ', indirect (lost behind them) ' + part(c.indirect) + ', possibly lost ' + part(c.possibly) + '.' }));
+      }
+      const classOfSite = (x, name) => x.classes ? String(x.classes[name].blocks) : '-';
+      if ((exit.sites || []).length && c)
+        e.appendChild(table(['kind', 'bytes', 'blocks', 'unreachable', 'indirect', 'possibly', 'site'],
+          exit.sites.slice(0, 15).map(x => ({ cells: [x.kind, fmtBytes(x.bytes), String(x.blocks),
+            classOfSite(x, 'unreachable'), classOfSite(x, 'indirect'), classOfSite(x, 'possibly'), siteOf(x)] })), [6]));
+      else if ((exit.sites || []).length)
         e.appendChild(table(['kind', 'bytes', 'blocks', 'site'],
           exit.sites.slice(0, 15).map(x => ({ cells: [x.kind, fmtBytes(x.bytes), String(x.blocks), siteOf(x)] })), [3]));
     }

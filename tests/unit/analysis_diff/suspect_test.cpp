@@ -171,14 +171,70 @@ TEST(Suspect, TeardownSnapshotsWithoutExitAlsoShowTheFree) {
   EXPECT_EQ(judge_site(s).verdict_class, VerdictClass::kLeak);
 }
 
+ReachabilityEvidence lost_blocks(uint64_t unreachable, uint64_t indirect) {
+  ReachabilityEvidence r;
+  r.unreachable_blocks = unreachable;
+  r.unreachable_bytes = unreachable * 64;
+  r.indirect_blocks = indirect;
+  r.indirect_bytes = indirect * 32;
+  return r;
+}
+
 TEST(Suspect, UnreferencedBlocksMakeALeakWhateverExitDid) {
   SiteTrend s = site_with({0, 64e3, 128e3, 192e3}, {0, 1e3, 2e3, 3e3}, 1.0);
   s.exit_known = true;
-  s.reachability = ReachabilityEvidence{.unreachable_blocks = 12, .unreachable_bytes = 768};
+  s.reachability = lost_blocks(12, 0);
   Judgement j = judge_site(s);
   EXPECT_TRUE(j.likely_leak);
   EXPECT_EQ(j.verdict_class, VerdictClass::kUnreferencedLeak);
-  EXPECT_NE(words(s).find("12 blocks (768 B) no longer referenced"), std::string::npos) << words(s);
+  EXPECT_EQ(j.reason, ReasonCode::kUnreferenced);
+  EXPECT_EQ(words(s).find("no longer referenced: 12 blocks (768 B); grew +"), 0u) << words(s);
+}
+
+TEST(Suspect, UnreferencedBlocksOutrankEveryShapeEvenWithoutGrowth) {
+  // One snapshot at exit, as a leak checker sees it: the lost blocks alone decide.
+  SiteTrend once = site_with({4096}, {64}, -1);
+  once.reachability = lost_blocks(0, 64);
+  EXPECT_EQ(judge_site(once).verdict_class, VerdictClass::kUnreferencedLeak);
+  EXPECT_EQ(words(once),
+            "no longer referenced: 64 blocks (2.0 KiB) referenced only by lost blocks");
+  // A warmed-up cache with a few lost blocks still leaks those.
+  SiteTrend cache = site_with({0, 5e4, 1e5, 1e5, 1e5, 1e5}, {0, 50, 100, 100, 100, 100}, 1.0);
+  cache.reachability = lost_blocks(3, 1);
+  EXPECT_EQ(judge_site(cache).verdict_class, VerdictClass::kUnreferencedLeak);
+  EXPECT_NE(words(cache).find("3 blocks (192 B), and 1 block (32 B) referenced only by lost"),
+            std::string::npos)
+      << words(cache);
+  // Classes with nothing lost leave the shape's verdict alone.
+  cache.reachability = lost_blocks(0, 0);
+  EXPECT_EQ(judge_site(cache).verdict_class, VerdictClass::kCache);
+}
+
+TEST(Suspect, ReachableGrowthSaysWhatHoldsIt) {
+  SiteTrend s = site_with({0, 64e3, 128e3, 192e3, 256e3}, {0, 1e3, 2e3, 3e3, 4e3}, 1.0);
+  s.reachability = lost_blocks(0, 0);
+  HeldBy held;
+  held.root.kind = ReferrerKind::kMemory;
+  held.root.module = "/opt/svc/bin/cfghost";
+  held.root.symbol = "g_registry";
+  held.blocks = 3900;
+  held.reachable_blocks = 4000;
+  s.reachability->held_by = held;
+  EXPECT_EQ(judge_site(s).verdict_class, VerdictClass::kLeak);
+  EXPECT_NE(words(s).find("; reachable growth held by g_registry in cfghost (3900 of 4000 blocks)"),
+            std::string::npos)
+      << words(s);
+  held.root = HolderRoot{};
+  held.root.kind = ReferrerKind::kStack;
+  held.root.tid = 812;
+  held.root.thread_name = "worker";
+  held.blocks = held.reachable_blocks;
+  EXPECT_EQ(held_by_text(held), "the stack of thread 812 (worker)");
+  held.root.kind = ReferrerKind::kMemory;
+  held.root.module.clear();
+  EXPECT_EQ(held_by_text(held), "writable memory outside every module");
+  held.root.module = "libfoo.so";
+  EXPECT_EQ(held_by_text(held), "a global of libfoo.so");
 }
 
 TEST(Suspect, RatesWithoutTimesArePerSnapshot) {

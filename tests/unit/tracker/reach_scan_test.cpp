@@ -37,6 +37,11 @@ struct FakeHeap {
     referrers.assign(blocks.size() * 64 + 16, {});
     ReachScan scan(blocks.data(), blocks.size(), out.data(), queue.data(), state.data(),
                    referrers.data(), referrers.size());
+    // As the tracker runs it: words looked up through the page index.
+    std::vector<uint64_t> index_memory(BlockIndex::memory_bytes(blocks.data(), blocks.size()) / 8);
+    BlockIndex index;
+    index.build(blocks.data(), blocks.size(), index_memory.data());
+    if (indexed) scan.use_index(&index);
     const auto begin = reinterpret_cast<uint64_t>(roots.data());
     scan.scan_root(RootRange{begin, begin + roots.size() * 8, 0, ReferrerKind::kMemory});
     scan.run();
@@ -44,6 +49,7 @@ struct FakeHeap {
   }
   ReachClass cls(size_t i) const { return static_cast<ReachClass>(out[i].reach_class); }
 
+  bool indexed = true;
   size_t words_per_block;
   std::vector<uint64_t> memory;
   std::vector<ScanBlock> blocks;
@@ -203,7 +209,16 @@ TEST(ReachScan, MatchesAFixedPointOnRandomGraphs) {
         roots.push_back(heap.address(to) + (exact ? 0 : 8));
         root_edges.push_back({to, exact});
       }
+    heap.indexed = false;
     heap.classify(roots);
+    const std::vector<fmt::BlockReachRecord> searched = heap.out;
+    heap.indexed = true;
+    heap.classify(roots);
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_EQ(heap.out[i].reach_class, searched[i].reach_class) << round << " " << i;
+      EXPECT_EQ(heap.out[i].parent_slot, searched[i].parent_slot) << round << " " << i;
+      EXPECT_EQ(heap.out[i].referrer_count, searched[i].referrer_count) << round << " " << i;
+    }
     // Level 2 = reachable, 1 = possibly, 0 = lost: max over paths of min over edges.
     std::vector<int> level(n, 0);
     for (bool changed = true; changed;) {

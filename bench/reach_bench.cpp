@@ -1,0 +1,157 @@
+// The reachability scan at scale: BLOCKS live blocks (default 2 M) of 32-992 bytes, about
+// 1 GiB of heap, holding a realistic mix of words: pointers to block starts (a table in a
+// global holds every kept block, and each block points at another), pointers into the
+// middle of blocks, and plain data. A tenth of the blocks are dropped from the table
+// (unreachable, or indirect behind another dropped block). Then SNAPSHOTS snapshots are
+// taken through the program API while a second thread keeps allocating and freeing, timing
+// each of its free + malloc pairs: the longest pair that overlapped a snapshot is what the
+// snapshot's stop cost a running thread.
+//
+// Run under the tracker with LEAKDBG_REACHABILITY=requested for snapshots with a scan, or
+// none for the same snapshots without; bench/reach_bench.sh runs both and compares.
+//
+// usage: reach_bench [BLOCKS [SNAPSHOTS]]
+// Prints key=value pairs on one line: blocks, heap_bytes, snapshots, snapshot_ok,
+// max_snapshot_seconds, max_stall_during_snapshot_ms, max_stall_before_snapshot_ms.
+#include <leakdbg/leakdbg.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// Every kept block, in a global: the scan's main root.
+void** g_table = nullptr;
+
+uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return x;
+}
+
+__attribute__((noinline)) void* allocate_block(size_t size) {
+  void* block = std::malloc(size);
+  __asm__ volatile("" ::: "memory");
+  return block;
+}
+
+// One word in eight points at a block's start, one in sixteen into a block's middle, the
+// rest is data (small numbers). Dropped blocks (every tenth) are pointed at only from other
+// dropped blocks: they are lost, as trees and cycles.
+uint64_t target(size_t count, size_t from, uint64_t r) {
+  size_t to = r % count;
+  const bool from_dropped = from % 10 == 0;
+  if (from_dropped) return to - to % 10;
+  return to % 10 == 0 ? (to + 1) % count : to;
+}
+
+void fill(void** blocks, size_t count, size_t index, size_t size) {
+  auto* words = static_cast<uint64_t*>(blocks[index]);
+  const size_t n = size / 8;
+  for (size_t w = 0; w < n; ++w) {
+    const uint64_t r = mix(index * 131 + w);
+    if (w % 8 == 0)
+      words[w] = reinterpret_cast<uint64_t>(blocks[target(count, index, r)]);
+    else if (w % 16 == 5)
+      words[w] = reinterpret_cast<uint64_t>(blocks[target(count, index, r)]) + 8 + (r >> 40) % 24;
+    else
+      words[w] = r & 0xffff;
+  }
+}
+
+struct StallMeter {
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> snapshot_begin{INT64_MAX}, snapshot_end{INT64_MAX};
+  std::atomic<int64_t> max_during{0};
+  int64_t max_before = 0;
+
+  void run() {
+    std::vector<void*> ring(1024, nullptr);
+    size_t next = 0;
+    while (!stop.load(std::memory_order_relaxed)) {
+      const int64_t start = now_ns();
+      std::free(ring[next]);
+      ring[next] = std::malloc(16 + next % 48);
+      const int64_t end = now_ns();
+      next = (next + 1) % ring.size();
+      const int64_t took = end - start;
+      if (end >= snapshot_begin.load(std::memory_order_relaxed) &&
+          start <= snapshot_end.load(std::memory_order_relaxed)) {
+        if (took > max_during.load(std::memory_order_relaxed)) max_during.store(took);
+      } else if (end < snapshot_begin.load(std::memory_order_relaxed) && took > max_before) {
+        max_before = took;
+      }
+    }
+    for (void* block : ring) std::free(block);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t count = 2'000'000;
+  int snapshots = 3;
+  if (argc > 3 || (argc >= 2 && (count = std::strtoull(argv[1], nullptr, 10)) < 16) ||
+      (argc == 3 && (snapshots = std::atoi(argv[2])) < 1)) {
+    std::fprintf(stderr, "usage: reach_bench [BLOCKS [SNAPSHOTS]]\n");
+    return 2;
+  }
+  g_table = static_cast<void**>(std::calloc(count, sizeof(void*)));
+  std::vector<size_t> sizes(count);
+  uint64_t heap = 0;
+  for (size_t i = 0; i < count; ++i) {
+    sizes[i] = 32 + (mix(i) % 31) * 32;  // 32-992 bytes, 512 on average
+    g_table[i] = allocate_block(sizes[i]);
+    if (g_table[i] == nullptr) return 1;
+    heap += sizes[i];
+  }
+  for (size_t i = 0; i < count; ++i) fill(g_table, count, i, sizes[i]);
+  // Drop a tenth: each dropped block's pointers to other dropped blocks make trees. No list
+  // of them is kept (freed scratch memory reused by later blocks would still point at them).
+  size_t dropped_count = 0;
+  for (size_t i = 0; i < count; i += 10, ++dropped_count) g_table[i] = nullptr;
+
+  StallMeter meter;
+  std::thread mutator([&] { meter.run(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a stall baseline first
+  int ok = 1;
+  int64_t longest = 0;
+  for (int s = 0; s < snapshots; ++s) {
+    const int64_t begin = now_ns();
+    meter.snapshot_begin.store(begin);
+    if (leakdbg_snapshot("reach-bench") != 0) ok = 0;
+    const int64_t end = now_ns();
+    meter.snapshot_end.store(end);
+    if (end - begin > longest) longest = end - begin;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    meter.snapshot_begin.store(INT64_MAX);
+    meter.snapshot_end.store(INT64_MAX);
+  }
+  meter.stop = true;
+  mutator.join();
+
+  std::printf(
+      "blocks=%zu heap_bytes=%llu dropped=%zu snapshots=%d snapshot_ok=%d "
+      "max_snapshot_seconds=%.3f max_stall_during_snapshot_ms=%.3f "
+      "max_stall_before_snapshot_ms=%.3f\n",
+      count, static_cast<unsigned long long>(heap), dropped_count, snapshots, ok,
+      static_cast<double>(longest) / 1e9, static_cast<double>(meter.max_during.load()) / 1e6,
+      static_cast<double>(meter.max_before) / 1e6);
+  for (size_t i = 0; i < count; ++i) std::free(g_table[i]);
+  std::free(g_table);
+  return 0;
+}

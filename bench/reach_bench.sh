@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The reachability benchmark of issue 12, side by side in one run, written into its own
+# section of bench/RESULTS.md (bench/run.sh calls it; it can run alone).
+#
+#   bench/reach_bench.sh [--build DIR] [--blocks N] [--snapshots N]
+#
+# reach_bench (BLOCKS live blocks, default 2 M, of 32-992 bytes: about 1 GiB of heap) takes
+# SNAPSHOTS snapshots (default 3) through the program API, once with LEAKDBG_REACHABILITY=none
+# and once with =requested. Reported: the program's pause per scanned snapshot (threads
+# stopped until the copy of the process exists) and the copy's own part, the scan's speed
+# (root and block bytes read per second of the whole background scan, block table and sort
+# included), and the snapshot's size with classes and referrers over its size without.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$here/../build
+blocks=2000000
+snapshots=3
+while (($#)); do
+  case $1 in
+    --build) build=$2; shift 2 ;;
+    --blocks) blocks=$2; shift 2 ;;
+    --snapshots) snapshots=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "reach_bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+build=$(cd "$build" && pwd)
+tracker=$build/lib/leakdbg/libleakdbg.so
+for f in "$build/bin/reach_bench" "$build/bin/leakdbg" "$tracker"; do
+  [[ -e $f ]] || { echo "reach_bench.sh: missing $f (build the project first)" >&2; exit 1; }
+done
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/leakdbg-reach-bench.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+results=$here/RESULTS.md
+begin_marker='<!-- reachability benchmark: written by bench/reach_bench.sh -->'
+end_marker='<!-- end of reachability benchmark -->'
+
+run_with() {  # run_with none|requested: snapshots in $scratch/$1, the program's line in $1.out
+  mkdir -p "$scratch/$1"
+  env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/$1" LEAKDBG_REACHABILITY="$1" \
+    "$build/bin/reach_bench" "$blocks" "$snapshots" >"$scratch/$1.out"
+}
+echo "== reach_bench: $blocks blocks, $snapshots snapshots, without and with reachability" >&2
+run_with none
+run_with requested
+
+api_snapshots() { ls "$scratch/$1"/*-api.ldsnap; }
+# Per scanned snapshot: "pause_ms fork_ms scan_ms scanned_bytes".
+for snap in $(api_snapshots requested); do
+  "$build/bin/leakdbg" info "$snap" --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["reachability"]
+assert r["status"] == "complete", r["status"]
+print(r["pause_ms"], r["fork_ms"], r["scan_ms"], r["root_bytes"] + r["block_bytes"])'
+done >"$scratch/scans.txt"
+size_of() { stat -c %s "$@" | awk '{ s += $1; n++ } END { printf "%.0f", s / n }'; }
+without=$(size_of $(api_snapshots none))
+with=$(size_of $(api_snapshots requested))
+field() { tr ' ' '\n' <"$scratch/$1.out" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+
+report=$scratch/report.md
+{
+  echo "$begin_marker"
+  echo "## Reachability (issue 12)"
+  echo
+  echo "Written by \`bench/reach_bench.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores,"
+  echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end: the machine is shared with other"
+  echo "jobs, so times vary from run to run; sizes do not."
+  echo
+  echo "reach_bench: $(field requested blocks) live blocks, $(field requested heap_bytes) bytes of heap,"
+  echo "$(field requested dropped) of them dropped (lost trees), $snapshots snapshots each way."
+  echo
+  echo "| snapshot | pause (threads stopped) | of which the copy (clone) | pause without the copy | scan (background) | scanned | scan speed |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  n=0
+  while read -r pause fork scan bytes; do
+    n=$((n + 1))
+    awk -v n=$n -v p="$pause" -v f="$fork" -v s="$scan" -v b="$bytes" 'BEGIN {
+      printf "| %d | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %.2f GB | %.2f GB/s |\n", n, p, f, p - f, s, b / 1e9, b / 1e9 / (s / 1e3) }'
+  done <"$scratch/scans.txt"
+  echo
+  awk -v w="$with" -v o="$without" 'BEGIN {
+    printf "Snapshot size: %.1f MB with classes and referrers, %.1f MB without: %.2fx (target <= 1.3x: %s).\n", w / 1e6, o / 1e6, w / o, (w / o <= 1.3) ? "met" : "missed" }'
+  echo
+  echo "Longest free + malloc pair of a running thread overlapping a snapshot: $(field requested max_stall_during_snapshot_ms) ms with"
+  echo "reachability, $(field none max_stall_during_snapshot_ms) ms without (before any snapshot: $(field requested max_stall_before_snapshot_ms) ms)."
+  echo
+  echo '```'
+  echo "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_REACHABILITY=none $build/bin/reach_bench $blocks $snapshots"
+  echo "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_REACHABILITY=requested $build/bin/reach_bench $blocks $snapshots"
+  echo '```'
+  echo "$end_marker"
+} >"$report"
+
+if [[ -f $results ]] && grep -qF "$begin_marker" "$results" && grep -qF "$end_marker" "$results"; then
+  awk -v begin="$begin_marker" -v end="$end_marker" -v report="$report" '
+    $0 == begin { while ((getline line < report) > 0) print line; skipping = 1; next }
+    $0 == end { skipping = 0; next }
+    !skipping { print }' "$results" >"$scratch/results.md"
+else
+  { [[ -f $results ]] && cat "$results" && echo; cat "$report"; } >"$scratch/results.md"
+fi
+cp "$scratch/results.md" "$results"
+cat "$report"
+echo "reach_bench.sh: wrote the reachability section of $results" >&2

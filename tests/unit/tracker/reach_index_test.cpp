@@ -1,0 +1,105 @@
+// The scan's page index must answer exactly as a binary search over all blocks: the block
+// containing a word (interior words included), or none.
+#include "tracker/reach_index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace leakdbg::tracker {
+namespace {
+
+long searched(const std::vector<ScanBlock>& blocks, uint64_t value) {
+  auto after = std::upper_bound(blocks.begin(), blocks.end(), value,
+                                [](uint64_t v, const ScanBlock& b) { return v < b.address; });
+  if (after == blocks.begin()) return -1;
+  const ScanBlock& b = *(after - 1);
+  return value < block_end(b) ? static_cast<long>(after - 1 - blocks.begin()) : -1;
+}
+
+struct Indexed {
+  explicit Indexed(std::vector<ScanBlock> b) : blocks(std::move(b)) {
+    memory.resize(BlockIndex::memory_bytes(blocks.data(), blocks.size()) / 8 + 1);
+    index.build(blocks.data(), blocks.size(), memory.data());
+  }
+  std::vector<ScanBlock> blocks;
+  std::vector<uint64_t> memory;
+  BlockIndex index;
+};
+
+// Blocks in a few far-apart regions, small and large (many pages), zero-sized, touching
+// and with gaps below and above the span gap.
+std::vector<ScanBlock> random_layout(std::mt19937_64& random, size_t count) {
+  std::vector<ScanBlock> blocks;
+  uint64_t at = 0x10000 + (random() % 4096);
+  for (size_t i = 0; i < count; ++i) {
+    const int kind = static_cast<int>(random() % 100);
+    uint64_t size = kind < 70 ? random() % 600 : kind < 95 ? random() % 20000 : random() % 3000000;
+    if (kind == 50) size = 0;
+    const int gap = static_cast<int>(random() % 100);
+    if (gap < 60)
+      at += 16 * (random() % 3);
+    else if (gap < 97)
+      at += random() % 70000;
+    else
+      at += BlockIndex::kSpanGap + random() % (uint64_t{1} << 34);
+    blocks.push_back(ScanBlock{at, size});
+    at += size ? size : 1;
+  }
+  return blocks;
+}
+
+TEST(BlockIndex, AnswersAsABinarySearchOnRandomLayouts) {
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 60; ++round) {
+    Indexed t(random_layout(random, 1 + random() % 3000));
+    const std::vector<ScanBlock>& b = t.blocks;
+    std::vector<uint64_t> probes = {
+        0, 1, b.front().address - 1, block_end(b.back()), block_end(b.back()) + 4096, UINT64_MAX};
+    for (const ScanBlock& block : b) {
+      for (uint64_t d : {uint64_t{0}, uint64_t{1}, uint64_t{8}, block.size / 2})
+        probes.push_back(block.address + d);
+      probes.push_back(block.address - 1);
+      probes.push_back(block_end(block) - 1);
+      probes.push_back(block_end(block));
+      probes.push_back((block.address & ~uint64_t{4095}) + 4096);
+    }
+    for (int i = 0; i < 20000; ++i)
+      probes.push_back(b.front().address + random() % (block_end(b.back()) - b.front().address));
+    for (uint64_t v : probes) ASSERT_EQ(t.index.find(v), searched(b, v)) << round << " " << v;
+  }
+}
+
+TEST(BlockIndex, FarApartBlocksMakeSeparateSpansOfLittleMemory) {
+  std::vector<ScanBlock> blocks = {
+      {0x1000, 64}, {0x1040, 64}, {uint64_t{1} << 40, 32}, {(uint64_t{1} << 44) + 8, 16}};
+  const size_t bytes = BlockIndex::memory_bytes(blocks.data(), blocks.size());
+  EXPECT_LT(bytes, 256u);
+  Indexed t(blocks);
+  EXPECT_EQ(t.index.span_count(), 3u);
+  EXPECT_EQ(t.index.find(0x1040 + 63), 1);
+  EXPECT_EQ(t.index.find((uint64_t{1} << 40) + 31), 2);
+  EXPECT_EQ(t.index.find((uint64_t{1} << 40) + 32), -1);
+  EXPECT_EQ(t.index.find((uint64_t{1} << 44) + 8), 3);
+  EXPECT_EQ(t.index.find(uint64_t{1} << 42), -1);
+}
+
+TEST(BlockIndex, ALargeBlockCoversEveryPageItSpans) {
+  std::vector<ScanBlock> blocks = {{0x10010, 16}, {0x10100, 10 << 20}, {0x10100 + (10 << 20), 8}};
+  Indexed t(blocks);
+  for (uint64_t v = 0x10100; v < 0x10100 + (10 << 20); v += 4093) EXPECT_EQ(t.index.find(v), 1);
+  EXPECT_EQ(t.index.find(0x10100 + (10 << 20)), 2);
+  EXPECT_EQ(t.index.find(0x10020), -1);
+}
+
+TEST(BlockIndex, NoBlocksFindNothing) {
+  Indexed t({});
+  EXPECT_EQ(t.index.find(0x1000), -1);
+  EXPECT_EQ(t.index.span_count(), 0u);
+}
+
+}  // namespace
+}  // namespace leakdbg::tracker
