@@ -211,7 +211,7 @@ INSTANTIATE_TEST_SUITE_P(
     Programs, LeakReports,
     testing::Values(LeakProgram{"demo",
                                 {e2e::bin("leakdbg-demo"), "--duration", "3", "--rate", "2000"},
-                                "ConfigParser::parse_base_info"},
+                                "ConfigParser::read_defaults"},
                     LeakProgram{"prog_leak_plugin",
                                 {e2e::bin("prog_leak_plugin"), "--seconds", "3"},
                                 "parse_line"},
