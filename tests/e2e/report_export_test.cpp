@@ -259,4 +259,27 @@ TEST(WindowsText, ReportAndExport) {
   EXPECT_FALSE(first_top_entry(listing.out).empty()) << listing.out;
 }
 
+// Three `!heap -s` dumps: the page lists the heaps whose commit grew, by handle, the
+// leaking one first and marked.
+TEST(WindowsText, ReportListsHeapsWhoseCommitGrew) {
+  std::string dir = e2e::scratch_dir("report-windows-growth");
+  std::string data = std::string(LEAKDBG_SOURCE_DIR) + "/tests/data/windows/growth/";
+  std::string html = dir + "/growth.html";
+  e2e::Result r = e2e::run({e2e::leakdbg(), "report", data + "dump1.txt", data + "dump2.txt",
+                            data + "dump3.txt", "-o", html});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = e2e::run(
+      {on_path("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+       "--user-data-dir=" + dir + "/chromium-profile", "--enable-logging=stderr", "--v=0",
+       "--virtual-time-budget=5000", "--dump-dom", "file://" + html},
+      {}, 90);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string drawn = r.out.substr(0, r.out.find("id=\"leakdbg-data\""));
+  const std::string start = "id=\"heap-suspects\"", end = "</table>";
+  EXPECT_TRUE(holds(drawn, start, end, "<td class=\"text \">00c40000</td>")) << drawn;
+  EXPECT_TRUE(holds(drawn, start, end, "<td class=\"text \">00e10000</td>")) << drawn;
+  EXPECT_TRUE(holds(drawn, start, end, "LIKELY")) << drawn;
+  EXPECT_LT(drawn.find("00c40000", drawn.find(start)), drawn.find("00e10000", drawn.find(start)));
+}
+
 }  // namespace
