@@ -223,6 +223,15 @@ INSTANTIATE_TEST_SUITE_P(
                                 "build_message"}),
     [](const testing::TestParamInfo<LeakProgram>& param_info) { return param_info.param.name; });
 
+// The page as headless Chromium drew it, with a profile folder of its own under `dir`.
+e2e::Result dump_dom(const std::string& dir, const std::string& html) {
+  return e2e::run(
+      {on_path("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+       "--user-data-dir=" + dir + "/chromium-profile", "--enable-logging=stderr", "--v=0",
+       "--virtual-time-budget=5000", "--dump-dom", "file://" + html},
+      {}, 90);
+}
+
 // Saved UMDH text: no times and no process figures, but suspects, charts by snapshot
 // number and flame graphs all the same; and its two logs export as a growth profile.
 TEST(WindowsText, ReportAndExport) {
@@ -236,11 +245,7 @@ TEST(WindowsText, ReportAndExport) {
   std::string top = e2e::json_of(analysis)["suspects"][0]["site"]["function"];
   ASSERT_FALSE(top.empty());
 
-  r = e2e::run(
-      {on_path("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-       "--user-data-dir=" + dir + "/chromium-profile", "--enable-logging=stderr", "--v=0",
-       "--virtual-time-budget=5000", "--dump-dom", "file://" + html},
-      {}, 90);
+  r = dump_dom(dir, html);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream err(r.err);
   for (std::string line; std::getline(err, line);)
@@ -268,11 +273,7 @@ TEST(WindowsText, ReportListsHeapsWhoseCommitGrew) {
   e2e::Result r = e2e::run({e2e::leakdbg(), "report", data + "dump1.txt", data + "dump2.txt",
                             data + "dump3.txt", "-o", html});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = e2e::run(
-      {on_path("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-       "--user-data-dir=" + dir + "/chromium-profile", "--enable-logging=stderr", "--v=0",
-       "--virtual-time-budget=5000", "--dump-dom", "file://" + html},
-      {}, 90);
+  r = dump_dom(dir, html);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string drawn = r.out.substr(0, r.out.find("id=\"leakdbg-data\""));
   const std::string start = "id=\"heap-suspects\"", end = "</table>";
