@@ -24,7 +24,7 @@ std::string count_of(uint64_t n, const char* singular, const char* plural) {
   return std::to_string(n) + " " + (n == 1 ? singular : plural);
 }
 
-// "parse_base_info(...) at config_parser.cpp:57 in libplugin.so"
+// "read_defaults(...) at config_parser.cpp:57 in libplugin.so"
 std::string site_place(const std::vector<SymbolicFrame>& frames, const SiteLabel& label) {
   const SymbolicFrame* frame = site_frame_of(frames, label);
   if (!frame) return "an unknown site (no stack recorded)";

@@ -13,7 +13,7 @@ namespace leakdbg::analysis {
 // The file name of a source path, Unix or Windows ("e:\\src\\cache.cpp" -> "cache.cpp").
 std::string source_file_name(const std::string& path);
 
-// "parse_base_info(...)  config_parser.cpp:57", then "  (from caller  file:line)" or
+// "read_defaults(...)  config_parser.cpp:57", then "  (from caller  file:line)" or
 // "  (via std::string::_M_create)" when another site shares the frame. "(no stack)" for an
 // empty stack.
 std::string site_text(const std::vector<SymbolicFrame>& frames, const SiteLabel& label);

@@ -35,7 +35,7 @@ void print_nearest_symbol(const HeapModel& model, Symbolizer& symbolizer, uint64
 void print_snapshot_list(const std::vector<const HeapModel*>& models,
                          const std::vector<std::string>& names, size_t current, std::ostream& out);
 
-// "Tally!CRuleSet::Parse+0x19b [d:\work\tally\x.cpp @ 679]" as WinDbg prints a frame.
+// "Tally!CRuleSet::Parse+0xc4 [d:\work\tally\x.cpp @ 212]" as WinDbg prints a frame.
 std::string windbg_frame(const SymbolicFrame& frame);
 
 }  // namespace leakdbg::prompt

@@ -2,7 +2,7 @@
 //    heap @ 0a3c0000
 //   group-by: TOTSIZE max-display: 20
 //       size     #blocks     total     ( %) (percent of total busy bytes)
-//       30 e793 - 2b6b90  (32.13)
+//       40 8c21 - 230840  (27.46)
 // Only the top `max-display` groups are printed: when as many rows as that are shown, the
 // listing is cut off, and the heap's busy total is taken from WinDbg's percentages rather
 // than from the sum of the rows shown.
@@ -36,7 +36,7 @@ std::optional<double> parse_percent(const std::vector<std::string_view>& words, 
   return fraction;
 }
 
-// "30 e793 - 2b6b90  (32.13)": false unless every field reads and total = size * count.
+// "40 8c21 - 230840  (27.46)": false unless every field reads and total = size * count.
 bool parse_size_row(const std::vector<std::string_view>& words, uint64_t& size, uint64_t& count,
                     uint64_t& total, double& percent) {
   if (words.size() < 5 || words[2] != "-") return false;

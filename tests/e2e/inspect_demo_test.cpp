@@ -4,7 +4,7 @@
 //   summary --base  -> the main heap grew
 //   stat --base     -> 48-byte blocks grew the most
 //   blocks --size   -> those blocks, with text type hints
-//   block ADDR      -> the stack down to ConfigParser::parse_base_info, with file and line
+//   block ADDR      -> the stack down to ConfigParser::read_defaults, with file and line
 //   ln ADDR         -> the same file and line
 //   stat --by type  -> the leaked report named by its class
 #include <gtest/gtest.h>
@@ -118,7 +118,7 @@ TEST_F(InspectDemo, BlockShowsTheStackDownToTheParser) {
     if (runtime < 0 &&
         (function.find("operator new") != std::string::npos || function.rfind("std::", 0) == 0))
       runtime = static_cast<ptrdiff_t>(i);
-    if (parser < 0 && function.find("ConfigParser::parse_base_info") != std::string::npos)
+    if (parser < 0 && function.find("ConfigParser::read_defaults") != std::string::npos)
       parser = static_cast<ptrdiff_t>(i);
   }
   ASSERT_GE(parser, 0) << frames.dump(1);
@@ -138,7 +138,7 @@ TEST_F(InspectDemo, BlockShowsTheStackDownToTheParser) {
     same_line |= f["file"] == frame["file"] && f["line"] == frame["line"];
   EXPECT_TRUE(same_line) << "block: " << frame.dump() << "\nln: " << ln.dump(1);
   e2e::Result text = e2e::run({e2e::leakdbg(), "ln", last(), frame["address"].get<std::string>()});
-  EXPECT_NE(text.out.find("parse_base_info"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("read_defaults"), std::string::npos) << text.out;
 
   // The address typed as WinDbg users do, bare hex or 0n decimal, is the same address.
   std::string hex = frame["address"].get<std::string>();

@@ -211,7 +211,7 @@ INSTANTIATE_TEST_SUITE_P(
     Programs, LeakReports,
     testing::Values(LeakProgram{"demo",
                                 {e2e::bin("leakdbg-demo"), "--duration", "3", "--rate", "2000"},
-                                "ConfigParser::parse_base_info"},
+                                "ConfigParser::read_defaults"},
                     LeakProgram{"prog_leak_plugin",
                                 {e2e::bin("prog_leak_plugin"), "--seconds", "3"},
                                 "parse_line"},
@@ -222,6 +222,15 @@ INSTANTIATE_TEST_SUITE_P(
                                 {e2e::bin("prog_leak_realloc"), "--seconds", "3"},
                                 "build_message"}),
     [](const testing::TestParamInfo<LeakProgram>& param_info) { return param_info.param.name; });
+
+// The page as headless Chromium drew it, with a profile folder of its own under `dir`.
+e2e::Result dump_dom(const std::string& dir, const std::string& html) {
+  return e2e::run(
+      {on_path("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+       "--user-data-dir=" + dir + "/chromium-profile", "--enable-logging=stderr", "--v=0",
+       "--virtual-time-budget=5000", "--dump-dom", "file://" + html},
+      {}, 90);
+}
 
 // Saved UMDH text: no times and no process figures, but suspects, charts by snapshot
 // number and flame graphs all the same; and its two logs export as a growth profile.
@@ -236,11 +245,7 @@ TEST(WindowsText, ReportAndExport) {
   std::string top = e2e::json_of(analysis)["suspects"][0]["site"]["function"];
   ASSERT_FALSE(top.empty());
 
-  r = e2e::run(
-      {on_path("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-       "--user-data-dir=" + dir + "/chromium-profile", "--enable-logging=stderr", "--v=0",
-       "--virtual-time-budget=5000", "--dump-dom", "file://" + html},
-      {}, 90);
+  r = dump_dom(dir, html);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream err(r.err);
   for (std::string line; std::getline(err, line);)
@@ -257,6 +262,25 @@ TEST(WindowsText, ReportAndExport) {
   e2e::Result listing = go_pprof({"-top", pprof}, dir);
   ASSERT_EQ(listing.exit_code, 0) << listing.err;
   EXPECT_FALSE(first_top_entry(listing.out).empty()) << listing.out;
+}
+
+// Three `!heap -s` dumps: the page lists the heaps whose commit grew, by handle, the
+// leaking one first and marked.
+TEST(WindowsText, ReportListsHeapsWhoseCommitGrew) {
+  std::string dir = e2e::scratch_dir("report-windows-growth");
+  std::string data = std::string(LEAKDBG_SOURCE_DIR) + "/tests/data/windows/growth/";
+  std::string html = dir + "/growth.html";
+  e2e::Result r = e2e::run({e2e::leakdbg(), "report", data + "dump1.txt", data + "dump2.txt",
+                            data + "dump3.txt", "-o", html});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = dump_dom(dir, html);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string drawn = r.out.substr(0, r.out.find("id=\"leakdbg-data\""));
+  const std::string start = "id=\"heap-suspects\"", end = "</table>";
+  EXPECT_TRUE(holds(drawn, start, end, "<td class=\"text \">00c40000</td>")) << drawn;
+  EXPECT_TRUE(holds(drawn, start, end, "<td class=\"text \">00e10000</td>")) << drawn;
+  EXPECT_TRUE(holds(drawn, start, end, "LIKELY")) << drawn;
+  EXPECT_LT(drawn.find("00c40000", drawn.find(start)), drawn.find("00e10000", drawn.find(start)));
 }
 
 }  // namespace

@@ -302,6 +302,20 @@
     suspects.slice(0, 10).forEach((x, i) => s.appendChild(renderSuspect(x, i)));
   }
 
+  // Windows `!heap -s` dumps: heaps whose committed bytes grew, named by their handle.
+  function renderHeapSuspects() {
+    const heaps = analysis.heap_suspects || [];
+    if (!heaps.length) return;
+    const s = section('Heaps whose commit grew', 'heap-suspects');
+    const headers = ['#', 'heap', 'leak?', 'committed first', 'committed last', 'growth', 'dumps', 'reason'];
+    const rows = heaps.map(h => ({
+      cells: [String(h.rank), h.heap, h.likely_leak ? 'LIKELY' : 'no', fmtBytes(h.committed_first),
+        fmtBytes(h.committed_last), fmtSigned(h.growth_bytes), String(h.states), h.reason || ''],
+      cls: h.likely_leak ? 'likely' : '', cellCls: { 2: 'leak' }
+    }));
+    s.appendChild(table(headers, rows, [1, 7]));
+  }
+
   function renderSuspect(x, index) {
     const box = el('div', { cls: 'suspect', id: 'suspect-' + x.rank });
     const h = el('h3');
@@ -608,6 +622,7 @@
 
   renderHeader();
   renderSuspects();
+  renderHeapSuspects();
   renderMemory();
   renderFlames();
   renderVmmap();

@@ -137,7 +137,7 @@ TEST(SiteLabel, StringAndVectorInternalsAndOperatorNewAreMachinery) {
 // The demo's case: a list node and the string inside it, allocated on one line. The callers
 // are the same, so the first differing frame inward tells them apart.
 TEST(SiteLabel, SameLineDifferentContainersAreToldApartInward) {
-  SymbolicFrame site = frame("libplugin.so", "ConfigParser::parse_base_info(std::string_view)",
+  SymbolicFrame site = frame("libplugin.so", "ConfigParser::read_defaults(std::string_view)",
                              "/src/config_parser.cpp", 57);
   Frames node = {
       frame("libstdc++.so.6", "operator new(unsigned long)"),
@@ -160,7 +160,7 @@ TEST(SiteLabel, SameLineDifferentContainersAreToldApartInward) {
   std::string a = site_text(node, labels[0]), b = site_text(buffer, labels[1]);
   EXPECT_NE(a, b);
   // Text names are short: no parameter list (not overloaded), std::string for basic_string.
-  EXPECT_EQ(a.rfind("ConfigParser::parse_base_info  config_parser.cpp:57", 0), 0u) << a;
+  EXPECT_EQ(a.rfind("ConfigParser::read_defaults  config_parser.cpp:57", 0), 0u) << a;
   EXPECT_NE(b.find("std::string::_M_create"), std::string::npos) << b;
 }
 

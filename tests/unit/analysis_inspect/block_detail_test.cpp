@@ -13,7 +13,7 @@ using leakdbg::BlockDetail;
 HeapModel detail_model() {
   HeapModel model = glibc_model();
   uint32_t stack = add_stack(
-      model, {operator_new_frame(), frame("libplugin.so", "parse_base_info", "config.cpp", 42),
+      model, {operator_new_frame(), frame("libplugin.so", "read_defaults", "config.cpp", 42),
               frame("app", "main", "main.cpp", 3)});
   add_block(model, {.address = 0x5000,
                     .size = 48,
@@ -57,7 +57,7 @@ TEST(BlockDetail, StartAndInteriorPointersNameTheBlock) {
   EXPECT_EQ(d.thread, "1000");
   EXPECT_DOUBLE_EQ(d.age_seconds, 3.0);
   ASSERT_EQ(d.frames.size(), 3u);
-  EXPECT_EQ(d.frames[1].function, "parse_base_info");
+  EXPECT_EQ(d.frames[1].function, "read_defaults");
   ASSERT_TRUE(d.chunk);
   EXPECT_EQ(d.chunk->chunk_address, 0x4ff0u);
   EXPECT_EQ(d.chunk->chunk_size, 64u);  // usable 56 + 8

@@ -17,7 +17,7 @@ HeapModel sized_model() {
   model.threads = {{1000, "main", 0, 0}, {1001, "worker", 0, 0}};
   uint32_t parse =
       add_stack(model, {operator_new_frame(), frame("libstdc++.so.6", "std::string::_M_create"),
-                        frame("libplugin.so", "parse_base_info", "config.cpp", 42),
+                        frame("libplugin.so", "read_defaults", "config.cpp", 42),
                         frame("app", "main", "main.cpp", 3)});
   for (uint64_t i = 0; i < 120; ++i)
     add_block(model, {.address = 0x100000 + i * 0x40,
@@ -57,7 +57,7 @@ TEST(BlockListing, ExactSizeListsByAddressUpToTheLimitAndCountsTheRest) {
   EXPECT_EQ(row.thread, "1000 (main)");
   EXPECT_DOUBLE_EQ(row.age_seconds, 1.0);  // 1000 ticks of 1 ms
   ASSERT_TRUE(row.top_frame);
-  EXPECT_EQ(row.top_frame->function, "parse_base_info");  // runtime frames skipped
+  EXPECT_EQ(row.top_frame->function, "read_defaults");  // runtime frames skipped
 }
 
 TEST(BlockListing, RangeExcludesItsUpperBoundAndLimitZeroListsAll) {

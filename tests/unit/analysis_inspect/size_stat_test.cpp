@@ -17,7 +17,7 @@ using leakdbg::StatResult;
 HeapModel histogram_model() {
   HeapModel model = glibc_model();
   uint32_t parse = add_stack(
-      model, {operator_new_frame(), frame("libplugin.so", "parse_base_info", "config.cpp", 42)});
+      model, {operator_new_frame(), frame("libplugin.so", "read_defaults", "config.cpp", 42)});
   uint32_t load =
       add_stack(model, {operator_new_frame(), frame("app", "load_images", "images.cpp", 10)});
   uint64_t address = 0x10000;
@@ -133,7 +133,7 @@ TEST(Stat, BySiteCarriesFramesAndSharedSizes) {
   options.by = GroupBy::kSite;
   StatResult result = leakdbg::compute_stat(model, &symbolizer, options);
   ASSERT_EQ(result.groups.size(), 2u);
-  // load_images: 1124 bytes of mixed sizes; parse_base_info: 384 bytes, all 48.
+  // load_images: 1124 bytes of mixed sizes; read_defaults: 384 bytes, all 48.
   EXPECT_FALSE(result.groups[0].size);
   EXPECT_EQ(result.groups[0].total, 1124u);
   EXPECT_NE(result.groups[0].info.label.find("load_images"), std::string::npos);
@@ -154,7 +154,7 @@ TEST(Stat, ByFunctionMatchesBaseAcrossAddresses) {
   options.by = GroupBy::kFunction;
   StatResult result = leakdbg::compute_stat(now, &now_symbols, options, &base, &base_symbols);
   ASSERT_EQ(result.groups.size(), 2u);
-  EXPECT_EQ(result.groups[0].info.label, "libplugin.so!parse_base_info");
+  EXPECT_EQ(result.groups[0].info.label, "libplugin.so!read_defaults");
   EXPECT_EQ(result.groups[0].growth_blocks(), 1);
   EXPECT_EQ(result.groups[1].growth_blocks(), 0);
 }

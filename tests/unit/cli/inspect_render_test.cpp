@@ -39,7 +39,7 @@ HeapSummary two_snapshot_summary() {
   main_heap.now = figures(0x21000, 0x3000, 0x30);
   main_heap.base = figures(0x21000, 0x1000, 0x10);
   HeapRow windows_heap;  // named by `!heap -stat` text, which gives no reserved/committed
-  windows_heap.id = "0d7b0000";
+  windows_heap.id = "0a5f0000";
   windows_heap.now.figures_known = false;
   windows_heap.now.busy_bytes = 0x500;
   windows_heap.now.busy_blocks = 5;
@@ -65,7 +65,7 @@ TEST(SummaryRender, TextInUnitsOrHexWithChangeColumns) {
   std::istringstream lines(text.str());
   std::string line, windows_line;
   while (std::getline(lines, line))
-    if (line.rfind("0d7b0000", 0) == 0) windows_line = line;
+    if (line.rfind("0a5f0000", 0) == 0) windows_line = line;
   EXPECT_TRUE(has(windows_line, " - ")) << text.str();
 }
 

@@ -357,7 +357,7 @@ TEST(Reader, LooksLikeSnapshot) {
   EXPECT_TRUE(fmt::looks_like_snapshot(std::string_view(fmt::kMagic, 8)));
   EXPECT_FALSE(fmt::looks_like_snapshot("LDSNAP"));
   EXPECT_FALSE(fmt::looks_like_snapshot(""));
-  EXPECT_FALSE(fmt::looks_like_snapshot("* heap @ 0d7b0000"));
+  EXPECT_FALSE(fmt::looks_like_snapshot("* heap @ 0a5f0000"));
 }
 
 TEST(Reader, FileErrorsNameTheFile) {

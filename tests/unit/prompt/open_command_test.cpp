@@ -134,7 +134,7 @@ TEST(OpenCommand, ImportedWindowsTextAnswersTheSameCommands) {
       {"open", log, "-c", "!heap -stat -h 0a3c0000; !heap -p -a 1b2c4568; ln 6e4e52c3"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(has(r.out, "    30 c41a - 24c4e0  (")) << r.out;
-  EXPECT_TRUE(has(r.out, "Tally!CRuleSet::Parse+0x19b")) << r.out;
+  EXPECT_TRUE(has(r.out, "Tally!CRuleSet::Parse+0xc4")) << r.out;
   EXPECT_TRUE(has(r.out, "(6e4e52b4)   Tally!CRuleSet::LoadRules+0xf")) << r.out;
 }
 

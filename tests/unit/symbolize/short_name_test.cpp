@@ -39,11 +39,11 @@ TEST(ShortName, AllocatorAndDefaultArgumentsAreDropped) {
 
 TEST(ShortName, ParametersDropWhenTheNameIsUnambiguous) {
   const char* full =
-      "parse_base_info(std::basic_string_view<char, std::char_traits<char> >, "
+      "read_defaults(std::basic_string_view<char, std::char_traits<char> >, "
       "std::vector<int, std::allocator<int> > const&)";
-  EXPECT_EQ(short_function_name(full), "parse_base_info");
+  EXPECT_EQ(short_function_name(full), "read_defaults");
   EXPECT_EQ(short_function_name(full, true),
-            "parse_base_info(std::string_view, std::vector<int> const&)");
+            "read_defaults(std::string_view, std::vector<int> const&)");
   EXPECT_EQ(short_function_name("std::__cxx11::basic_string<char, std::char_traits<char>, "
                                 "std::allocator<char> >::_M_data() const"),
             "std::string::_M_data");

@@ -121,12 +121,12 @@ TEST(Symbolizer, StacksWithSymbolsPassThrough) {
   HeapModel model;
   SymbolicFrame imported;
   imported.module = "Plugin";
-  imported.function = "CCommonCfg::ParseBaseInfo";
+  imported.function = "CRuleSet::LoadRules";
   model.stacks.push_back({1, {}, {imported}});
   Symbolizer symbolizer(model, quiet());
   auto frames = symbolizer.frames_of(1u);
   ASSERT_EQ(frames.size(), 1u);
-  EXPECT_EQ(frames[0].function, "CCommonCfg::ParseBaseInfo");
+  EXPECT_EQ(frames[0].function, "CRuleSet::LoadRules");
 }
 
 TEST(Symbolizer, ExactAddressAndNearestSymbols) {

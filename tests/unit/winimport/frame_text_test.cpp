@@ -30,10 +30,10 @@ TEST(ParseFrame, AddressModuleFunctionOffset) {
 }
 
 TEST(ParseFrame, TemplatesAndOperators) {
-  auto f = parse_frame("6e3b2a50 Tally!ATL::CSimpleStringT<wchar_t,0>::operator=+0x0000000e");
+  auto f = parse_frame("6e3b2a50 Tally!RuleList<wchar_t,4>::operator=+0x00000009");
   ASSERT_TRUE(f);
-  EXPECT_EQ(f->function, "ATL::CSimpleStringT<wchar_t,0>::operator=");
-  EXPECT_EQ(f->offset, 0xeu);
+  EXPECT_EQ(f->function, "RuleList<wchar_t,4>::operator=");
+  EXPECT_EQ(f->offset, 0x9u);
   auto g = parse_frame("Ledger!operator new+0x0000000E");
   ASSERT_TRUE(g);
   EXPECT_EQ(g->function, "operator new");

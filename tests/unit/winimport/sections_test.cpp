@@ -11,7 +11,7 @@ TEST(PromptCommand, DebuggerPrompts) {
   EXPECT_EQ(prompt_command("0:000> !heap -s"), "!heap -s");
   EXPECT_EQ(prompt_command("0:000:x86> !heap -stat -h 0a3c0000 "), "!heap -stat -h 0a3c0000");
   EXPECT_EQ(prompt_command("1: kd> !heap -p -a 1234"), "!heap -p -a 1234");
-  EXPECT_FALSE(prompt_command("    30 e793 - 2b6b90  (32.13)"));
+  EXPECT_FALSE(prompt_command("    40 8c21 - 230840  (27.46)"));
   EXPECT_FALSE(prompt_command("a:b> x"));
   EXPECT_FALSE(prompt_command("> x"));
 }

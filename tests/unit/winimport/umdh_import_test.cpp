@@ -78,23 +78,23 @@ TEST(UmdhLog, AggregateAndSingleRecordsWithRepeatedBacktrace) {
   ASSERT_EQ(models.size(), 1u);
   const HeapModel& m = models[0];
   EXPECT_EQ(m.source_kind, "umdh");
-  EXPECT_EQ(m.blocks.size(), 0x14u + 2);
-  EXPECT_EQ(total_bytes(m), 0x5320u + 0x1a0 + 0x40);
-  EXPECT_EQ(count_blocks(m, 0x5320 / 0x14), 0x14u);
+  EXPECT_EQ(m.blocks.size(), 0x18u + 2);
+  EXPECT_EQ(total_bytes(m), 0x2d00u + 0x260 + 0x70);
+  EXPECT_EQ(count_blocks(m, 0x2d00 / 0x18), 0x18u);
   ASSERT_EQ(m.arenas.size(), 1u);
-  EXPECT_EQ(m.arenas[0].address, 0x150000u);
-  const auto* single = m.find_block_containing(0x16a8e8);
+  EXPECT_EQ(m.arenas[0].address, 0x2a0000u);
+  const auto* single = m.find_block_containing(0x2b3c10);
   ASSERT_TRUE(single);
-  EXPECT_EQ(single->size, 0x1a0u);
+  EXPECT_EQ(single->size, 0x260u);
   const auto* raw = m.find_stack(single->stack_id);
   ASSERT_TRUE(raw);
   ASSERT_EQ(raw->symbols.size(), 2u);
-  EXPECT_EQ(raw->symbols[0].address, 0x7C96D6DCu);
-  // BackTrace00B53 printed its stack once; the later record reuses it.
-  const auto* later = m.find_block_containing(0x16a9a0);
+  EXPECT_EQ(raw->symbols[0].address, 0x7D8A41C0u);
+  // BackTrace0047A printed its stack once; the later record reuses it.
+  const auto* later = m.find_block_containing(0x2b3ea0);
   ASSERT_TRUE(later);
   const auto* reused = m.find_stack(later->stack_id);
   ASSERT_TRUE(reused);
-  EXPECT_EQ(reused->symbols.at(1).function, "Parser::CopyToken");
-  EXPECT_EQ(reused->symbols.at(1).line, 118u);
+  EXPECT_EQ(reused->symbols.at(1).function, "Journal::AddLine");
+  EXPECT_EQ(reused->symbols.at(1).line, 203u);
 }
