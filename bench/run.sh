@@ -3,10 +3,11 @@
 # bench/reach_bench.sh (reachability, issue 12).
 #
 #   bench/run.sh [--build DIR] [--pairs N] [--blocks N] [--runs N] [--quick]
-#                [--only SECTIONS]
+#                [--only SECTIONS] [--real]
 #
 # SECTIONS is a comma-separated subset of issue2 (the alloc_bench, live_blocks_bench and
-# capture_bench tables below), stacks, memory and reach (bench/reach_bench.sh); default: all.
+# capture_bench tables below), stacks, memory, reach (bench/reach_bench.sh) and real
+# (default: all but real; --real adds it, `--only real` runs it alone).
 # Each section rewrites only its own marked block of RESULTS.md.
 #
 # One run measures, on the same binaries (built -O2 -fomit-frame-pointer by bench/):
@@ -24,6 +25,10 @@
 #   - memory: live_blocks_bench with BLOCKS blocks of 16-64, 16-512 and 1024-4096 B and
 #     BLOCKS/10 of 64 KiB: RSS and peak RSS above native per block, with and without the
 #     reachability scan of the snapshot.
+#   - real: programs from Debian packages on fixed work generated into a temporary folder
+#     (jq, sqlite3, python3, cc1plus, perl): native, leakdbg without the reachability scan,
+#     leakdbg as installed (scan of the exit snapshot) and heaptrack, CPU time, medians of
+#     min(RUNS, 3) rounds.
 # Prints the tables and writes them, with the machine, date and commands, into the tracker's
 # section of RESULTS.md (the rest of the file is left alone).
 set -euo pipefail
@@ -42,7 +47,8 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --quick) pairs=1000000; blocks=200000; runs=1; shift ;;
     --only) sections=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --real) sections+=,real; shift ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -382,4 +388,138 @@ fi
 # The reachability benchmark (issue 12) writes its own section of RESULTS.md.
 if want reach; then
   "$here/reach_bench.sh" --build "$build" --blocks "$blocks"
+fi
+
+if want real; then
+  for tool in jq sqlite3 python3 perl g++; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool not installed (scripts/install-deps.sh)" >&2; exit 1; }
+  done
+  echo "== real programs: generating their input" >&2
+  data=$scratch/real
+  mkdir -p "$data"
+  # jq: 60k JSON lines of nested objects; the filter builds new objects and strings per line.
+  python3 - "$data/events.jsonl" <<'PY'
+import json, random, sys
+random.seed(13)
+with open(sys.argv[1], "w") as out:
+    for i in range(60000):
+        out.write(json.dumps({"id": i, "user": "user%d" % random.randrange(5000),
+            "tags": ["t%d" % random.randrange(300) for _ in range(random.randrange(1, 8))],
+            "attrs": {"k%d" % j: random.random() for j in range(random.randrange(1, 6))},
+            "msg": "event %d from host %d" % (i, random.randrange(100))}) + "\n")
+PY
+  # sqlite3: 200k inserts in one transaction, then an index over a text column.
+  {
+    echo "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL, note TEXT);"
+    echo "BEGIN;"
+    awk 'BEGIN { srand(13); for (i = 0; i < 200000; i++)
+      printf "INSERT INTO t (name, value, note) VALUES (%cname%d%c, %.6f, %cnote %d of the run%c);\n",
+        39, int(rand() * 50000), 39, rand(), 39, i, 39 }'
+    echo "COMMIT;"
+    echo "CREATE INDEX t_name ON t (name, value);"
+    echo "SELECT count(*) FROM t;"
+  } >"$data/inserts.sql"
+  # cc1plus: a translation unit of 25 functions over standard containers, preprocessed
+  # once so that the timed command is the compiler proper.
+  {
+    echo '#include <map>'; echo '#include <string>'; echo '#include <vector>'
+    echo '#include <algorithm>'; echo '#include <unordered_map>'; echo '#include <sstream>'
+    for i in $(seq 1 25); do
+      echo "std::string f$i(const std::vector<int>& v) {"
+      echo "  std::map<int, std::string> m; std::unordered_map<std::string, int> u;"
+      echo "  for (int x : v) { m[x % $i] += std::to_string(x); u[std::to_string(x * $i)] = x; }"
+      echo "  std::ostringstream out; for (auto& [k, s] : m) out << k << s.size() << u.size();"
+      echo "  std::vector<int> w(v); std::sort(w.begin(), w.end(), [](int a, int b) { return a % $i < b % $i; });"
+      echo "  return out.str() + std::to_string(w.empty() ? 0 : w.front()); }"
+    done
+  } >"$data/unit.cpp"
+  g++ -std=c++20 -E "$data/unit.cpp" -o "$data/unit.ii"
+  cc1plus=$(g++ -print-prog-name=cc1plus)
+  # perl: a word index of generated text (hashes of arrays, string splits and joins, sort).
+  cat >"$data/index.pl" <<'PL'
+my (%index, %count);
+srand(13);
+for my $line (1 .. 150000) {
+  my @words = map { "w" . int(rand(40000)) } 1 .. 6;
+  for my $w (@words) { push @{ $index{$w} }, $line; $count{$w}++; }
+}
+my @top = (sort { $count{$b} <=> $count{$a} || $a cmp $b } keys %count)[0 .. 9];
+print join(",", map { "$_=" . scalar(@{ $index{$_} }) } @top), "\n";
+PL
+  # Each program's command, fixed work; /usr/bin/python3 so that no wrapper script runs.
+  real_names=(jq sqlite3 python3 cc1plus perl)
+  declare -A real_cmd real_what
+  real_cmd[jq]="jq -c {id,user,n:(.tags|length),tags:(.tags|map(ascii_upcase)|join(\"-\")),s:([.attrs[]]|add)} $data/events.jsonl"
+  real_what[jq]="jq over 60k JSON lines, an object and strings built per line"
+  real_cmd[sqlite3]="sqlite3 $data/db.sqlite -init $data/inserts.sql .quit"
+  real_what[sqlite3]="sqlite3: 200k inserts in one transaction, then an index"
+  real_cmd[python3]="/usr/bin/python3 -c d={str(i):[i,str(i*7)]for(i)in(range(400000))};print(len(d))"
+  real_what[python3]="python3 building a 400k-entry dict of str to list"
+  real_cmd[cc1plus]="$cc1plus -quiet -std=c++20 -O2 $data/unit.ii -o $data/unit.s"
+  real_what[cc1plus]="cc1plus -O2 on 25 generated functions over std containers ($(wc -l <"$data/unit.ii") preprocessed lines)"
+  real_cmd[perl]="perl $data/index.pl"
+  real_what[perl]="perl word index: 150k lines of 6 words into a hash of arrays, then a sort"
+  real_runs=$((runs < 3 ? runs : 3))
+  real_configs=(native leakdbg leakdbg-default heaptrack)
+  declare -A real_cpu
+  echo "== real programs: $real_runs rounds" >&2
+  for name in "${real_names[@]}"; do
+    read -ra prog <<<"${real_cmd[$name]}"
+    declare -A samples=()
+    for ((round = 1; round <= real_runs; round++)); do
+      for config in "${real_configs[@]}"; do
+        rm -f "$data/db.sqlite" "$scratch"/heaptrack.alloc*
+        rm -rf "$scratch/snaps" && mkdir -p "$scratch/snaps"
+        case $config in
+          native) cmd=("${prog[@]}") ;;
+          leakdbg) cmd=(env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" LEAKDBG_REACHABILITY=none "${prog[@]}") ;;
+          leakdbg-default) cmd=(env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" "${prog[@]}") ;;
+          heaptrack) cmd=(heaptrack -o "$scratch/heaptrack.alloc" "${prog[@]}") ;;
+        esac
+        c=$(measure "${cmd[@]}" | cut -d' ' -f2) || c=""
+        [[ -n $c ]] && samples[$config]+="$c"$'\n'
+      done
+    done
+    for config in "${real_configs[@]}"; do
+      real_cpu[$config.$name]=$(printf '%s' "${samples[$config]:-}" | median)
+    done
+    echo "   $name: cpu native ${real_cpu[native.$name]} s, leakdbg ${real_cpu[leakdbg.$name]} s, default ${real_cpu[leakdbg-default.$name]} s, heaptrack ${real_cpu[heaptrack.$name]} s" >&2
+  done
+  real_report=$scratch/real.md
+  cell() {  # "SECONDS | RATIO" of one configuration, or "failed | -"
+    local v=${real_cpu[$1.$2]} n=${real_cpu[native.$2]}
+    if [[ -n $v ]]; then echo "$v | $(ratio "$v" "$n")"; else echo "failed | -"; fi
+  }
+  {
+    echo '<!-- tracker real programs: written by bench/run.sh -->'
+    echo "### Real programs (Debian 12 packages, fixed work)"
+    echo
+    echo "Written by \`bench/run.sh --only real\` on $(date -u '+%Y-%m-%d %H:%M UTC'); load average"
+    echo "at the end $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores shared with other jobs."
+    echo "Input generated by the script. CPU seconds (user + system of the whole command,"
+    echo "heaptrack's own processes included), medians of $real_runs rounds, each round running the"
+    echo "four configurations one after the other. leakdbg: \`LD_PRELOAD=libleakdbg.so\` with"
+    echo "\`LEAKDBG_REACHABILITY=none\` (as \`leakdbg run --reachability none\`); leakdbg default: the"
+    echo "exit snapshot with its reachability scan, as \`leakdbg run\` does by default. Target:"
+    echo "leakdbg <= 1.5x native and below heaptrack on every row."
+    echo
+    echo "| program | work | native | leakdbg | ratio | leakdbg default | ratio | heaptrack | ratio | target |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    for name in "${real_names[@]}"; do
+      n=${real_cpu[native.$name]} l=${real_cpu[leakdbg.$name]} h=${real_cpu[heaptrack.$name]}
+      met=$(awk -v l="$l" -v n="$n" -v h="$h" 'BEGIN { print (l != "" && l / n <= 1.5 && (h == "" || l < h)) ? "met" : "**missed**" }')
+      echo "| $name | ${real_what[$name]} | $n | $(cell leakdbg "$name") | $(cell leakdbg-default "$name") | $(cell heaptrack "$name") | $met |"
+    done
+    echo
+    echo "Commands (DATA: the generated input):"
+    echo
+    echo '```'
+    for name in "${real_names[@]}"; do echo "${real_cmd[$name]//$data/DATA}"; done
+    echo "# under leakdbg: LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_REACHABILITY=none COMMAND"
+    echo "# heaptrack: heaptrack -o DIR/heaptrack.alloc COMMAND"
+    echo '```'
+    echo '<!-- end of tracker real programs -->'
+  } >"$real_report"
+  write_block '<!-- tracker real programs: written by bench/run.sh -->' \
+    '<!-- end of tracker real programs -->' "$real_report"
 fi

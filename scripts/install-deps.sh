@@ -15,6 +15,7 @@ test_packages=(
   binutils elfutils zstd libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libjemalloc-dev valgrind heaptrack
+  jq sqlite3 python3 perl
   golang-go chromium
 )
 
