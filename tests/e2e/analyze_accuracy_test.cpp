@@ -54,8 +54,13 @@ TEST_P(LeakPrograms, RankOneIsTheTrueSite) {
   ASSERT_TRUE(report["suspects"].is_array() && !report["suspects"].empty()) << report.dump(1);
   const nlohmann::json& top = report["suspects"][0];
   EXPECT_EQ(top["rank"], 1);
-  EXPECT_EQ(top["verdict_class"], c.freed_at_teardown ? "held_until_exit" : "leak")
-      << describe(top);
+  // A leak whose blocks the exit snapshot's scan found unreferenced is the stronger class of
+  // leak; which of the two a program gets depends on whether it drops its pointers.
+  std::string verdict_class = top["verdict_class"].get<std::string>();
+  if (c.freed_at_teardown)
+    EXPECT_EQ(verdict_class, "held_until_exit") << describe(top);
+  else
+    EXPECT_TRUE(verdict_class == "leak" || verdict_class == "unreferenced_leak") << describe(top);
   EXPECT_EQ(top["likely_leak"].get<bool>(), !c.freed_at_teardown) << describe(top);
   EXPECT_EQ(top["kind"], c.kind) << describe(top);
   EXPECT_GT(top["growth_bytes"].get<int64_t>(), 0);
