@@ -1,9 +1,12 @@
 #include "prompt/line_reader.h"
 
 #include <editline/readline.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
 
@@ -34,6 +37,49 @@ class InterruptCatcher {
   struct sigaction previous_ {};
 };
 
+// The terminal opened a second time without blocking: a Ctrl-C also empties the terminal's
+// input, so a read() that poll() had cleared could otherwise block with the interrupt held
+// back. A descriptor of our own keeps O_NONBLOCK away from the shell's.
+int g_key_fd = -1;
+
+// The line editor's key reader. A Ctrl-C that lands while the editor is between two reads
+// (echoing the last key, say) would leave a plain read() blocked with the line still open;
+// here SIGINT stays blocked except inside ppoll(), so the flag is always seen before waiting.
+// Multi-byte UTF-8 keys are decoded here because the editor widens the int it gets as is.
+int read_key(FILE*) {
+  int fd = g_key_fd >= 0 ? g_key_fd : STDIN_FILENO;
+  sigset_t interrupt, previous;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &interrupt, &previous);
+  sigset_t waiting = previous;
+  sigdelset(&waiting, SIGINT);
+  auto next_byte = [&]() -> int {
+    for (;;) {
+      if (g_interrupted) return -1;
+      pollfd p{fd, POLLIN, 0};
+      if (ppoll(&p, 1, nullptr, &waiting) < 0) {
+        if (errno == EINTR) continue;
+        return -1;
+      }
+      unsigned char byte = 0;
+      ssize_t got = read(fd, &byte, 1);
+      if (got == 1) return byte;
+      if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      return -1;  // end of input
+    }
+  };
+  int key = next_byte();
+  int more = key >= 0xf0 ? 3 : key >= 0xe0 ? 2 : key >= 0xc0 ? 1 : 0;
+  if (more > 0) key &= 0x3f >> more;
+  for (; more > 0 && key >= 0; --more) {
+    int next = next_byte();
+    key = next < 0 ? -1 : (key << 6) | (next & 0x3f);
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return key;
+}
+
 }  // namespace
 
 LineReader::LineReader(std::string history_path, std::function<bool(const std::string&)> keep)
@@ -41,6 +87,9 @@ LineReader::LineReader(std::string history_path, std::function<bool(const std::s
       keep_(std::move(keep)),
       interactive_(isatty(STDIN_FILENO) != 0) {
   if (!interactive_) return;
+  if (const char* terminal = ttyname(STDIN_FILENO); terminal && g_key_fd < 0)
+    g_key_fd = open(terminal, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  rl_getc_function = read_key;  // before the editor starts, which is when it takes the hook
   using_history();
   stifle_history(kHistoryLines);
   if (!history_path_.empty()) read_history(history_path_.c_str());

@@ -169,6 +169,25 @@ TEST(OpenTerminal, HelpCtrlCAndQuitKeepTheRightHistory) {
   EXPECT_EQ(history.find("\nq\n"), std::string::npos) << history;
 }
 
+// Ctrl-C typed right behind a key reaches the program while its editor is still echoing; each
+// one must still cancel its line. A Ctrl-C that arrived between two reads used to be lost and
+// left the editor waiting with the cancelled line still open.
+TEST(OpenTerminal, CtrlCRightAfterAKeyAlwaysCancels) {
+  std::string home = e2e::scratch_dir("prompt-terminal-ctrlc-race");
+  TerminalSession s(home, input_file());
+  ASSERT_TRUE(s.started());
+  ASSERT_TRUE(s.wait_for_prompt()) << s.since_mark();
+  for (int round = 0; round < 25; ++round) {
+    s.mark();
+    s.type("!heap -stat");
+    s.type("\x03");
+    ASSERT_TRUE(s.wait_for_prompt()) << "round " << round << ": " << s.since_mark();
+  }
+  s.type("q\r");
+  EXPECT_EQ(s.wait_exit(), 0);
+  EXPECT_EQ(read_history(home).find("!heap -stat"), std::string::npos) << read_history(home);
+}
+
 TEST(OpenTerminal, CtrlDEndsWithANewline) {
   std::string home = e2e::scratch_dir("prompt-terminal-eof");
   TerminalSession s(home, input_file());
