@@ -112,13 +112,19 @@ class HeapShadow {
   // visited may or may not be seen. One visit at a time.
   template <class Visit>
   void for_each_block(Visit&& visit) {
-    visit_blocks<true>(visit);
+    visit_blocks<true>(visit, [] {});
+  }
+  // The same, calling between_ranges() after each range's lock was released: the place to
+  // hand what was gathered on (write it out) without stalling a release in that range.
+  template <class Visit, class BetweenRanges>
+  void for_each_block(Visit&& visit, BetweenRanges&& between_ranges) {
+    visit_blocks<true>(visit, between_ranges);
   }
   // The same without locks or handshake, for an image no other thread runs in (a forked
   // copy of the process taken while every thread was outside the tracker).
   template <class Visit>
   void for_each_block_quiescent(Visit&& visit) {
-    visit_blocks<false>(visit);
+    visit_blocks<false>(visit, [] {});
   }
 
   // Fork handlers: every release sent to the locks and every lock held across fork(), so
@@ -168,8 +174,8 @@ class HeapShadow {
   bool touch_page(std::atomic<uint64_t>& word, size_t page);
   template <class Apply>
   void for_each_range_lock(Apply apply);
-  template <bool kLocked, class Visit>
-  void visit_blocks(Visit& visit);
+  template <bool kLocked, class Visit, class BetweenRanges>
+  void visit_blocks(Visit& visit, BetweenRanges&& between_ranges);
   Segment* create_segment(uintptr_t address);
 
   // Indexed by address >> kSegmentShift; null until a block lands in that 64 MiB.
@@ -189,8 +195,8 @@ class HeapShadow {
   std::atomic<uint64_t> touched_pages_{0};  // written when a page is first touched: here too
 };
 
-template <bool kLocked, class Visit>
-void HeapShadow::visit_blocks(Visit& visit) {
+template <bool kLocked, class Visit, class BetweenRanges>
+void HeapShadow::visit_blocks(Visit& visit, BetweenRanges&& between_ranges) {
   Segment** list = list_.load(std::memory_order_acquire);
   if (list == nullptr) return;
   if (kLocked) begin_visit();
@@ -218,6 +224,7 @@ void HeapShadow::visit_blocks(Visit& visit) {
         }
       }
       if (kLocked) next->locks[range].lock.unlock();
+      between_ranges();
     }
   }
   if (kLocked) end_visit();
