@@ -16,9 +16,8 @@ namespace leakdbg::tracker {
 
 class BlockStream {
  public:
-  // 256 KiB of records: written out once a range or shard has filled it. A 1 MiB shadow
-  // range holds at most 32768 blocks, so a chunk never grows past 2.25 MiB under a range
-  // lock, and stays near 256 KiB for blocks of a few hundred bytes.
+  // 256 KiB of records: written out once a range or shard has filled it. A 256 KiB shadow
+  // range holds at most 8192 blocks, so a chunk never grows past 768 KiB under a range lock.
   static constexpr size_t kChunkRecords = 4096;
   static constexpr int kRingCapacity = 1024;
 
