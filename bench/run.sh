@@ -6,7 +6,7 @@
 #                [--only SECTIONS] [--real]
 #
 # SECTIONS is a comma-separated subset of issue2 (the alloc_bench, live_blocks_bench and
-# capture_bench tables below), stacks, memory, reach (bench/reach_bench.sh) and real
+# capture_bench tables below), stacks, memory, periodic, reach (bench/reach_bench.sh) and real
 # (default: all but real; --real adds it, `--only real` runs it alone).
 # Each section rewrites only its own marked block of RESULTS.md.
 #
@@ -25,6 +25,9 @@
 #   - memory: live_blocks_bench with BLOCKS blocks of 16-64, 16-512 and 1024-4096 B and
 #     BLOCKS/10 of 64 KiB: RSS and peak RSS above native per block, with and without the
 #     reachability scan of the snapshot.
+#   - periodic: periodic_snapshot_bench (BLOCKS live blocks, 8 s of replacing random ones):
+#     native, under the tracker with the exit snapshot only and with LEAKDBG_INTERVAL=1:
+#     throughput, longest free + malloc, the interval snapshots' times (--only periodic).
 #   - real: programs from Debian packages on fixed work generated into a temporary folder
 #     (jq, sqlite3, python3, cc1plus, perl): native, leakdbg without the reachability scan,
 #     leakdbg as installed (scan of the exit snapshot) and heaptrack, CPU time, medians of
@@ -38,7 +41,7 @@ build=$here/../build
 pairs=10000000
 blocks=2000000
 runs=5
-sections=issue2,stacks,memory,reach
+sections=issue2,stacks,memory,periodic,reach
 while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -48,7 +51,7 @@ while (($#)); do
     --quick) pairs=1000000; blocks=200000; runs=1; shift ;;
     --only) sections=$2; shift 2 ;;
     --real) sections+=,real; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -383,6 +386,43 @@ if want memory; then
   } >"$memory_report"
   write_block '<!-- tracker memory per block: written by bench/run.sh -->' \
     '<!-- end of tracker memory per block -->' "$memory_report"
+fi
+
+if want periodic; then
+  echo "== periodic snapshots: periodic_snapshot_bench $blocks blocks" >&2
+  periodic_report=$scratch/periodic.md
+  {
+    echo '<!-- tracker periodic snapshots: written by bench/run.sh -->'
+    echo "### Periodic snapshots (periodic_snapshot_bench $blocks 8)"
+    echo
+    echo "Written by \`bench/run.sh --only periodic\` on $(date -u '+%Y-%m-%d %H:%M UTC'); load average"
+    echo "at the start $(cut -d' ' -f1-3 /proc/loadavg). One run each; \`LEAKDBG_REACHABILITY=none\`. Snapshot"
+    echo "times: \`uptime_seconds\` of each interval snapshot (when it began)."
+    echo
+    echo "| configuration | pairs/s | longest free + malloc | pairs over 10 ms | snapshot times (s) |"
+    echo "|---|---:|---:|---:|---|"
+    for config in native exit-only interval-1; do
+      rm -rf "$scratch/snaps" && mkdir -p "$scratch/snaps"
+      case $config in
+        native) out=$("$build/bin/periodic_snapshot_bench" "$blocks" 8) ;;
+        exit-only) out=$(env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" \
+          LEAKDBG_REACHABILITY=none "$build/bin/periodic_snapshot_bench" "$blocks" 8) ;;
+        interval-1) out=$(env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" \
+          LEAKDBG_REACHABILITY=none LEAKDBG_INTERVAL=1 "$build/bin/periodic_snapshot_bench" "$blocks" 8) ;;
+      esac
+      times=
+      for f in "$scratch"/snaps/*-interval.ldsnap; do
+        [[ -e $f ]] || continue
+        times+="$("$build/bin/leakdbg" info --json "$f" | jq -r '.uptime_seconds * 1000 | round / 1000') "
+      done
+      pps=${out#*pairs_per_second=} max=${out#*max_pair_ms=} over=${out#*pairs_over_10ms=}
+      times=${times% }
+      echo "| $config | ${pps%% *} | ${max%% *} ms | ${over%% *} | ${times:--} |"
+    done
+    echo '<!-- end of tracker periodic snapshots -->'
+  } >"$periodic_report"
+  write_block '<!-- tracker periodic snapshots: written by bench/run.sh -->' \
+    '<!-- end of tracker periodic snapshots -->' "$periodic_report"
 fi
 
 # The reachability benchmark (issue 12) writes its own section of RESULTS.md.
