@@ -67,8 +67,10 @@ constexpr int kHintFrames = 64;
 // kReplaySteps steps are walked every time.
 constexpr int kReplays = 16;
 constexpr int kReplaySteps = kWalkTableSteps;
-// Walks that found no replay before a thread takes a WalkTable (walk_table.h): a thread
-// that allocates from a few places keeps to its replays and maps nothing more.
+// Captures that the last replay did not answer (a replay found by signature, or a walk)
+// before a thread takes a WalkTable (walk_table.h): asking the table first is cheaper than
+// checking the last replay and then scanning the others. A thread that allocates from one
+// place keeps to its replays and maps nothing more.
 constexpr uint32_t kMissesBeforeTable = 64;
 struct Replay {
   bool valid;
@@ -106,7 +108,7 @@ struct StackHints {
   } keys[kReplays];
   Replay replays[kReplays];
   WalkTable* table;        // null until replays keep missing
-  uint32_t replay_misses;  // complete walks recorded since the thread started
+  uint32_t replay_misses;  // captures the last replay did not answer, until the table
   bool table_released;     // the thread is exiting: no new table
 };
 __attribute__((tls_model("initial-exec"))) thread_local StackHints t_hints{};
@@ -360,9 +362,9 @@ struct Recording {
   return e.count;
 }
 
-// Copies a recorded replay into the thread's WalkTable, mapping one once replays keep missing.
-// Only walks that read no saved RBP qualify (see walk_table.h).
-[[maybe_unused]] void remember_walk(StackHints& hints, const Replay& r) {
+// Copies a replay, with the caller's memo, into the thread's WalkTable, mapping one once the
+// last replay keeps missing. Only walks that read no saved RBP qualify (see walk_table.h).
+[[maybe_unused]] void remember_walk(StackHints& hints, const Replay& r, uint32_t memo) {
   if (r.fp_needed || r.fp_checks != 0 || r.steps == 0) return;
   if (hints.table == nullptr) {
     if (hints.table_released || ++hints.replay_misses < kMissesBeforeTable) return;
@@ -377,7 +379,7 @@ struct Recording {
   e.generation = hints.generation + 1;
   e.sp = r.sp;
   e.signature = r.signature;
-  e.memo = 0;
+  e.memo = memo;
   e.max = r.max;
   e.skip = static_cast<int16_t>(r.skip);
   e.steps = static_cast<uint8_t>(r.steps);
@@ -513,9 +515,12 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
         break;
       }
       have_signature = false;
+      const Replay* last = &hints.replays[hints.last_hit];
       if (Replay* r = use_replays
                           ? find_replay(hints, sp, fp, max, skip, &signature, &have_signature)
                           : nullptr) {
+        // Found by signature: the table, once there, answers this stack first next time.
+        if (r != last && r->memo != 0) remember_walk(hints, *r, r->memo);
         n = r->count;
         if (memo != nullptr) {
           memo->memo = &r->memo;
@@ -543,7 +548,7 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
           rec.finish(sp, fp, max, skip, n);
           if (rec.replay != nullptr) {
             hints.keys[hints.last_hit] = {sp, rec.replay->shape, rec.replay->signature};
-            remember_walk(hints, *rec.replay);
+            remember_walk(hints, *rec.replay, 0);
           }
           if (memo != nullptr && rec.replay != nullptr) memo->memo = &rec.replay->memo;
           break;
