@@ -164,9 +164,15 @@ void ReachScan::scan_block(size_t index, Phase phase) {
 
 void ReachScan::drain(Phase phase) {
   while (head_ < tail_) {
-    // The next block's first lines, while this one is scanned.
-    if (head_ + 1 < tail_)
-      __builtin_prefetch(reinterpret_cast<const void*>(blocks_[queue_[head_ + 1]].address));
+    // Queued blocks lie anywhere: the bounds of the block eight ahead, and the first lines
+    // of the one two ahead (whose bounds were fetched six blocks ago), while this one is
+    // scanned.
+    if (head_ + 8 < tail_) __builtin_prefetch(&blocks_[queue_[head_ + 8]]);
+    if (head_ + 2 < tail_) {
+      const auto* next = reinterpret_cast<const char*>(blocks_[queue_[head_ + 2]].address);
+      __builtin_prefetch(next);
+      __builtin_prefetch(next + 64);
+    }
     scan_block(queue_[head_++], phase);
   }
 }
