@@ -123,8 +123,7 @@ void ReachScan::scan_words(uint64_t begin, uint64_t end, ReferrerKind kind, uint
   }
   // Words that may be pointers are looked up a batch at a time, each stage starting the
   // memory reads of the next for the whole batch: the index's groups, the blocks' bounds,
-  // then their marks are cache misses that then overlap instead of following
-  // one another.
+  // then their marks are cache misses that overlap instead of following one another.
   constexpr size_t kBatch = 32;
   uint64_t values[kBatch], slots[kBatch];
   long found[kBatch];
@@ -137,9 +136,7 @@ void ReachScan::scan_words(uint64_t begin, uint64_t end, ReferrerKind kind, uint
     }
     for (size_t i = 0; i < n; ++i) {
       found[i] = index_->confirm(found[i], values[i]);
-      if (found[i] >= 0) {
-        __builtin_prefetch(&marks_[found[i]], 1);
-      }
+      if (found[i] >= 0) __builtin_prefetch(&marks_[found[i]], 1);
     }
     for (size_t i = 0; i < n; ++i)
       if (found[i] >= 0)
