@@ -31,8 +31,9 @@ class BlockIndex {
   static constexpr unsigned kGranuleShift = 4;
   static constexpr unsigned kGroupShift = kGranuleShift + 6;  // 64 granules a group
   // Blocks further apart than this start a new span: each KiB between two blocks of a span
-  // costs 12 bytes of index, a span 40.
-  static constexpr uint64_t kSpanGap = uint64_t{1} << 16;
+  // costs 12 bytes of index, a span 40. At most 192 bytes of gap a block, however sparse
+  // the heap (a block 16 KiB from the next touches a page of its own).
+  static constexpr uint64_t kSpanGap = uint64_t{1} << 14;
 
   // Bytes of memory build() needs for `blocks` (sorted by address, distinct, not
   // overlapping).

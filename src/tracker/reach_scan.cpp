@@ -122,28 +122,28 @@ void ReachScan::scan_words(uint64_t begin, uint64_t end, ReferrerKind kind, uint
     return;
   }
   // Words that may be pointers are looked up a batch at a time, each stage starting the
-  // memory reads of the next for the whole batch: the index's groups, the blocks' bounds,
-  // then their marks are cache misses that then overlap instead of following
-  // one another.
+  // memory reads of the next for the whole batch: the index's groups, then the blocks'
+  // bounds and marks are cache misses that overlap instead of following one another.
   constexpr size_t kBatch = 32;
   uint64_t values[kBatch], slots[kBatch];
   long found[kBatch];
   size_t n = 0;
   auto flush = [&] {
     for (size_t i = 0; i < n; ++i) __builtin_prefetch(index_->group_of(values[i]));
+    // The candidate is nearly always the block (or the one before it, whose mark is next
+    // to its own): its bounds and its mark are fetched together.
     for (size_t i = 0; i < n; ++i) {
       found[i] = index_->candidate(values[i]);
-      if (found[i] >= 0) __builtin_prefetch(&index_->block(found[i]));
-    }
-    for (size_t i = 0; i < n; ++i) {
-      found[i] = index_->confirm(found[i], values[i]);
       if (found[i] >= 0) {
+        __builtin_prefetch(&index_->block(found[i]));
         __builtin_prefetch(&marks_[found[i]], 1);
       }
     }
-    for (size_t i = 0; i < n; ++i)
-      if (found[i] >= 0)
-        visit_block(static_cast<size_t>(found[i]), values[i], slots[i], kind, tid, phase);
+    for (size_t i = 0; i < n; ++i) {
+      const long block = index_->confirm(found[i], values[i]);
+      if (block >= 0)
+        visit_block(static_cast<size_t>(block), values[i], slots[i], kind, tid, phase);
+    }
     n = 0;
   };
   for (; at + 8 <= end; at += 8) {
@@ -164,9 +164,15 @@ void ReachScan::scan_block(size_t index, Phase phase) {
 
 void ReachScan::drain(Phase phase) {
   while (head_ < tail_) {
-    // The next block's first lines, while this one is scanned.
-    if (head_ + 1 < tail_)
-      __builtin_prefetch(reinterpret_cast<const void*>(blocks_[queue_[head_ + 1]].address));
+    // Queued blocks lie anywhere: the bounds of the block eight ahead, and the first lines
+    // of the one two ahead (whose bounds were fetched six blocks ago), while this one is
+    // scanned.
+    if (head_ + 8 < tail_) __builtin_prefetch(&blocks_[queue_[head_ + 8]]);
+    if (head_ + 2 < tail_) {
+      const auto* next = reinterpret_cast<const char*>(blocks_[queue_[head_ + 2]].address);
+      __builtin_prefetch(next);
+      __builtin_prefetch(next + 64);
+    }
     scan_block(queue_[head_++], phase);
   }
 }

@@ -196,11 +196,20 @@ ReachStatus scan_in_child(const ChildScan& job) {
     ok = ok && add_range(excluded, g_own_module[i][0], g_own_module[i][1]);
   for (size_t i = 0; i < map_count; ++i)
     if (maps[i].heap) ok = ok && add_range(excluded, maps[i].start, maps[i].end);
+  // Blocks come in address order: most lie in the mapping of the block before them.
+  long last_map = -1;
+  auto mapped = [&](uint64_t address) {
+    if (last_map >= 0 && maps[last_map].start <= address && address < maps[last_map].end)
+      return true;
+    last_map = find_map(maps, map_count, address);
+    return last_map >= 0;
+  };
+  uint64_t last_thread_heap = 0;
   for (size_t i = 0; i < count && ok; ++i) {
     const uint64_t address = blocks[i].address;
-    if (find_map(maps, map_count, address) < 0 || find_map(maps, map_count, address - 16) < 0)
+    if (!mapped(address - 16) || !mapped(address))
       return ReachStatus::kScanFailed;  // a block that is not mapped: the table is wrong
-    if (blocks[i].size > 8 && find_map(maps, map_count, address + blocks[i].size - 1) < 0)
+    if (blocks[i].size > 8 && !mapped(address + blocks[i].size - 1))
       return ReachStatus::kScanFailed;
     if (!g_allocator_is_glibc) continue;
     const uint64_t header = *reinterpret_cast<const uint64_t*>(address - 8);
@@ -210,7 +219,8 @@ ReachStatus scan_in_child(const ChildScan& job) {
       ok = add_range(excluded, chunk - before, chunk + (header & ~uint64_t{7}));
     } else if (header & 4) {  // NON_MAIN_ARENA: a thread heap, the whole aligned reservation
       const uint64_t heap = (address - 16) & ~(kHeapMaxSize - 1);
-      ok = add_range(excluded, heap, heap + kHeapMaxSize);
+      if (heap != last_thread_heap) ok = add_range(excluded, heap, heap + kHeapMaxSize);
+      last_thread_heap = heap;
     }
   }
   const ThreadStop& stop = *job.stop;

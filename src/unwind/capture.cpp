@@ -94,6 +94,7 @@ struct Replay {
 struct StackHints {
   uint64_t generation;  // g_generation when filled; older hints and replays are dropped
   bool in_use;          // a capture on this thread is walking (signal-handler re-entry)
+  WalkTable* table;     // null until the last replay keeps missing; beside in_use: one line
   struct {
     uintptr_t pc;  // side by side with its rule: one cache line serves four depths
     uint64_t rule;
@@ -107,7 +108,6 @@ struct StackHints {
     uint64_t shape, signature;
   } keys[kReplays];
   Replay replays[kReplays];
-  WalkTable* table;        // null until replays keep missing
   uint32_t replay_misses;  // captures the last replay did not answer, until the table
   bool table_released;     // the thread is exiting: no new table
 };
@@ -344,9 +344,9 @@ struct Recording {
 }
 
 // The thread's WalkTable entry that this capture would reproduce, or null.
-[[maybe_unused]] WalkEntry* find_walk(StackHints& hints, bool have_signature, uintptr_t sp,
-                                      uint64_t signature, int max, int skip) {
-  if (!have_signature || hints.table == nullptr) return nullptr;
+[[maybe_unused]] WalkEntry* find_walk(StackHints& hints, uintptr_t sp, uint64_t signature, int max,
+                                      int skip) {
+  if (hints.table == nullptr) return nullptr;
   WalkEntry* e = hints.table->find(hints.generation, sp, signature, max, skip);
   return e != nullptr && walk_entry_holds(*e, sp) ? e : nullptr;
 }
@@ -510,7 +510,7 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
           have_signature = true;
         }
       }
-      if (WalkEntry* e = find_walk(hints, have_signature, sp, signature, max, skip)) {
+      if (WalkEntry* e = have_signature ? find_walk(hints, sp, signature, max, skip) : nullptr) {
         n = answer_from(*e, skip, out, memo);
         break;
       }
@@ -530,7 +530,7 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
         if (memo != nullptr) memo->frames_written = true;
         break;
       }
-      if (WalkEntry* e = find_walk(hints, have_signature, sp, signature, max, skip)) {
+      if (WalkEntry* e = have_signature ? find_walk(hints, sp, signature, max, skip) : nullptr) {
         n = answer_from(*e, skip, out, memo);
         break;
       }
