@@ -368,9 +368,10 @@ bool check_memo_capture(const MemoProbe& probe, uint32_t expected_memo,
     return true;
   }
   EXPECT_EQ(probe.frames.size(), probe.reference.size());
-  if (probe.frames.size() == probe.reference.size())
+  if (probe.frames.size() == probe.reference.size()) {
     EXPECT_TRUE(
         std::equal(probe.frames.begin() + 1, probe.frames.end(), probe.reference.begin() + 1));
+  }
   if (first_frames.empty())
     first_frames = probe.frames;
   else
