@@ -43,7 +43,7 @@ struct SharedResult {
   uint32_t status;             // ReachStatus
   uint64_t block_count, referrer_count;
   uint64_t block_capacity, referrer_capacity;
-  uint64_t root_bytes, block_bytes, found, dropped, scan_ns;
+  uint64_t root_bytes, block_bytes, found, dropped, scan_ns, scan_cpu_ns;
   uintptr_t arenas[256];  // BlockCopy's temporary arena numbering
   int arena_count;
 };
@@ -196,11 +196,20 @@ ReachStatus scan_in_child(const ChildScan& job) {
     ok = ok && add_range(excluded, g_own_module[i][0], g_own_module[i][1]);
   for (size_t i = 0; i < map_count; ++i)
     if (maps[i].heap) ok = ok && add_range(excluded, maps[i].start, maps[i].end);
+  // Blocks come in address order: most lie in the mapping of the block before them.
+  long last_map = -1;
+  auto mapped = [&](uint64_t address) {
+    if (last_map >= 0 && maps[last_map].start <= address && address < maps[last_map].end)
+      return true;
+    last_map = find_map(maps, map_count, address);
+    return last_map >= 0;
+  };
+  uint64_t last_thread_heap = 0;
   for (size_t i = 0; i < count && ok; ++i) {
     const uint64_t address = blocks[i].address;
-    if (find_map(maps, map_count, address) < 0 || find_map(maps, map_count, address - 16) < 0)
+    if (!mapped(address - 16) || !mapped(address))
       return ReachStatus::kScanFailed;  // a block that is not mapped: the table is wrong
-    if (blocks[i].size > 8 && find_map(maps, map_count, address + blocks[i].size - 1) < 0)
+    if (blocks[i].size > 8 && !mapped(address + blocks[i].size - 1))
       return ReachStatus::kScanFailed;
     if (!g_allocator_is_glibc) continue;
     const uint64_t header = *reinterpret_cast<const uint64_t*>(address - 8);
@@ -210,7 +219,8 @@ ReachStatus scan_in_child(const ChildScan& job) {
       ok = add_range(excluded, chunk - before, chunk + (header & ~uint64_t{7}));
     } else if (header & 4) {  // NON_MAIN_ARENA: a thread heap, the whole aligned reservation
       const uint64_t heap = (address - 16) & ~(kHeapMaxSize - 1);
-      ok = add_range(excluded, heap, heap + kHeapMaxSize);
+      if (heap != last_thread_heap) ok = add_range(excluded, heap, heap + kHeapMaxSize);
+      last_thread_heap = heap;
     }
   }
   const ThreadStop& stop = *job.stop;
@@ -228,13 +238,14 @@ ReachStatus scan_in_child(const ChildScan& job) {
 
   auto* out = shared_records(job.result, result.block_capacity);
   auto* referrers = shared_referrers(job.result, result.block_capacity);
-  if (!state_buffer.reserve(count + 1) || !queue_buffer.reserve((count + 1) * 4) ||
+  if (!state_buffer.reserve((count + 1) * sizeof(ScanMark)) ||
+      !queue_buffer.reserve((count + 1) * 4) ||
       !index_buffer.reserve(BlockIndex::memory_bytes(blocks, count) + 8))
     return ReachStatus::kOutOfMemory;
   BlockIndex index;
   index.build(blocks, count, index_buffer.data());
   ReachScan scan(blocks, count, out, reinterpret_cast<uint32_t*>(queue_buffer.data()),
-                 reinterpret_cast<uint8_t*>(state_buffer.data()), referrers,
+                 reinterpret_cast<ScanMark*>(state_buffer.data()), referrers,
                  std::min<uint64_t>(result.referrer_capacity, referrer_budget(count)));
   scan.use_index(&index);
 
@@ -291,6 +302,10 @@ ReachStatus scan_in_child(const ChildScan& job) {
   result.found = scan.referrers_found();
   result.dropped = scan.referrers_dropped();
   result.scan_ns = now_ns() - start;
+  timespec cpu;
+  result.scan_cpu_ns = clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) == 0
+                           ? uint64_t(cpu.tv_sec) * 1'000'000'000ull + uint64_t(cpu.tv_nsec)
+                           : 0;
   return ReachStatus::kComplete;
 }
 
@@ -380,6 +395,7 @@ bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& su
   bool ok = true;
   if (run.child > 0 && run.record.status == static_cast<uint32_t>(ReachStatus::kComplete)) {
     run.record.scan_ns = result->scan_ns;
+    run.record.scan_cpu_ns = result->scan_cpu_ns;
     run.record.root_bytes = result->root_bytes;
     run.record.block_bytes = result->block_bytes;
     run.record.referrers_found = result->found;

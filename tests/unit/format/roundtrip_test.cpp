@@ -144,6 +144,8 @@ TEST(RoundTrip, EverySectionSurvives) {
   EXPECT_EQ(out.reachability.status, fmt::ReachStatus::kComplete);
   EXPECT_EQ(out.reachability.threads_stopped, 2u);
   EXPECT_EQ(out.reachability.pause_ns, 150'000u);
+  EXPECT_EQ(out.reachability.fork_ns, 100'000u);
+  EXPECT_EQ(out.reachability.scan_cpu_ns, 1'500'000u);
   EXPECT_EQ(out.blocks[0].reach, ReachClass::kReachable);
   EXPECT_EQ(out.blocks[0].parent_kind, ReferrerKind::kMemory);
   EXPECT_EQ(out.blocks[0].referrer_count, 2);

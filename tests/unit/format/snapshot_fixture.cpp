@@ -85,6 +85,8 @@ HeapModel sample_model() {
   m.reachability.threads_stopped = 2;
   m.reachability.pause_ns = 150'000;
   m.reachability.scan_ns = 2'000'000;
+  m.reachability.fork_ns = 100'000;
+  m.reachability.scan_cpu_ns = 1'500'000;
   m.reachability.root_bytes = 1 << 20;
   m.reachability.block_bytes = 4096;
   m.reachability.referrers_found = 4;

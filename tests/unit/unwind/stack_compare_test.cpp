@@ -372,10 +372,11 @@ bool check_memo_capture(const MemoProbe& probe, uint32_t expected_memo,
     EXPECT_TRUE(
         std::equal(probe.frames.begin() + 1, probe.frames.end(), probe.reference.begin() + 1));
   }
-  if (first_frames.empty())
+  if (first_frames.empty()) {
     first_frames = probe.frames;
-  else
+  } else {
     EXPECT_EQ(probe.frames, first_frames);
+  }
   return false;
 }
 
