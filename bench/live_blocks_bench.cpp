@@ -19,14 +19,12 @@
 #include <thread>
 #include <vector>
 
+#include "stall_meter.h"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
+using leakdbg::bench::now_ns;
+using leakdbg::bench::StallMeter;
 
 #define KEEP_FRAME() __asm__ volatile("" ::: "memory")
 
@@ -71,34 +69,6 @@ uint64_t rss_bytes(const char* field = "VmRSS:") {
   std::fclose(status);
   return kib * 1024;
 }
-
-struct StallMeter {
-  std::atomic<bool> stop{false};
-  std::atomic<int64_t> snapshot_begin{INT64_MAX}, snapshot_end{INT64_MAX};
-  int64_t max_during = 0, max_before = 0;
-
-  void run() {
-    std::vector<void*> ring(1024, nullptr);
-    size_t next = 0;
-    while (!stop.load(std::memory_order_relaxed)) {
-      // A release may wait for the snapshot (the range of heap it lies in being copied), an
-      // allocation never should: both are timed.
-      const int64_t start = now_ns();
-      std::free(ring[next]);
-      ring[next] = std::malloc(16 + next % 48);
-      const int64_t end = now_ns();
-      next = (next + 1) % ring.size();
-      const int64_t took = end - start;
-      if (end >= snapshot_begin.load(std::memory_order_relaxed) &&
-          start <= snapshot_end.load(std::memory_order_relaxed)) {
-        if (took > max_during) max_during = took;
-      } else if (end < snapshot_begin.load(std::memory_order_relaxed) && took > max_before) {
-        max_before = took;
-      }
-    }
-    for (void* block : ring) std::free(block);
-  }
-};
 
 }  // namespace
 

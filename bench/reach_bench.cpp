@@ -24,14 +24,12 @@
 #include <thread>
 #include <vector>
 
+#include "stall_meter.h"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
+using leakdbg::bench::now_ns;
+using leakdbg::bench::StallMeter;
 
 // Every kept block, in a global: the scan's main root.
 void** g_table = nullptr;
@@ -73,33 +71,6 @@ void fill(void** blocks, size_t count, size_t index, size_t size) {
   }
 }
 
-struct StallMeter {
-  std::atomic<bool> stop{false};
-  std::atomic<int64_t> snapshot_begin{INT64_MAX}, snapshot_end{INT64_MAX};
-  std::atomic<int64_t> max_during{0};
-  int64_t max_before = 0;
-
-  void run() {
-    std::vector<void*> ring(1024, nullptr);
-    size_t next = 0;
-    while (!stop.load(std::memory_order_relaxed)) {
-      const int64_t start = now_ns();
-      std::free(ring[next]);
-      ring[next] = std::malloc(16 + next % 48);
-      const int64_t end = now_ns();
-      next = (next + 1) % ring.size();
-      const int64_t took = end - start;
-      if (end >= snapshot_begin.load(std::memory_order_relaxed) &&
-          start <= snapshot_end.load(std::memory_order_relaxed)) {
-        if (took > max_during.load(std::memory_order_relaxed)) max_during.store(took);
-      } else if (end < snapshot_begin.load(std::memory_order_relaxed) && took > max_before) {
-        max_before = took;
-      }
-    }
-    for (void* block : ring) std::free(block);
-  }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,14 +103,13 @@ int main(int argc, char** argv) {
   int64_t longest = 0;
   for (int s = 0; s < snapshots; ++s) {
     const int64_t begin = now_ns();
-    meter.snapshot_begin.store(begin);
+    meter.mark_snapshot_begin();
     if (leakdbg_snapshot("reach-bench") != 0) ok = 0;
+    meter.mark_snapshot_end();
     const int64_t end = now_ns();
-    meter.snapshot_end.store(end);
     if (end - begin > longest) longest = end - begin;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    meter.snapshot_begin.store(INT64_MAX);
-    meter.snapshot_end.store(INT64_MAX);
+    meter.clear_snapshot();
   }
   meter.stop = true;
   mutator.join();
@@ -149,7 +119,7 @@ int main(int argc, char** argv) {
       "max_snapshot_seconds=%.3f max_stall_during_snapshot_ms=%.3f "
       "max_stall_before_snapshot_ms=%.3f\n",
       count, static_cast<unsigned long long>(heap), dropped_count, snapshots, ok,
-      static_cast<double>(longest) / 1e9, static_cast<double>(meter.max_during.load()) / 1e6,
+      static_cast<double>(longest) / 1e9, static_cast<double>(meter.max_during) / 1e6,
       static_cast<double>(meter.max_before) / 1e6);
   for (size_t i = 0; i < count; ++i) std::free(g_table[i]);
   std::free(g_table);

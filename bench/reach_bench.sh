@@ -9,10 +9,14 @@
 # and once with =requested. Reported: the program's pause per scanned snapshot (threads
 # stopped until the copy of the process exists) and the copy's own part, the scan's speed
 # (root and block bytes read per second of the whole background scan, block table and sort
-# included), and the snapshot's size with classes and referrers over its size without.
+# included, per wall second and per CPU second of the scanning process: on a shared machine
+# the first mostly measures the wait for a core), and the snapshot's size with classes and
+# referrers over its size without.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/bench_lib.sh
+source "$here/bench_lib.sh"
 build=$here/../build
 blocks=2000000
 snapshots=3
@@ -21,15 +25,13 @@ while (($#)); do
     --build) build=$2; shift 2 ;;
     --blocks) blocks=$2; shift 2 ;;
     --snapshots) snapshots=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "reach_bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 build=$(cd "$build" && pwd)
 tracker=$build/lib/leakdbg/libleakdbg.so
-for f in "$build/bin/reach_bench" "$build/bin/leakdbg" "$tracker"; do
-  [[ -e $f ]] || { echo "reach_bench.sh: missing $f (build the project first)" >&2; exit 1; }
-done
+require_files reach_bench.sh "$build/bin/reach_bench" "$build/bin/leakdbg" "$tracker"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/leakdbg-reach-bench.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 results=$here/RESULTS.md
@@ -46,13 +48,13 @@ run_with none
 run_with requested
 
 api_snapshots() { ls "$scratch/$1"/*-api.ldsnap; }
-# Per scanned snapshot: "pause_ms fork_ms scan_ms scanned_bytes".
+# Per scanned snapshot: "pause_ms fork_ms scan_ms scanned_bytes scan_cpu_ms".
 for snap in $(api_snapshots requested); do
   "$build/bin/leakdbg" info "$snap" --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)["reachability"]
 assert r["status"] == "complete", r["status"]
-print(r["pause_ms"], r["fork_ms"], r["scan_ms"], r["root_bytes"] + r["block_bytes"])'
+print(r["pause_ms"], r["fork_ms"], r["scan_ms"], r["root_bytes"] + r["block_bytes"], r["scan_cpu_ms"])'
 done >"$scratch/scans.txt"
 size_of() { stat -c %s "$@" | awk '{ s += $1; n++ } END { printf "%.0f", s / n }'; }
 without=$(size_of $(api_snapshots none))
@@ -71,13 +73,13 @@ report=$scratch/report.md
   echo "reach_bench: $(field requested blocks) live blocks, $(field requested heap_bytes) bytes of heap,"
   echo "$(field requested dropped) of them dropped (lost trees), $snapshots snapshots each way."
   echo
-  echo "| snapshot | pause (threads stopped) | of which the copy (clone) | pause without the copy | scan (background) | scanned | scan speed |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| snapshot | pause (threads stopped) | of which the copy (clone) | pause without the copy | scan (background, wall) | scan CPU | scanned | per wall second | per CPU second |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   n=0
-  while read -r pause fork scan bytes; do
+  while read -r pause fork scan bytes cpu; do
     n=$((n + 1))
-    awk -v n=$n -v p="$pause" -v f="$fork" -v s="$scan" -v b="$bytes" 'BEGIN {
-      printf "| %d | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %.2f GB | %.2f GB/s |\n", n, p, f, p - f, s, b / 1e9, b / 1e9 / (s / 1e3) }'
+    awk -v n=$n -v p="$pause" -v f="$fork" -v s="$scan" -v b="$bytes" -v c="$cpu" 'BEGIN {
+      printf "| %d | %.1f ms | %.1f ms | %.1f ms | %.0f ms | %.0f ms | %.2f GB | %.2f GB/s | %.2f GB/s |\n", n, p, f, p - f, s, c, b / 1e9, b / 1e9 / (s / 1e3), b / 1e9 / (c / 1e3) }'
   done <"$scratch/scans.txt"
   echo
   awk -v w="$with" -v o="$without" 'BEGIN {
@@ -93,14 +95,4 @@ report=$scratch/report.md
   echo "$end_marker"
 } >"$report"
 
-if [[ -f $results ]] && grep -qF "$begin_marker" "$results" && grep -qF "$end_marker" "$results"; then
-  awk -v begin="$begin_marker" -v end="$end_marker" -v report="$report" '
-    $0 == begin { while ((getline line < report) > 0) print line; skipping = 1; next }
-    $0 == end { skipping = 0; next }
-    !skipping { print }' "$results" >"$scratch/results.md"
-else
-  { [[ -f $results ]] && cat "$results" && echo; cat "$report"; } >"$scratch/results.md"
-fi
-cp "$scratch/results.md" "$results"
-cat "$report"
-echo "reach_bench.sh: wrote the reachability section of $results" >&2
+write_block reach_bench.sh "$begin_marker" "$end_marker" "$report"

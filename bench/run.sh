@@ -34,6 +34,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/bench_lib.sh
+source "$here/bench_lib.sh"
 build=$here/../build
 pairs=10000000
 blocks=2000000
@@ -54,9 +56,7 @@ while (($#)); do
 done
 build=$(cd "$build" && pwd)
 tracker=$build/lib/leakdbg/libleakdbg.so
-for f in "$build/bin/alloc_bench" "$build/bin/live_blocks_bench" "$build/bin/capture_bench" "$tracker"; do
-  [[ -e $f ]] || { echo "run.sh: missing $f (build the project first)" >&2; exit 1; }
-done
+require_files run.sh "$build/bin/alloc_bench" "$build/bin/live_blocks_bench" "$build/bin/capture_bench" "$tracker"
 for tool in heaptrack valgrind; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool not installed" >&2; exit 1; }
 done
@@ -108,26 +108,6 @@ command_of() {  # the command line recorded for a configuration, DIR for the scr
 
 
 want() { [[ ,$sections, == *,$1,* ]]; }
-
-# Replaces the block between two marker lines of RESULTS.md with a report (markers
-# included), or appends it: the analysis side's figures, measured by their own benchmark
-# programs, and the other sections stay as they are.
-write_block() {
-  local begin=$1 end=$2 block=$3
-  if [[ -f $results ]] && grep -qF "$begin" "$results" && grep -qF "$end" "$results"; then
-    awk -v begin="$begin" -v end="$end" -v report="$block" '
-      $0 == begin { while ((getline line < report) > 0) print line; skipping = 1; next }
-      $0 == end { skipping = 0; next }
-      !skipping { print }' "$results" >"$scratch/results.md"
-  elif [[ -f $results ]]; then
-    { cat "$results"; echo; cat "$block"; } >"$scratch/results.md"
-  else
-    { echo "# Benchmarks"; echo; cat "$block"; } >"$scratch/results.md"
-  fi
-  cp "$scratch/results.md" "$results"
-  cat "$block"
-  echo "run.sh: wrote a tracker section of $results" >&2
-}
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 verdict() { awk -v a="$1" -v b="$2" -v limit="$3" 'BEGIN { print (a / b <= limit) ? "met" : "missed" }'; }
@@ -279,7 +259,7 @@ capture_ns() {
   echo "$end_marker"
 } >"$report"
 
-write_block "$begin_marker" "$end_marker" "$report"
+write_block run.sh "$begin_marker" "$end_marker" "$report"
 fi
 
 if want stacks; then
@@ -340,7 +320,7 @@ if want stacks; then
     echo "\`$(command_of heaptrack "$build/bin/alloc_bench" THREADS "$pairs" S)\`."
     echo '<!-- end of tracker stack diversity -->'
   } >"$stacks_report"
-  write_block '<!-- tracker stack diversity: written by bench/run.sh -->' \
+  write_block run.sh '<!-- tracker stack diversity: written by bench/run.sh -->' \
     '<!-- end of tracker stack diversity -->' "$stacks_report"
 fi
 
@@ -381,7 +361,7 @@ if want memory; then
     done
     echo '<!-- end of tracker memory per block -->'
   } >"$memory_report"
-  write_block '<!-- tracker memory per block: written by bench/run.sh -->' \
+  write_block run.sh '<!-- tracker memory per block: written by bench/run.sh -->' \
     '<!-- end of tracker memory per block -->' "$memory_report"
 fi
 
@@ -520,6 +500,6 @@ PL
     echo '```'
     echo '<!-- end of tracker real programs -->'
   } >"$real_report"
-  write_block '<!-- tracker real programs: written by bench/run.sh -->' \
+  write_block run.sh '<!-- tracker real programs: written by bench/run.sh -->' \
     '<!-- end of tracker real programs -->' "$real_report"
 fi

@@ -29,6 +29,7 @@ nlohmann::json reach_summary_json(const ReachSummary& summary) {
                         {"pause_ms", summary.scan.pause_ns / 1e6},
                         {"fork_ms", summary.scan.fork_ns / 1e6},
                         {"scan_ms", summary.scan.scan_ns / 1e6},
+                        {"scan_cpu_ms", summary.scan.scan_cpu_ns / 1e6},
                         {"root_bytes", summary.scan.root_bytes},
                         {"block_bytes", summary.scan.block_bytes},
                         {"referrers_found", summary.scan.referrers_found},

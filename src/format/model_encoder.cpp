@@ -143,6 +143,7 @@ void write_snapshot(const HeapModel& m, const std::string& path) {
     r.referrers_found = m.reachability.referrers_found;
     r.referrers_dropped = m.reachability.referrers_dropped;
     r.fork_ns = m.reachability.fork_ns;
+    r.scan_cpu_ns = m.reachability.scan_cpu_ns;
     e.begin(SectionType::kReachability);
     e.put(r);
     e.end();

@@ -132,6 +132,7 @@ void decode_reachability(std::string_view raw, ReachabilityInfo& info) {
   info.referrers_found = rec.referrers_found;
   info.referrers_dropped = rec.referrers_dropped;
   info.fork_ns = rec.fork_ns;
+  info.scan_cpu_ns = rec.scan_cpu_ns;
 }
 
 namespace {

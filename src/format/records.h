@@ -221,7 +221,7 @@ struct ReachabilityRecord {
   uint64_t referrers_found;    // pointers into blocks found
   uint64_t referrers_dropped;  // referrers found but not kept (per-block or total limit)
   uint64_t fork_ns;            // of pause_ns, the copy of the process (0: not recorded)
-  uint64_t reserved;
+  uint64_t scan_cpu_ns;        // CPU time of the scan (0: not recorded)
 };
 static_assert(sizeof(ReachabilityRecord) == 72);
 

@@ -154,7 +154,8 @@ struct ReachabilityInfo {
   uint32_t threads_stopped = 0;
   uint64_t pause_ns = 0, scan_ns = 0, root_bytes = 0, block_bytes = 0;
   uint64_t referrers_found = 0, referrers_dropped = 0;
-  uint64_t fork_ns = 0;  // of pause_ns, the copy of the process (0: not recorded)
+  uint64_t fork_ns = 0;      // of pause_ns, the copy of the process (0: not recorded)
+  uint64_t scan_cpu_ns = 0;  // CPU time of the scan (0: not recorded)
 };
 std::string_view reach_status_name(ReachStatus status);  // "complete", ...
 

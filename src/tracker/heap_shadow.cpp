@@ -193,7 +193,7 @@ bool HeapShadow::remove(uintptr_t address, LiveBlock* removed, std::atomic<uint3
   }
   // The entry's cache miss overlaps with the locked instruction instead of following it.
   __builtin_prefetch(&entry, 1);
-  SpinLockGuard guard(segment->locks[range_of(address)].lock);
+  SleepingLockGuard guard(segment->locks[range_of(address)].lock);
   return take(entry, address, removed);
 }
 
@@ -209,19 +209,19 @@ void HeapShadow::lock_all() {
   if (!enabled()) return;
   begin_visit();  // every release goes through the locks until unlock_all
   create_lock_.lock();
-  for_each_range_lock([](SpinLock& lock) { lock.lock(); });
+  for_each_range_lock([](SleepingLock& lock) { lock.lock(); });
 }
 
 void HeapShadow::unlock_all() {
   if (!enabled()) return;
-  for_each_range_lock([](SpinLock& lock) { lock.unlock(); });
+  for_each_range_lock([](SleepingLock& lock) { lock.unlock(); });
   create_lock_.unlock();
   end_visit();
 }
 
 void HeapShadow::reset_locks_in_child() {
   if (!enabled()) return;
-  for_each_range_lock([](SpinLock& lock) { lock.reset(); });
+  for_each_range_lock([](SleepingLock& lock) { lock.reset(); });
   create_lock_.reset();
   end_visit();
 }

@@ -9,13 +9,14 @@
 // two threads never write one entry at once. Recording an allocation is therefore two
 // plain stores with no lock, and so is a release while no snapshot runs. A snapshot reads
 // the blocks' chunk headers and first bytes, so it must keep them from being freed (and
-// unmapped) under its feet: while it runs, a release takes the lock of its 1 MiB range of
-// heap, and the snapshot holds that lock while it reads the range. The switch between the
-// two is an asymmetric handshake: a release marks its thread busy, then reads the
-// `visiting` flag with only a compiler barrier between; the snapshot sets the flag, makes
-// every thread of the process execute a full barrier with membarrier(2), and waits for the
-// busy marks seen then to clear. A release either saw the flag, or its busy mark is seen
-// by the snapshot, which then waits for it. Without membarrier every release locks.
+// unmapped) under its feet: while it runs, a release takes the lock of its 256 KiB range of
+// heap, and the snapshot holds that lock while it reads the range; a release that meets it
+// held sleeps on it (sleeping_lock.h). The switch between the two is an asymmetric handshake: a
+// release marks its thread busy, then reads the `visiting` flag with only a compiler barrier
+// between; the snapshot sets the flag, makes every thread of the process execute a full barrier
+// with membarrier(2), and waits for the busy marks seen then to clear. A release either saw the
+// flag, or its busy mark is seen by the snapshot, which then waits for it. Without membarrier every
+// release locks.
 //
 // What does not fit stays in the LiveTable (HeapShadow::insert says so): other allocators;
 // sizes from 128 KiB, glibc's default mmap threshold, as such blocks are few and mapped all
@@ -28,6 +29,7 @@
 #include <cstdint>
 
 #include "tracker/live_table.h"
+#include "tracker/sleeping_lock.h"
 #include "tracker/spin_lock.h"
 
 namespace leakdbg::tracker {
@@ -36,7 +38,7 @@ class HeapShadow {
  public:
   static constexpr int kGranuleShift = 5;   // 32 bytes of heap per entry
   static constexpr int kSegmentShift = 26;  // 64 MiB of heap per shadow segment
-  static constexpr int kRangeShift = 20;    // 1 MiB of heap per release lock
+  static constexpr int kRangeShift = 18;    // 256 KiB of heap per release lock
   static constexpr int kAddressBits = 47;   // user space without 5-level paging
   static constexpr uint64_t kMaxSize = (uint64_t{1} << 17) - 1;
   static constexpr uint32_t kMaxThread = (1u << 22) - 1;
@@ -106,19 +108,25 @@ class HeapShadow {
   // calling thread's mark for the handshake (nullptr: take the range lock).
   bool remove(uintptr_t address, LiveBlock* removed, std::atomic<uint32_t>* busy);
 
-  // Calls visit(const LiveBlock&) for every block held, in address order. Each 1 MiB range
+  // Calls visit(const LiveBlock&) for every block held, in address order. Each 256 KiB range
   // is locked while it is visited: none of its blocks can be released meanwhile, so the
   // visitor may read their memory. Allocations go on; one that lands in the range being
   // visited may or may not be seen. One visit at a time.
   template <class Visit>
   void for_each_block(Visit&& visit) {
-    visit_blocks<true>(visit);
+    visit_blocks<true>(visit, [] {});
+  }
+  // The same, calling between_ranges() after each range's lock was released: the place to
+  // hand what was gathered on (write it out) without stalling a release in that range.
+  template <class Visit, class BetweenRanges>
+  void for_each_block(Visit&& visit, BetweenRanges&& between_ranges) {
+    visit_blocks<true>(visit, between_ranges);
   }
   // The same without locks or handshake, for an image no other thread runs in (a forked
   // copy of the process taken while every thread was outside the tracker).
   template <class Visit>
   void for_each_block_quiescent(Visit&& visit) {
-    visit_blocks<false>(visit);
+    visit_blocks<false>(visit, [] {});
   }
 
   // Fork handlers: every release sent to the locks and every lock held across fork(), so
@@ -141,7 +149,7 @@ class HeapShadow {
   static constexpr int kTouchedWords = kRangesPerSegment * kPagesPerRange / 64;
 
   struct alignas(64) RangeLock {
-    SpinLock lock;
+    SleepingLock lock;  // a release may meet it held by a visit: it sleeps, not yields
   };
   struct Segment {
     RangeLock locks[kRangesPerSegment];
@@ -168,8 +176,8 @@ class HeapShadow {
   bool touch_page(std::atomic<uint64_t>& word, size_t page);
   template <class Apply>
   void for_each_range_lock(Apply apply);
-  template <bool kLocked, class Visit>
-  void visit_blocks(Visit& visit);
+  template <bool kLocked, class Visit, class BetweenRanges>
+  void visit_blocks(Visit& visit, BetweenRanges&& between_ranges);
   Segment* create_segment(uintptr_t address);
 
   // Indexed by address >> kSegmentShift; null until a block lands in that 64 MiB.
@@ -189,8 +197,8 @@ class HeapShadow {
   std::atomic<uint64_t> touched_pages_{0};  // written when a page is first touched: here too
 };
 
-template <bool kLocked, class Visit>
-void HeapShadow::visit_blocks(Visit& visit) {
+template <bool kLocked, class Visit, class BetweenRanges>
+void HeapShadow::visit_blocks(Visit& visit, BetweenRanges&& between_ranges) {
   Segment** list = list_.load(std::memory_order_acquire);
   if (list == nullptr) return;
   if (kLocked) begin_visit();
@@ -218,6 +226,7 @@ void HeapShadow::visit_blocks(Visit& visit) {
         }
       }
       if (kLocked) next->locks[range].lock.unlock();
+      between_ranges();
     }
   }
   if (kLocked) end_visit();

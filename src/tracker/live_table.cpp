@@ -17,6 +17,7 @@ constexpr int kSubShardBits = LiveTable::kShardBits - kGroupBits;
 // program whose heap lies in one region uses 16 pages (64 KiB), small enough to stay in cache
 // for programs with few live blocks (every insert and remove touches a random slot).
 constexpr uint32_t kInitialCapacity = 4096 / sizeof(LiveTable::Slot);
+constexpr uint64_t kMaxLoadNumerator = 17, kMaxLoadDenominator = 20;  // 85%
 
 // Blocks are 16-byte aligned: drop the constant low bits, then one multiplicative hash whose
 // top bits pick the shard within the region's group and whose next bits pick the home slot.
@@ -135,7 +136,11 @@ bool LiveTable::insert(const LiveBlock& block) {
   Shard& s = shards_[shard_of(block.address)];
   const Home seen = prefetch_home(s, hash);
   SpinLockGuard guard(s.lock);
-  if ((uint64_t{s.count} + 1) * 4 > uint64_t{s.capacity} * 3 && !grow(s)) return false;
+  // Grown at 85% load: Robin Hood probing keeps lookups short there, and every point of load
+  // is memory per live block (28-35 bytes between growths, instead of 32-40 at 75%).
+  if ((uint64_t{s.count} + 1) * kMaxLoadDenominator > uint64_t{s.capacity} * kMaxLoadNumerator &&
+      !grow(s))
+    return false;
   uint32_t i = locked_home(s, hash, seen);
   uint32_t distance = 0;
   for (; s.slots[i].key != 0; ++distance) {

@@ -3,8 +3,8 @@
 // hash table keyed by the block's address. No global lock: each shard has its own, held for one
 // probe sequence. Shards are picked by the block's 64 MiB address region first: glibc gives each
 // thread its own arena in its own regions, so threads mostly lock and write shards no other core
-// touches. Entries are packed into 24 bytes and slots grow by 1.25x at 75% load, so the table
-// costs 32-40 bytes per live block; what can be read from the block itself (usable size,
+// touches. Entries are packed into 24 bytes and slots grow by 1.25x at 85% load, so the table
+// costs 28-35 bytes per live block; what can be read from the block itself (usable size,
 // arena, content) is read at snapshot time instead of being stored.
 #pragma once
 

@@ -20,8 +20,13 @@ void for_each_span(const ScanBlock* blocks, size_t count, Emit&& span) {
   if (count) span(first, count - 1, end);
 }
 
-uint64_t page_count(uint64_t start, uint64_t end) {
-  return ((end - 1) >> BlockIndex::kPageShift) - (start >> BlockIndex::kPageShift) + 1;
+constexpr uint64_t kGroupBytes = uint64_t{1} << BlockIndex::kGroupShift;
+
+uint64_t group_base(uint64_t address) { return address & ~(kGroupBytes - 1); }
+
+// Groups from the start's group to the end's, and one past them.
+uint64_t group_count(uint64_t start, uint64_t end) {
+  return ((end - 1 - group_base(start)) >> BlockIndex::kGroupShift) + 2;
 }
 
 }  // namespace
@@ -29,7 +34,7 @@ uint64_t page_count(uint64_t start, uint64_t end) {
 size_t BlockIndex::memory_bytes(const ScanBlock* blocks, size_t count) {
   size_t bytes = 0;
   for_each_span(blocks, count, [&](size_t first, size_t, uint64_t end) {
-    bytes += sizeof(Span) + (page_count(blocks[first].address, end) + 1) * sizeof(uint32_t);
+    bytes += sizeof(Span) + group_count(blocks[first].address, end) * sizeof(Group);
   });
   return (bytes + 7) & ~size_t{7};
 }
@@ -39,27 +44,37 @@ void BlockIndex::build(const ScanBlock* blocks, size_t count, void* memory) {
   span_count_ = 0;
   for_each_span(blocks, count, [&](size_t, size_t, uint64_t) { ++span_count_; });
   spans_ = static_cast<Span*>(memory);
-  auto* entries = reinterpret_cast<uint32_t*>(spans_ + span_count_);
+  auto* groups = reinterpret_cast<Group*>(spans_ + span_count_);
   size_t s = 0;
   lowest_ = count ? blocks[0].address : 0;
-  highest_ = 0;
+  uint64_t highest = lowest_;
   for_each_span(blocks, count, [&](size_t first, size_t last, uint64_t end) {
     Span& span = spans_[s++];
     span.start = blocks[first].address;
     span.end = end;
-    span.first_page = span.start >> kPageShift;
-    span.entries = entries;
-    const uint64_t pages = page_count(span.start, end);
-    // entries[p]: the first block of the span starting at or after page p's start.
-    size_t next = first;
-    for (uint64_t p = 0; p <= pages; ++p) {
-      const uint64_t page_start = (span.first_page + p) << kPageShift;
-      while (next <= last && blocks[next].address < page_start) ++next;
-      entries[p] = static_cast<uint32_t>(next);
+    span.base = group_base(span.start);
+    span.groups = groups;
+    span.one_start_per_granule = true;
+    const uint64_t n = group_count(span.start, end);
+    for (uint64_t g = 0; g < n; ++g) groups[g] = Group{static_cast<uint32_t>(last + 1), {0, 0}};
+    // Backwards, so that each group's `first` ends as its lowest block.
+    uint64_t previous_granule = ~uint64_t{0};
+    for (size_t i = last + 1; i-- > first;) {
+      const uint64_t offset = blocks[i].address - span.base;
+      const uint64_t granule = offset >> kGranuleShift;
+      Group& group = groups[offset >> kGroupShift];
+      group.first = static_cast<uint32_t>(i);
+      group.bits[(granule >> 5) & 1] |= uint32_t{1} << (granule & 31);
+      if (granule == previous_granule) span.one_start_per_granule = false;
+      previous_granule = granule;
     }
-    entries += pages + 1;
-    if (end > highest_) highest_ = end;
+    // A group where no block starts: its first block is the next group's.
+    for (uint64_t g = n - 1; g-- > 0;)
+      if (groups[g].bits[0] == 0 && groups[g].bits[1] == 0) groups[g].first = groups[g + 1].first;
+    groups += n;
+    if (end > highest) highest = end;
   });
+  extent_ = highest - lowest_;
 }
 
 }  // namespace leakdbg::tracker

@@ -20,18 +20,18 @@ enum State : uint8_t {
 }  // namespace
 
 ReachScan::ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecord* out,
-                     uint32_t* queue, uint8_t* state, fmt::ReferrerRecord* referrers,
+                     uint32_t* queue, ScanMark* marks, fmt::ReferrerRecord* referrers,
                      size_t referrer_capacity)
     : blocks_(blocks),
       count_(count),
       out_(out),
       queue_(queue),
-      state_(state),
+      marks_(marks),
       referrers_(referrers),
       referrer_capacity_(referrer_capacity) {
   for (size_t i = 0; i < count; ++i) {
     out_[i] = fmt::BlockReachRecord{};
-    state_[i] = kUnseen;
+    marks_[i] = ScanMark{kUnseen, 0, 0};
   }
   if (count) {
     lowest_ = blocks[0].address;
@@ -57,13 +57,16 @@ long ReachScan::find(uint64_t value) const {
 }
 
 void ReachScan::visit(uint64_t value, uint64_t slot, ReferrerKind kind, uint32_t tid, Phase phase) {
-  long found = find(value);
-  if (found < 0) return;
-  const auto index = static_cast<size_t>(found);
+  const long found = find(value);
+  if (found >= 0) visit_block(static_cast<size_t>(found), value, slot, kind, tid, phase);
+}
+
+void ReachScan::visit_block(size_t index, uint64_t value, uint64_t slot, ReferrerKind kind,
+                            uint32_t tid, Phase phase) {
   ++found_;
-  fmt::BlockReachRecord& target = out_[index];
+  ScanMark& mark = marks_[index];
   // Every pointer into the block is a referrer; the parent is recorded separately below.
-  if (target.referrer_count < kReferrersKeptPerBlock && referrer_count_ < referrer_capacity_) {
+  if (mark.referrers < kReferrersKeptPerBlock && referrer_count_ < referrer_capacity_) {
     fmt::ReferrerRecord& r = referrers_[referrer_count_++];
     r = fmt::ReferrerRecord{};
     r.target = blocks_[index].address;
@@ -73,16 +76,17 @@ void ReachScan::visit(uint64_t value, uint64_t slot, ReferrerKind kind, uint32_t
   } else {
     ++dropped_;
   }
-  if (target.referrer_count != 0xFFFF) ++target.referrer_count;
+  if (mark.referrers != 0xFFFF) ++mark.referrers;
 
   auto adopt = [&](uint8_t state, bool push) {
-    state_[index] = state;
+    mark.state = state;
+    fmt::BlockReachRecord& target = out_[index];
     target.parent_slot = slot;
     target.parent_tid = tid;
     target.parent_kind = static_cast<uint8_t>(kind);
     if (push) queue_[tail_++] = static_cast<uint32_t>(index);
   };
-  const uint8_t state = state_[index];
+  const uint8_t state = mark.state;
   switch (phase) {
     case kFromReachable:
       if (value == blocks_[index].address) {
@@ -108,12 +112,48 @@ void ReachScan::visit(uint64_t value, uint64_t slot, ReferrerKind kind, uint32_t
 void ReachScan::scan_words(uint64_t begin, uint64_t end, ReferrerKind kind, uint32_t tid,
                            bool slot_is_index, uint64_t index_base, Phase phase) {
   uint64_t at = (begin + 7) & ~uint64_t{7};
+  const uint64_t extent = highest_ - lowest_;
+  if (index_ == nullptr) {
+    for (; at + 8 <= end; at += 8) {
+      const uint64_t value = *reinterpret_cast<const uint64_t*>(at);
+      if (value - lowest_ >= extent) continue;
+      visit(value, slot_is_index ? index_base + (at - begin) / 8 : at, kind, tid, phase);
+    }
+    return;
+  }
+  // Words that may be pointers are looked up a batch at a time, each stage starting the
+  // memory reads of the next for the whole batch: the index's groups, the blocks' bounds,
+  // then their marks are cache misses that then overlap instead of following
+  // one another.
+  constexpr size_t kBatch = 32;
+  uint64_t values[kBatch], slots[kBatch];
+  long found[kBatch];
+  size_t n = 0;
+  auto flush = [&] {
+    for (size_t i = 0; i < n; ++i) __builtin_prefetch(index_->group_of(values[i]));
+    for (size_t i = 0; i < n; ++i) {
+      found[i] = index_->candidate(values[i]);
+      if (found[i] >= 0) __builtin_prefetch(&index_->block(found[i]));
+    }
+    for (size_t i = 0; i < n; ++i) {
+      found[i] = index_->confirm(found[i], values[i]);
+      if (found[i] >= 0) {
+        __builtin_prefetch(&marks_[found[i]], 1);
+      }
+    }
+    for (size_t i = 0; i < n; ++i)
+      if (found[i] >= 0)
+        visit_block(static_cast<size_t>(found[i]), values[i], slots[i], kind, tid, phase);
+    n = 0;
+  };
   for (; at + 8 <= end; at += 8) {
     const uint64_t value = *reinterpret_cast<const uint64_t*>(at);
-    if (value < lowest_ || value >= highest_) continue;
-    const uint64_t slot = slot_is_index ? index_base + (at - begin) / 8 : at;
-    visit(value, slot, kind, tid, phase);
+    if (value - lowest_ >= extent) continue;
+    values[n] = value;
+    slots[n] = slot_is_index ? index_base + (at - begin) / 8 : at;
+    if (++n == kBatch) flush();
   }
+  flush();
 }
 
 void ReachScan::scan_block(size_t index, Phase phase) {
@@ -123,7 +163,12 @@ void ReachScan::scan_block(size_t index, Phase phase) {
 }
 
 void ReachScan::drain(Phase phase) {
-  while (head_ < tail_) scan_block(queue_[head_++], phase);
+  while (head_ < tail_) {
+    // The next block's first lines, while this one is scanned.
+    if (head_ + 1 < tail_)
+      __builtin_prefetch(reinterpret_cast<const void*>(blocks_[queue_[head_ + 1]].address));
+    scan_block(queue_[head_++], phase);
+  }
 }
 
 void ReachScan::scan_root(const RootRange& root) {
@@ -145,15 +190,15 @@ void ReachScan::run() {
   // Blocks only interior pointers reached, and everything they lead to.
   head_ = tail_ = 0;
   for (size_t i = 0; i < count_; ++i)
-    if (state_[i] == kInteriorHit) {
-      state_[i] = kPossible;
+    if (marks_[i].state == kInteriorHit) {
+      marks_[i].state = kPossible;
       queue_[tail_++] = static_cast<uint32_t>(i);
     }
   drain(kFromPossible);
   // What is left is lost: each head in address order takes the lost blocks it points at.
   for (size_t i = 0; i < count_; ++i) {
-    if (state_[i] != kUnseen) continue;
-    state_[i] = kLostHead;
+    if (marks_[i].state != kUnseen) continue;
+    marks_[i].state = kLostHead;
     leader_ = i;
     head_ = tail_ = 0;
     scan_block(i, kFromLost);
@@ -161,7 +206,7 @@ void ReachScan::run() {
   }
   for (size_t i = 0; i < count_; ++i) {
     ReachClass c = ReachClass::kUnknown;
-    switch (state_[i]) {
+    switch (marks_[i].state) {
       case kReachable:
         c = ReachClass::kReachable;
         break;
@@ -178,6 +223,7 @@ void ReachScan::run() {
         break;
     }
     out_[i].reach_class = static_cast<uint8_t>(c);
+    out_[i].referrer_count = marks_[i].referrers;
     // A head's own referrers (from lost blocks that later turned out to be its tree, or a
     // pointer to itself) are not a chain from a root.
     if (c == ReachClass::kUnreachable) {

@@ -32,6 +32,14 @@ struct RootRange {
   uint64_t index_base = 0;
 };
 
+// Per block scratch of the scan: its state and how many pointers to it were found, apart
+// from the records so that the work per pointer found touches 4 bytes of a dense array.
+struct ScanMark {
+  uint8_t state;
+  uint8_t unused;
+  uint16_t referrers;  // saturates at 65535
+};
+
 class ReachScan {
  public:
   // A block's referrers beyond its parent are kept up to this many (what `block` lists); the
@@ -39,10 +47,10 @@ class ReachScan {
   static constexpr uint16_t kReferrersKeptPerBlock = 20;
 
   // `blocks` sorted by address, distinct. `out` gets one record per block; `queue` and
-  // `state` are scratch of `count` entries; referrers beyond the parent go to `referrers`
+  // `marks` are scratch of `count` entries; referrers beyond the parent go to `referrers`
   // (up to `referrer_capacity`).
   ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecord* out, uint32_t* queue,
-            uint8_t* state, fmt::ReferrerRecord* referrers, size_t referrer_capacity);
+            ScanMark* marks, fmt::ReferrerRecord* referrers, size_t referrer_capacity);
 
   // Answers find() through `index` (built over the same blocks) instead of a binary search
   // over all blocks: the same answers, much faster on large heaps.
@@ -69,6 +77,8 @@ class ReachScan {
   void scan_words(uint64_t begin, uint64_t end, fmt::ReferrerKind kind, uint32_t tid,
                   bool slot_is_index, uint64_t index_base, Phase phase);
   void visit(uint64_t value, uint64_t slot, fmt::ReferrerKind kind, uint32_t tid, Phase phase);
+  void visit_block(size_t index, uint64_t value, uint64_t slot, fmt::ReferrerKind kind,
+                   uint32_t tid, Phase phase);
   void scan_block(size_t index, Phase phase);
   void drain(Phase phase);
 
@@ -77,7 +87,7 @@ class ReachScan {
   size_t count_;
   fmt::BlockReachRecord* out_;
   uint32_t* queue_;
-  uint8_t* state_;
+  ScanMark* marks_;
   fmt::ReferrerRecord* referrers_;
   size_t referrer_capacity_;
   size_t referrer_count_ = 0;

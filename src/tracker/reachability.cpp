@@ -43,7 +43,7 @@ struct SharedResult {
   uint32_t status;             // ReachStatus
   uint64_t block_count, referrer_count;
   uint64_t block_capacity, referrer_capacity;
-  uint64_t root_bytes, block_bytes, found, dropped, scan_ns;
+  uint64_t root_bytes, block_bytes, found, dropped, scan_ns, scan_cpu_ns;
   uintptr_t arenas[256];  // BlockCopy's temporary arena numbering
   int arena_count;
 };
@@ -228,13 +228,14 @@ ReachStatus scan_in_child(const ChildScan& job) {
 
   auto* out = shared_records(job.result, result.block_capacity);
   auto* referrers = shared_referrers(job.result, result.block_capacity);
-  if (!state_buffer.reserve(count + 1) || !queue_buffer.reserve((count + 1) * 4) ||
+  if (!state_buffer.reserve((count + 1) * sizeof(ScanMark)) ||
+      !queue_buffer.reserve((count + 1) * 4) ||
       !index_buffer.reserve(BlockIndex::memory_bytes(blocks, count) + 8))
     return ReachStatus::kOutOfMemory;
   BlockIndex index;
   index.build(blocks, count, index_buffer.data());
   ReachScan scan(blocks, count, out, reinterpret_cast<uint32_t*>(queue_buffer.data()),
-                 reinterpret_cast<uint8_t*>(state_buffer.data()), referrers,
+                 reinterpret_cast<ScanMark*>(state_buffer.data()), referrers,
                  std::min<uint64_t>(result.referrer_capacity, referrer_budget(count)));
   scan.use_index(&index);
 
@@ -291,6 +292,10 @@ ReachStatus scan_in_child(const ChildScan& job) {
   result.found = scan.referrers_found();
   result.dropped = scan.referrers_dropped();
   result.scan_ns = now_ns() - start;
+  timespec cpu;
+  result.scan_cpu_ns = clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) == 0
+                           ? uint64_t(cpu.tv_sec) * 1'000'000'000ull + uint64_t(cpu.tv_nsec)
+                           : 0;
   return ReachStatus::kComplete;
 }
 
@@ -380,6 +385,7 @@ bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& su
   bool ok = true;
   if (run.child > 0 && run.record.status == static_cast<uint32_t>(ReachStatus::kComplete)) {
     run.record.scan_ns = result->scan_ns;
+    run.record.scan_cpu_ns = result->scan_cpu_ns;
     run.record.root_bytes = result->root_bytes;
     run.record.block_bytes = result->block_bytes;
     run.record.referrers_found = result->found;

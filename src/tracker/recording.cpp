@@ -114,11 +114,15 @@ bool release_matches(uint8_t api, ReleaseKind kind) {
 namespace {
 
 // The shadow's memory bound: beyond kShadowFloor it may use at most kShadowBytesPerBlock per
-// block it holds (the table costs 32-40), else blocks on pages it has not touched yet go to
-// the table. Heaps of small blocks stay well inside (16-32 bytes per block); heaps of KiB
-// blocks, where the shadow would cost half the heap, do not.
-constexpr size_t kShadowFloor = size_t{32} << 20;
-constexpr uint64_t kShadowBytesPerBlock = 64;
+// block it holds, what the table costs them at its dearest (24-byte slots at 68% load),
+// else blocks on pages it has not touched yet go to the table. Heaps of small blocks stay
+// inside (24-32 bytes per block); heaps of blocks of a few hundred bytes or more, where the
+// shadow costs 16 bytes per 32 bytes of heap whatever the block count, go to the table,
+// whose cost follows the live blocks. The floor is kept small because it is paid in full
+// by every heap larger than it: 4 MiB of shadow covers 8 MiB of heap, enough for a
+// program's busy small-block working set.
+constexpr size_t kShadowFloor = size_t{4} << 20;
+constexpr uint64_t kShadowBytesPerBlock = 36;
 
 }  // namespace
 

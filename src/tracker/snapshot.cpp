@@ -11,6 +11,7 @@
 
 #include "format/snapshot_writer.h"
 #include "tracker/block_copy.h"
+#include "tracker/block_stream.h"
 #include "tracker/glibc_heap.h"
 #include "tracker/hooked_symbols.h"
 #include "tracker/module_registry.h"
@@ -47,62 +48,6 @@ const char* trigger_name(fmt::Trigger trigger) {
     default:
       return "unknown";
   }
-}
-
-bool copy_shadow_blocks(BlockCopy& copy) {
-  bool ok = true;
-  g_shadow.for_each_block([&](const LiveBlock& block) {
-    if (!ok) return;
-    // Room was reserved for the live count seen before; blocks allocated since may need
-    // more, taken while the range stays locked (rare: the reservation has slack).
-    if (copy.records.size() + sizeof(fmt::BlockRecord) > copy.capacity &&
-        !reserve_more(copy, copy.records.size() / 8 + 4096)) {
-      ok = false;
-      return;
-    }
-    auto* r = reinterpret_cast<fmt::BlockRecord*>(copy.records.data() + copy.records.size());
-    fill_record(copy, block, *r);
-    copy.records.commit(sizeof(fmt::BlockRecord));
-  });
-  return ok;
-}
-
-bool copy_table_blocks(BlockCopy& copy) {
-  for (int s = 0; s < LiveTable::kShardCount; ++s) {
-    LiveTable::Shard& shard = g_live.shard(s);
-    if (__atomic_load_n(&shard.slots, __ATOMIC_RELAXED) == nullptr) continue;
-    while (true) {
-      // Make room before locking, so the program waits only for the copy itself.
-      size_t expected = __atomic_load_n(&shard.count, __ATOMIC_RELAXED) + 64;
-      if (!reserve_more(copy, expected)) return false;
-      SpinLockGuard guard(shard.lock);
-      if (shard.count > expected) continue;  // grew meanwhile: reserve again
-      auto* out = reinterpret_cast<fmt::BlockRecord*>(copy.records.data() + copy.records.size());
-      size_t n = 0;
-      constexpr uint32_t kAhead = 16;  // slots whose blocks are prefetched ahead of use
-      for (uint32_t i = 0; i < shard.capacity; ++i) {
-        // The blocks lie in hash order, i.e. randomly in memory: start the header and
-        // content loads of later blocks now, so the cache misses overlap.
-        if (i + kAhead < shard.capacity && shard.slots[i + kAhead].key != 0)
-          __builtin_prefetch(
-              reinterpret_cast<const char*>(LiveTable::unpack(shard.slots[i + kAhead]).address) -
-              8);
-        if (shard.slots[i].key == 0) continue;
-        fill_record(copy, LiveTable::unpack(shard.slots[i]), out[n++]);
-      }
-      copy.records.commit(n * sizeof(fmt::BlockRecord));
-      break;
-    }
-  }
-  return true;
-}
-
-bool copy_blocks(BlockCopy& copy) {
-  // One reservation for all blocks (with room for growth meanwhile): growing a buffer of
-  // millions of records by doubling would copy it over and over.
-  const uint64_t estimate = live_totals().blocks;
-  return reserve_more(copy, estimate + estimate / 8 + 4096) && copy_shadow_blocks(copy) &&
-         copy_table_blocks(copy);
 }
 
 bool append_regions(ByteBuffer& out) {
@@ -153,7 +98,10 @@ bool append_stacks_and_sites(uint32_t stack_count, ByteBuffer& stacks, ByteBuffe
   return true;
 }
 
-bool append_meta(fmt::Trigger trigger, const char* label, ByteBuffer& out) {
+// `started_*`: when the snapshot began, the moment it stands for (its blocks are streamed
+// after), which keeps periodic snapshots' times on their schedule.
+bool append_meta(fmt::Trigger trigger, const char* label, uint64_t started_realtime_ns,
+                 uint64_t started_monotonic_ns, ByteBuffer& out) {
   char exe[4096];
   ssize_t exe_size = readlink("/proc/self/exe", exe, sizeof exe - 1);
   exe[exe_size > 0 ? exe_size : 0] = '\0';
@@ -167,8 +115,8 @@ bool append_meta(fmt::Trigger trigger, const char* label, ByteBuffer& out) {
   meta.ppid = static_cast<uint32_t>(getppid());
   meta.sequence = g_series.sequence;
   meta.start_realtime_ns = g_series.start_realtime_ns;
-  meta.snap_realtime_ns = realtime_ns();
-  meta.snap_monotonic_ns = monotonic_ns() - g_series.start_monotonic_ns;
+  meta.snap_realtime_ns = started_realtime_ns;
+  meta.snap_monotonic_ns = started_monotonic_ns - g_series.start_monotonic_ns;
   meta.tick_ns = kTickNs;
   meta.current_tick = g_tick.load(std::memory_order_relaxed);
   meta.argc = g_argc;
@@ -247,6 +195,8 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
                    size_t path_size, bool reachability) {
   SpinLockGuard serial(g_snapshot_lock);
   if (!tracking()) return false;
+  const uint64_t started_realtime_ns = realtime_ns();
+  const uint64_t started_monotonic_ns = monotonic_ns();
   // The scan's moment comes first: its copy classifies the blocks while they are copied.
   ReachabilityRun reach;
   if (wants_reachability(trigger, reachability)) begin_reachability(reach);
@@ -256,37 +206,16 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   std::snprintf(name, sizeof name, "%04llu-%s.ldsnap",
                 static_cast<unsigned long long>(g_series.sequence), trigger_name(trigger));
 
-  // Gather. Blocks first, then stacks: every stack id a block or region names is then
-  // already in the depot when the stack table is read.
+  // The scan (its threads resumed, its copy finished) before anything can fail.
   BlockCopy blocks;
-  ByteBuffer regions, modules, stacks, sites, arenas, meta, samples, threads, text;
   ByteBuffer reach_summary, reach_classes, reach_referrers;
-  fmt::TrackerStatsRecord stats{};
-  bool gathered = true;
-  if (reach.attempted)
-    gathered = finish_reachability(reach, blocks, reach_summary, reach_classes, reach_referrers);
-  gathered = gathered && (reach.blocks_provided || copy_blocks(blocks)) && append_regions(regions);
-  uintptr_t ring[1024];
-  int ring_size = 0;
-  if (gathered) assign_arenas(blocks, ring, &ring_size);
-  refresh_modules();
-  gathered = gathered && serialize_modules(modules) &&
-             append_stacks_and_sites(g_depot.count(), stacks, sites, stats) &&
-             (!g_allocator_is_glibc || collect_arena_records(ring, ring_size, arenas)) &&
-             append_meta(trigger, label, meta) && take_samples(samples) && append_threads(threads);
-  if (!gathered) {
+  if (reach.attempted &&
+      !finish_reachability(reach, blocks, reach_summary, reach_classes, reach_referrers)) {
     stop_tracking("out of memory while taking a snapshot");
     return false;
   }
-  stats.mismatched_frees = g_counters.mismatched_frees.load(std::memory_order_relaxed);
-  stats.unknown_frees = g_counters.unknown_frees.load(std::memory_order_relaxed);
-  stats.truncated_stacks = g_counters.truncated_stacks.load(std::memory_order_relaxed);
-  stats.dropped_events = g_counters.dropped_events.load(std::memory_order_relaxed);
-  // The shadow's and the depot id table's reservations are mostly never touched: count what
-  // they use.
-  stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -
-                        g_depot.untouched_reserve_bytes();
 
+  // The file is opened next: the blocks are written to it as they are copied.
   int dir_fd = open_series_directory();
   if (dir_fd < 0) {
     char reason[4400];
@@ -301,11 +230,64 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
     g_series.cleaned = true;
   }
   fmt::SnapshotWriter writer;
+  auto fail_writing = [&] {
+    int error = errno;
+    close(dir_fd);
+    writer.abort();
+    char reason[4400];
+    std::snprintf(reason, sizeof reason, "cannot write snapshot %s/%s: %s", g_series.directory,
+                  name, std::strerror(error));
+    stop_tracking(reason);
+    return false;
+  };
+
+  // Blocks first, then stacks: every stack id a block or region names is then already in
+  // the depot when the stack table is read. The scan's copy, when it made one, is already
+  // in memory; otherwise the blocks stream from the live set to the file.
+  uintptr_t ring[BlockStream::kRingCapacity];
+  int ring_size = 0;
+  if (!writer.open_at(dir_fd, name)) return fail_writing();
+  if (reach.blocks_provided) {
+    assign_arenas(blocks, ring, &ring_size);
+    if (!write_section(writer, fmt::SectionType::kBlocks, blocks.records)) return fail_writing();
+    blocks.records.release();
+  } else {
+    BlockStream stream(writer, g_shadow, g_live);
+    if (!writer.begin_section(fmt::SectionType::kBlocks) || !stream.write_live_blocks() ||
+        !writer.end_section())
+      return fail_writing();
+    ring_size = stream.ring_size();
+    for (int i = 0; i < ring_size; ++i) ring[i] = stream.ring()[i];
+  }
+
+  ByteBuffer regions, modules, stacks, sites, arenas, meta, samples, threads, text;
+  fmt::TrackerStatsRecord stats{};
+  refresh_modules();
+  const bool gathered =
+      append_regions(regions) && serialize_modules(modules) &&
+      append_stacks_and_sites(g_depot.count(), stacks, sites, stats) &&
+      (!g_allocator_is_glibc || collect_arena_records(ring, ring_size, arenas)) &&
+      append_meta(trigger, label, started_realtime_ns, started_monotonic_ns, meta) &&
+      take_samples(samples) && append_threads(threads);
+  if (!gathered) {
+    close(dir_fd);
+    writer.abort();
+    stop_tracking("out of memory while taking a snapshot");
+    return false;
+  }
+  stats.mismatched_frees = g_counters.mismatched_frees.load(std::memory_order_relaxed);
+  stats.unknown_frees = g_counters.unknown_frees.load(std::memory_order_relaxed);
+  stats.truncated_stacks = g_counters.truncated_stacks.load(std::memory_order_relaxed);
+  stats.dropped_events = g_counters.dropped_events.load(std::memory_order_relaxed);
+  // The shadow's and the depot id table's reservations are mostly never touched: count what
+  // they use.
+  stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -
+                        g_depot.untouched_reserve_bytes();
+
   bool ok =
-      writer.open_at(dir_fd, name) && write_section(writer, fmt::SectionType::kMeta, meta) &&
+      write_section(writer, fmt::SectionType::kMeta, meta) &&
       write_section(writer, fmt::SectionType::kModules, modules) &&
       write_section(writer, fmt::SectionType::kStacks, stacks) &&
-      write_section(writer, fmt::SectionType::kBlocks, blocks.records) &&
       write_section(writer, fmt::SectionType::kMmapRegions, regions) &&
       (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
       write_section(writer, fmt::SectionType::kSites, sites) &&
@@ -330,18 +312,8 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   }
   ok = ok && writer.begin_section(fmt::SectionType::kTrackerStats) &&
        writer.write(&stats, sizeof stats) && writer.end_section() && writer.finish();
-  int write_error = errno;
+  if (!ok) return fail_writing();
   close(dir_fd);
-  errno = write_error;
-  if (!ok) {
-    int error = errno;
-    writer.abort();
-    char reason[4400];
-    std::snprintf(reason, sizeof reason, "cannot write snapshot %s/%s: %s", g_series.directory,
-                  name, std::strerror(error));
-    stop_tracking(reason);
-    return false;
-  }
   if (path_out) std::snprintf(path_out, path_size, "%s/%s", g_series.directory, name);
   return true;
 }

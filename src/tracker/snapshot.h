@@ -1,6 +1,7 @@
-// Taking one snapshot: copy the live blocks (the heap shadow one 1 MiB range lock at a time,
-// the live table one shard lock at a time), the regions and the stack depot's counters, then
-// write the file through the format writer without holding any tracker lock.
+// Taking one snapshot: the live blocks streamed into the file as they are copied (the heap
+// shadow one 256 KiB range lock at a time, the live table one shard lock at a time; see
+// block_stream.h), then the regions, the stack depot's counters and the rest gathered and
+// written through the format writer without holding any tracker lock.
 #pragma once
 
 #include <cstddef>

@@ -9,6 +9,7 @@
 
 #include "tracker/spin_lock.h"
 #include "tracker/tracker_state.h"
+#include "unwind/unwind.h"
 
 namespace leakdbg::tracker {
 namespace {
@@ -82,6 +83,8 @@ void release_table(void* value) {
                                std::memory_order_relaxed);
   table->in_use.store(false, std::memory_order_release);
   t_table = kNoTable;
+  // The same exit returns the unwinder's per-thread walk table to its pool.
+  unwind::release_thread_caches();
 }
 
 ThreadTable* claim_table() {

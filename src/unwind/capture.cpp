@@ -20,6 +20,7 @@
 #include "unwind/rule_cache.h"
 #include "unwind/stack_bounds.h"
 #include "unwind/unwind_internal.h"
+#include "unwind/walk_table.h"
 
 // The cached-rule walk reads x86-64 registers and knows x86-64 frames only; elsewhere (or
 // built with LEAKDBG_FAST_UNWIND=OFF) every capture takes the libunwind path.
@@ -65,7 +66,12 @@ constexpr int kHintFrames = 64;
 // so a lookup costs about one full check whatever the number of replays. Stacks deeper than
 // kReplaySteps steps are walked every time.
 constexpr int kReplays = 16;
-constexpr int kReplaySteps = 32;
+constexpr int kReplaySteps = kWalkTableSteps;
+// Captures that the last replay did not answer (a replay found by signature, or a walk)
+// before a thread takes a WalkTable (walk_table.h): asking the table first is cheaper than
+// checking the last replay and then scanning the others. A thread that allocates from one
+// place keeps to its replays and maps nothing more.
+constexpr uint32_t kMissesBeforeTable = 64;
 struct Replay {
   bool valid;
   bool fp_needed;  // a rule reads the starting RBP before any step reloads it
@@ -101,6 +107,9 @@ struct StackHints {
     uint64_t shape, signature;
   } keys[kReplays];
   Replay replays[kReplays];
+  WalkTable* table;        // null until replays keep missing
+  uint32_t replay_misses;  // captures the last replay did not answer, until the table
+  bool table_released;     // the thread is exiting: no new table
 };
 __attribute__((tls_model("initial-exec"))) thread_local StackHints t_hints{};
 // Bumped by invalidate_range: a hint may name code that has been unloaded since.
@@ -282,8 +291,10 @@ struct Recording {
 // The recorded replay that this capture would reproduce, or null. The replay that answered
 // last is checked first, in full: a loop allocating from one place costs one check, without
 // the signature.
+// *first_signature: the current stack's signature read at the first shape tried (the key
+// for the thread's WalkTable), when one was.
 [[maybe_unused]] Replay* find_replay(StackHints& hints, uintptr_t sp, uintptr_t fp, int max,
-                                     int skip) {
+                                     int skip, uint64_t* first_signature, bool* have_first) {
   Replay& last = hints.replays[hints.last_hit];
   if (replay_starts_here(last, sp, fp, max, skip) && replay_holds(last)) return &last;
   uint64_t shape = 0, signature = 0;  // the current stack's signature read at `shape`'s slots
@@ -295,6 +306,10 @@ struct Recording {
     if (!have_signature || key.shape != shape) {
       shape = key.shape;
       signature = signature_of(r.steps, [&r](int d) { return load_word(r.pc_slot[d]); });
+      if (!have_signature) {
+        *first_signature = signature;
+        *have_first = true;
+      }
       have_signature = true;
     }
     if (signature == key.signature && replay_starts_here(r, sp, fp, max, skip) && replay_holds(r)) {
@@ -303,6 +318,80 @@ struct Recording {
     }
   }
   return nullptr;
+}
+
+// Slots at these offsets from sp lie on this thread's stack (the deepest is the last). A
+// table may come from an earlier thread whose stack was larger.
+[[maybe_unused]] bool slots_on_stack(uint32_t steps, const uint32_t* slot_offset, uintptr_t sp) {
+  return steps > 0 && steps <= kWalkTableSteps &&
+         sp + slot_offset[steps - 1] + sizeof(uintptr_t) <= current_stack_bounds().hi;
+}
+[[maybe_unused]] bool shape_on_stack(const WalkShape& shape, uintptr_t sp) {
+  return slots_on_stack(shape.steps, shape.slot_offset, sp);
+}
+
+// True when every slot e read, relative to sp, still holds what it read.
+[[maybe_unused]] bool walk_entry_holds(const WalkEntry& e, uintptr_t sp) {
+  if (!slots_on_stack(e.steps, e.slot_offset, sp)) return false;
+  uintptr_t diff0 = 0, diff1 = 0;
+  int d = 0;
+  for (; d + 1 < e.steps; d += 2) {
+    diff0 |= load_word(sp + e.slot_offset[d]) ^ e.pc[d];
+    diff1 |= load_word(sp + e.slot_offset[d + 1]) ^ e.pc[d + 1];
+  }
+  if (d < e.steps) diff0 |= load_word(sp + e.slot_offset[d]) ^ e.pc[d];
+  return (diff0 | diff1) == 0;
+}
+
+// The thread's WalkTable entry that this capture would reproduce, or null.
+[[maybe_unused]] WalkEntry* find_walk(StackHints& hints, bool have_signature, uintptr_t sp,
+                                      uint64_t signature, int max, int skip) {
+  if (!have_signature || hints.table == nullptr) return nullptr;
+  WalkEntry* e = hints.table->find(hints.generation, sp, signature, max, skip);
+  return e != nullptr && walk_entry_holds(*e, sp) ? e : nullptr;
+}
+
+// Answers a capture from an entry as from a replay: the memo, or the frames when it has none.
+[[maybe_unused]] int answer_from(WalkEntry& e, int skip, uintptr_t* out, MemoCapture* memo) {
+  if (memo != nullptr) {
+    memo->memo = &e.memo;
+    if (e.memo != 0) return e.count;
+  }
+  for (int i = 0; i < e.count; ++i) out[i] = e.pc[skip + i];
+  if (memo != nullptr) memo->frames_written = true;
+  return e.count;
+}
+
+// Copies a replay, with the caller's memo, into the thread's WalkTable, mapping one once the
+// last replay keeps missing. Only walks that read no saved RBP qualify (see walk_table.h).
+[[maybe_unused]] void remember_walk(StackHints& hints, const Replay& r, uint32_t memo) {
+  if (r.fp_needed || r.fp_checks != 0 || r.steps == 0) return;
+  if (hints.table == nullptr) {
+    if (hints.table_released || ++hints.replay_misses < kMissesBeforeTable) return;
+    hints.table = WalkTable::claim();
+    if (hints.table == nullptr) {
+      hints.table_released = true;  // the pool is full: do not try on every walk
+      return;
+    }
+  }
+  if (r.pc_slot[r.steps - 1] - r.sp > UINT32_MAX) return;
+  WalkEntry& e = *hints.table->victim(hints.generation, r.sp, r.signature);
+  e.generation = hints.generation + 1;
+  e.sp = r.sp;
+  e.signature = r.signature;
+  e.memo = memo;
+  e.max = r.max;
+  e.skip = static_cast<int16_t>(r.skip);
+  e.steps = static_cast<uint8_t>(r.steps);
+  e.count = static_cast<uint8_t>(r.count);
+  for (int d = 0; d < r.steps; ++d) {
+    e.slot_offset[d] = static_cast<uint32_t>(r.pc_slot[d] - r.sp);
+    e.pc[d] = r.pc[d];
+  }
+  WalkShape& shape = *hints.table->shape_for(r.sp);
+  shape.sp = r.sp;
+  shape.steps = e.steps;
+  std::memcpy(shape.slot_offset, e.slot_offset, e.steps * sizeof(uint32_t));
 }
 
 template <bool kUseHints>
@@ -409,7 +498,29 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
       }
       StackHints& hints = *claim.hints;
       const bool use_replays = g_replays.load(std::memory_order_relaxed);
-      if (Replay* r = use_replays ? find_replay(hints, sp, fp, max, skip) : nullptr) {
+      uint64_t signature = 0;
+      bool have_signature = false;
+      // A thread with a WalkTable allocates from many places: its next stack is rarely the
+      // last one, so the table is asked first, at the shape of the last walk from this sp.
+      if (use_replays && hints.table != nullptr) {
+        if (const WalkShape& shape = *hints.table->shape_for(sp);
+            shape.sp == sp && shape_on_stack(shape, sp)) {
+          signature = signature_of(static_cast<int>(shape.steps),
+                                   [&](int d) { return load_word(sp + shape.slot_offset[d]); });
+          have_signature = true;
+        }
+      }
+      if (WalkEntry* e = find_walk(hints, have_signature, sp, signature, max, skip)) {
+        n = answer_from(*e, skip, out, memo);
+        break;
+      }
+      have_signature = false;
+      const Replay* last = &hints.replays[hints.last_hit];
+      if (Replay* r = use_replays
+                          ? find_replay(hints, sp, fp, max, skip, &signature, &have_signature)
+                          : nullptr) {
+        // Found by signature: the table, once there, answers this stack first next time.
+        if (r != last && r->memo != 0) remember_walk(hints, *r, r->memo);
         n = r->count;
         if (memo != nullptr) {
           memo->memo = &r->memo;
@@ -417,6 +528,10 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
         }
         for (int i = 0; i < n; ++i) out[i] = r->pc[skip + i];
         if (memo != nullptr) memo->frames_written = true;
+        break;
+      }
+      if (WalkEntry* e = find_walk(hints, have_signature, sp, signature, max, skip)) {
+        n = answer_from(*e, skip, out, memo);
         break;
       }
       Recording rec;
@@ -431,8 +546,10 @@ __attribute__((noinline)) int capture_impl(Mode mode, uintptr_t* out, int max, i
       switch (end) {
         case WalkEnd::kComplete:
           rec.finish(sp, fp, max, skip, n);
-          if (rec.replay != nullptr)
+          if (rec.replay != nullptr) {
             hints.keys[hints.last_hit] = {sp, rec.replay->shape, rec.replay->signature};
+            remember_walk(hints, *rec.replay, 0);
+          }
           if (memo != nullptr && rec.replay != nullptr) memo->memo = &rec.replay->memo;
           break;
         case WalkEnd::kDoubt:
@@ -484,6 +601,14 @@ __attribute__((noinline)) MemoCapture capture_memo(uintptr_t* out, int max, int 
 void invalidate_range(uintptr_t start, uintptr_t end) {
   g_cache.invalidate(start, end);
   g_generation.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void release_thread_caches() {
+  StackHints& mine = t_hints;
+  mine.table_released = true;
+  if (mine.in_use) return;  // a signal handler runs on top of a walk: keep the table
+  WalkTable::release(mine.table);
+  mine.table = nullptr;
 }
 
 Stats stats() {

@@ -32,6 +32,10 @@ struct MemoCapture {
 };
 MemoCapture capture_memo(uintptr_t* out, int max, int skip);
 
+// The calling thread is exiting: the walks it remembers beyond its replays go back to a
+// process-wide pool for the next thread.
+void release_thread_caches();
+
 // Forget cached rules for code in [start, end): called after dlclose.
 void invalidate_range(uintptr_t start, uintptr_t end);
 

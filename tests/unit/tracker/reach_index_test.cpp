@@ -1,4 +1,4 @@
-// The scan's page index must answer exactly as a binary search over all blocks: the block
+// The scan's block index must answer exactly as a binary search over all blocks: the block
 // containing a word (interior words included), or none.
 #include "tracker/reach_index.h"
 
@@ -70,6 +70,53 @@ TEST(BlockIndex, AnswersAsABinarySearchOnRandomLayouts) {
     for (int i = 0; i < 20000; ++i)
       probes.push_back(b.front().address + random() % (block_end(b.back()) - b.front().address));
     for (uint64_t v : probes) ASSERT_EQ(t.index.find(v), searched(b, v)) << round << " " << v;
+  }
+}
+
+// glibc's layout: chunks 16-byte aligned and at least 32 bytes apart, requested sizes that
+// end anywhere in the chunk. Every byte from just below each block to just past it: the
+// block's first and last byte and every interior byte are found, one past the end never.
+TEST(BlockIndex, EveryByteOfEveryBlockAndNoBytePastOne) {
+  std::mt19937_64 random(11);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<ScanBlock> blocks;
+    // Starts 16-aligned, or 8 past (a start above a word of the same granule).
+    uint64_t at = 0x7f0000000000 + 16 * (random() % 64) + (round % 2 ? 8 : 0);
+    for (int i = 0; i < 400; ++i) {
+      const int kind = static_cast<int>(random() % 100);
+      const uint64_t size = kind < 80 ? 1 + random() % 120 : kind < 98 ? random() % 5000 : 70000;
+      blocks.push_back(ScanBlock{at, size});
+      uint64_t chunk = (size + 8 + 15) & ~uint64_t{15};
+      if (chunk < 32) chunk = 32;
+      at += chunk + (random() % 4 == 0 ? 16 * (random() % 200) : 0);
+    }
+    Indexed t(blocks);
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      const ScanBlock& b = blocks[i];
+      const uint64_t step = b.size > 4096 ? 7 : 1;
+      for (uint64_t v = b.address; v < block_end(b); v += step)
+        ASSERT_EQ(t.index.find(v), static_cast<long>(i)) << round << " " << v;
+      ASSERT_EQ(t.index.find(block_end(b) - 1), static_cast<long>(i));
+      for (uint64_t v = b.address - 16; v < b.address; ++v)
+        ASSERT_EQ(t.index.find(v), searched(blocks, v)) << round << " " << v;
+      for (uint64_t v = block_end(b); v < block_end(b) + 24; ++v)
+        ASSERT_EQ(t.index.find(v), searched(blocks, v)) << round << " " << v;
+      ASSERT_NE(t.index.find(block_end(b)), static_cast<long>(i));
+    }
+  }
+}
+
+// The two steps a batched caller uses give find()'s answers.
+TEST(BlockIndex, CandidateThenConfirmIsFind) {
+  std::mt19937_64 random(5);
+  Indexed t(random_layout(random, 2000));
+  const std::vector<ScanBlock>& b = t.blocks;
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t v =
+        b.front().address - 64 + random() % (block_end(b.back()) - b.front().address + 128);
+    ASSERT_EQ(t.index.confirm(t.index.candidate(v), v), t.index.find(v));
+    ASSERT_EQ(t.index.find(v), searched(b, v));
+    ASSERT_EQ(t.index.in_range(v), v >= b.front().address && v < block_end(b.back()));
   }
 }
 

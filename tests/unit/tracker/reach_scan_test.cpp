@@ -33,7 +33,7 @@ struct FakeHeap {
   void classify(const std::vector<uint64_t>& roots) {
     out.assign(blocks.size(), {});
     std::vector<uint32_t> queue(blocks.size());
-    std::vector<uint8_t> state(blocks.size());
+    std::vector<ScanMark> state(blocks.size());
     referrers.assign(blocks.size() * 64 + 16, {});
     ReachScan scan(blocks.data(), blocks.size(), out.data(), queue.data(), state.data(),
                    referrers.data(), referrers.size());
@@ -149,7 +149,7 @@ TEST(ReachScan, HeldPointerMakesItsBlockReachable) {
   heap.link(0, 0, 1);
   fmt::BlockReachRecord out[2];
   uint32_t queue[2];
-  uint8_t state[2];
+  ScanMark state[2];
   fmt::ReferrerRecord referrers[8];
   ReachScan scan(heap.blocks.data(), 2, out, queue, state, referrers, 8);
   scan.hold(heap.address(0) + 8, 0x1000, ReferrerKind::kTls, 7);
@@ -165,7 +165,7 @@ TEST(ReachScan, RegisterRootsReportTheRegisterNumber) {
   uint64_t registers[6] = {0, 0, 0, heap.address(0), 0, 0};
   fmt::BlockReachRecord out[1];
   uint32_t queue[1];
-  uint8_t state[1];
+  ScanMark state[1];
   fmt::ReferrerRecord referrers[4];
   ReachScan scan(heap.blocks.data(), 1, out, queue, state, referrers, 4);
   const auto begin = reinterpret_cast<uint64_t>(registers);

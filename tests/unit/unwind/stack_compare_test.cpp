@@ -214,7 +214,9 @@ CapturePair g_signal_pair;
 
 void capture_in_handler(int) { nofp_chain(capture_pair_probe, &g_signal_pair); }
 
-TEST(StackCompare, SignalHandlerFrameFallsBackToLibunwind) {
+// Captures (fast and libunwind) from a handler of a signal raised in a nofp chain; the fast
+// walk must hand the signal frame to libunwind. Also run between the walk table's rounds.
+void raise_and_capture_in_handler(int /*round*/ = 0) {
   const auto before = stats();
   struct sigaction action {};
   action.sa_handler = capture_in_handler;
@@ -231,6 +233,8 @@ TEST(StackCompare, SignalHandlerFrameFallsBackToLibunwind) {
       20u);
   EXPECT_GE(stats().fallbacks, before.fallbacks + 2);
 }
+
+TEST(StackCompare, SignalHandlerFrameFallsBackToLibunwind) { raise_and_capture_in_handler(); }
 
 TEST(StackCompare, SignalHandlerOnAlternateStack) {
   std::vector<char> alt_stack(1 << 16);
@@ -354,6 +358,26 @@ __attribute__((noinline, noipa)) void many_stacks(unsigned path, MemoProbe* prob
   __asm__ volatile("" ::: "memory");
 }
 
+// Checks one memo capture of a stack: an answer (no frames) must carry the memo this stack
+// was given; written frames must be libunwind's (but for the innermost, the captures' own
+// call sites) and the same each time. True when it was an answer.
+bool check_memo_capture(const MemoProbe& probe, uint32_t expected_memo,
+                        std::vector<uintptr_t>& first_frames) {
+  if (!probe.result.frames_written) {
+    EXPECT_EQ(*probe.result.memo, expected_memo);
+    return true;
+  }
+  EXPECT_EQ(probe.frames.size(), probe.reference.size());
+  if (probe.frames.size() == probe.reference.size())
+    EXPECT_TRUE(
+        std::equal(probe.frames.begin() + 1, probe.frames.end(), probe.reference.begin() + 1));
+  if (first_frames.empty())
+    first_frames = probe.frames;
+  else
+    EXPECT_EQ(probe.frames, first_frames);
+  return false;
+}
+
 // More stacks than a thread keeps replays, visited in an order that makes replays both hit
 // and get replaced: every memo that comes back is the one given to that very stack, and
 // every walked stack matches libunwind's.
@@ -373,18 +397,7 @@ TEST(StackCompare, ManyStacksAtOneStackPointerKeepTheirOwnMemos) {
       probe.store = given[path] != 0 ? given[path] : 1000 + path;
       many_stacks<5, 0>(path, &probe);
       ASSERT_NE(probe.result.memo, nullptr);
-      if (probe.result.frames_written) {
-        ASSERT_EQ(probe.frames.size(), probe.reference.size());
-        EXPECT_TRUE(
-            std::equal(probe.frames.begin() + 1, probe.frames.end(), probe.reference.begin() + 1));
-        if (first_frames[path].empty())
-          first_frames[path] = probe.frames;
-        else
-          EXPECT_EQ(probe.frames, first_frames[path]);
-      } else {
-        ++answered_by_replay;
-        EXPECT_EQ(*probe.result.memo, 1000 + path);
-      }
+      if (check_memo_capture(probe, 1000 + path, first_frames[path])) ++answered_by_replay;
       if (given[path] == 0) given[path] = 1000 + path;
     }
   }
@@ -396,6 +409,85 @@ TEST(StackCompare, ManyStacksAtOneStackPointerKeepTheirOwnMemos) {
     }
   }
   EXPECT_GT(answered_by_replay, 0);
+}
+
+// What a thread saw visiting kPaths stacks at one stack pointer, round after round.
+struct WalkTableRun {
+  static constexpr unsigned kPaths = 64;  // four times the replays a thread keeps
+  std::vector<int> answered_per_round;    // captures answered with a memo, no frames
+};
+
+// Visits paths 0..kPaths-1 in order, `rounds` times: each stack is evicted from the replays
+// before it comes back, so only the WalkTable can answer. Every answer must carry the memo
+// given to that very stack, and every stack written must be libunwind's. between_rounds runs
+// after each round but the last.
+void visit_paths_in_order(int rounds, std::vector<uint32_t>& given, WalkTableRun* run,
+                          void (*between_rounds)(int round)) {
+  // Per call: the caller's own frame differs from one call site to the next.
+  std::vector<std::vector<uintptr_t>> first_frames(WalkTableRun::kPaths);
+  for (int round = 0; round < rounds; ++round) {
+    int answered = 0;
+    for (unsigned path = 0; path < WalkTableRun::kPaths; ++path) {
+      SCOPED_TRACE(testing::Message() << "round " << round << " path " << path);
+      MemoProbe probe;
+      probe.store = 5000 + path;
+      many_stacks<6, 0>(path, &probe);
+      ASSERT_NE(probe.result.memo, nullptr);
+      if (check_memo_capture(probe, given[path], first_frames[path])) ++answered;
+      if (given[path] == 0) given[path] = probe.store;
+    }
+    run->answered_per_round.push_back(answered);
+    if (between_rounds != nullptr && round + 1 < rounds) between_rounds(round);
+  }
+}
+
+// The visits in a thread of its own (the table is per thread, taken after the replays keep
+// missing), which then exits as the tracker's threads do.
+WalkTableRun visit_in_new_thread(int rounds, std::vector<uint32_t>& given,
+                                 void (*between_rounds)(int round) = nullptr) {
+  WalkTableRun run;
+  std::thread([&] {
+    visit_paths_in_order(rounds, given, &run, between_rounds);
+    leakdbg::unwind::release_thread_caches();
+  }).join();
+  return run;
+}
+
+TEST(StackCompare, WalkTableAnswersStacksBeyondTheReplays) {
+  FastOnly fast_only;
+  leakdbg::unwind::set_mode(leakdbg::unwind::Mode::kFast);
+  std::vector<uint32_t> given(WalkTableRun::kPaths, 0);
+  const WalkTableRun run = visit_in_new_thread(4, given);
+  ASSERT_EQ(run.answered_per_round.size(), 4u);
+  // The first round walks every stack; by the last, the 16 replays alone could answer at
+  // most 16 of the 64.
+  EXPECT_EQ(run.answered_per_round[0], 0);
+  EXPECT_GE(run.answered_per_round[3], 48);
+}
+
+// A dlclose may unload code that remembered walks went through: invalidate_range makes every
+// entry stale, so after it each stack is walked afresh.
+TEST(StackCompare, WalkTableForgetsWalksWhenCodeIsUnloaded) {
+  std::vector<uint32_t> given(WalkTableRun::kPaths, 0);
+  const WalkTableRun run = visit_in_new_thread(5, given, [](int round) {
+    if (round == 3) leakdbg::unwind::invalidate_range(0, 1);
+  });
+  ASSERT_EQ(run.answered_per_round.size(), 5u);
+  EXPECT_GE(run.answered_per_round[3], 48);
+  EXPECT_EQ(run.answered_per_round[4], 0);
+}
+
+// A thread whose walks are remembered still hands signal frames to libunwind, and a thread
+// that takes the table a previous thread gave back gets the memos of its own stacks (memos
+// are process-wide: the stack depot's ids).
+TEST(StackCompare, WalkTableKeepsFallbacksAndServesTheNextThread) {
+  std::vector<uint32_t> given(WalkTableRun::kPaths, 0);
+  for (int thread = 0; thread < 2; ++thread) {
+    SCOPED_TRACE(thread);
+    const WalkTableRun run = visit_in_new_thread(4, given, raise_and_capture_in_handler);
+    ASSERT_EQ(run.answered_per_round.size(), 4u);
+    EXPECT_GE(run.answered_per_round[3], 48);
+  }
 }
 
 TEST(StackCompare, PublicCaptureModesAndSkip) {
