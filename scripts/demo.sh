@@ -18,8 +18,10 @@ scripts/install-deps.sh --demo
 mkdir -p build
 phase "configuring"
 # Tests and benchmarks stay out of the demo build: they need packages the demo does not.
+# leakdbg and its tracker are built without debug information (the demo program keeps its
+# own): that saves a fifth of the compile time.
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEAKDBG_BUILD_TESTS=OFF \
-  -DLEAKDBG_BUILD_BENCH=OFF >build/demo-configure.log 2>&1 ||
+  -DLEAKDBG_BUILD_BENCH=OFF -DLEAKDBG_DEBUG_INFO=OFF >build/demo-configure.log 2>&1 ||
   fail "configuring" build/demo-configure.log
 phase "building leakdbg, its tracker and the demo"
 cmake --build build -j"$(nproc)" --target leakdbg leakdbg_tracker leakdbg-demo \

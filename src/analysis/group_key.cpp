@@ -21,24 +21,6 @@ constexpr uint32_t kNoGroup = UINT32_MAX;
 // map. A source with sparse ids (imports keep their BackTrace numbers) falls back to hashing.
 constexpr size_t kMaxDenseStackIds = 1u << 24;
 
-// What a type hint can depend on: the captured bytes, whether they are valid, and how many
-// of them belong to the block.
-struct ContentKey {
-  std::array<uint8_t, 16> bytes{};
-  uint8_t valid_length = 0;
-  bool operator==(const ContentKey&) const = default;
-};
-
-struct ContentKeyHash {
-  size_t operator()(const ContentKey& key) const {
-    uint64_t a, b;
-    std::memcpy(&a, key.bytes.data(), 8);
-    std::memcpy(&b, key.bytes.data() + 8, 8);
-    uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull + (a << 6) + (a >> 2));
-    return static_cast<size_t>(h ^ (h >> 29) ^ key.valid_length);
-  }
-};
-
 std::string label_for_missing(GroupBy by, bool has_frames) {
   if (!has_frames) return "(no stack)";
   return by == GroupBy::kModule ? "(unknown module)" : "(unknown)";
@@ -46,7 +28,27 @@ std::string label_for_missing(GroupBy by, bool has_frames) {
 
 }  // namespace
 
+// The content key types live inside Caches rather than in an anonymous namespace: a member
+// of BlockGrouper must not depend on a type with internal linkage.
 struct BlockGrouper::Caches {
+  // What a type hint can depend on: the captured bytes, whether they are valid, and how many
+  // of them belong to the block.
+  struct ContentKey {
+    std::array<uint8_t, 16> bytes{};
+    uint8_t valid_length = 0;
+    bool operator==(const ContentKey&) const = default;
+  };
+
+  struct ContentKeyHash {
+    size_t operator()(const ContentKey& key) const {
+      uint64_t a, b;
+      std::memcpy(&a, key.bytes.data(), 8);
+      std::memcpy(&b, key.bytes.data() + 8, 8);
+      uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull + (a << 6) + (a >> 2));
+      return static_cast<size_t>(h ^ (h >> 29) ^ key.valid_length);
+    }
+  };
+
   std::unordered_map<uint64_t, uint32_t> by_size;
   std::vector<uint32_t> by_dense_stack;
   std::unordered_map<uint32_t, uint32_t> by_sparse_stack;
@@ -210,7 +212,7 @@ uint32_t BlockGrouper::group_of(const Block& block) {
       return it->second;
     }
     case GroupBy::kType: {
-      ContentKey content;
+      Caches::ContentKey content;
       if (block.content_valid()) {
         content.valid_length = static_cast<uint8_t>(std::min<uint64_t>(block.size, 16));
         std::memcpy(content.bytes.data(), block.content, content.valid_length);

@@ -2,12 +2,13 @@
 
 #include <cstdint>
 
+#include "cli/command_options.h"
 #include "cli/option_values.h"
 #include "symbolize/frame_render.h"
 
 namespace leakdbg::cli {
 
-void AnalyzeFlags::add_to(CLI::App& app) {
+void AnalyzeFlags::add_to(CommandOptions& app) {
   app.add_option("DIR|SNAP", inputs,
                  "A directory of snapshots (from leakdbg run -o DIR), snapshot files in time "
                  "order, or saved WinDbg/UMDH text")

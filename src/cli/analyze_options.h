@@ -2,7 +2,6 @@
 // --across-runs, --top, the symbol options and --alloc-fn, and the AnalyzeOptions they make.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -12,6 +11,8 @@
 
 namespace leakdbg::cli {
 
+class CommandOptions;
+
 struct AnalyzeFlags {
   std::vector<std::string> inputs;
   bool across_runs = false;
@@ -19,7 +20,7 @@ struct AnalyzeFlags {
   SymbolFlags symbols;
   std::vector<std::string> alloc_fns;
 
-  void add_to(CLI::App& app);
+  void add_to(CommandOptions& app);
   // Throws leakdbg::Error (usage) for a --alloc-fn pattern that does not compile, before any
   // input is read.
   analysis::AnalyzeOptions options() const;

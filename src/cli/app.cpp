@@ -4,9 +4,11 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <string>
 
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/command_table.h"
 #include "util/error.h"
 #include "util/terminal_text.h"
@@ -51,9 +53,10 @@ int run_command_line(int argc, const char* const* argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("leakdbg ") + LEAKDBG_VERSION);
   std::vector<std::pair<CLI::App*, Action>> actions;
+  std::deque<CommandOptions> options;
   for (auto& entry : registered_commands()) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.help);
-    actions.emplace_back(sub, entry.setup(*sub));
+    actions.emplace_back(sub, entry.setup(options.emplace_back(*sub)));
   }
   if (argc > 1 && !looks_like_option(argv[1]) && !find_command(argv[1]))
     return usage_error(std::string("unknown command '") + argv[1] +

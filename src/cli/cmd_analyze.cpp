@@ -1,13 +1,14 @@
 // `leakdbg analyze DIR | SNAP... [--json] [--across-runs]`: the whole leak hunt over a
 // series of snapshots, with a verdict first and ranked suspects.
-#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <iostream>
+#include <memory>
 
 #include "analysis/analyze.h"
 #include "analysis/analyze_render.h"
 #include "cli/analyze_options.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
 #include "cli/option_values.h"
@@ -23,7 +24,7 @@ struct AnalyzeArgs {
   bool json = false, hex = false;
 };
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<AnalyzeArgs>();
   args->analysis.add_to(app);
   app.add_flag("--json", args->json, "JSON output");

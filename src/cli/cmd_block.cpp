@@ -1,11 +1,12 @@
 // `leakdbg block SNAP ADDR`: the block holding an address with its allocation stack, as
 // WinDbg's `!heap -p -a`. Exits 1 when the address is in no tracked block or region (the
 // nearest blocks and the mapping are still printed), 2 when ADDR is not an address.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
 #include "cli/block_render.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
 #include "input/load.h"
@@ -20,7 +21,7 @@ struct BlockArgs {
   SymbolFlags symbols;
 };
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<BlockArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot")->required();
   app.add_option("ADDR", args->address,

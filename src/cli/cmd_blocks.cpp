@@ -1,12 +1,13 @@
 // `leakdbg blocks SNAP (--size N | --range MIN MAX) [--heap ID] [--type T] [--top N]`:
 // the busy blocks of one size or size range, as WinDbg's `!heap -flt s|r`.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "analysis/block_filter.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
 #include "cli/option_values.h"
@@ -88,7 +89,7 @@ void print_listing(const BlockListing& listing, bool classes, const NumberStyle&
   out << '\n';
 }
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<BlocksArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot")->required();
   auto* size = app.add_option("--size", args->size,

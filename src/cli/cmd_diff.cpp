@@ -1,12 +1,13 @@
 // `leakdbg diff BASE SNAP [--by site|function|size|module|type] [--min-bytes N] [--json]`:
 // UMDH's comparison of two heap states, largest growth first. A single UMDH diff file
 // (which holds both states) may be given alone.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
 #include "analysis/diff.h"
 #include "analysis/diff_render.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
 #include "input/load.h"
@@ -24,7 +25,7 @@ struct DiffArgs {
   std::vector<std::string> alloc_fns;
 };
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<DiffArgs>();
   app.add_option("BASE SNAP", args->inputs,
                  "The earlier and the later snapshot (or saved UMDH/WinDbg text; one UMDH diff "

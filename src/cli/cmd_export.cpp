@@ -1,14 +1,16 @@
 // `leakdbg export SNAP [--base BASE] --format pprof|collapsed -o FILE`: a snapshot's live
 // memory by call stack for other tools: pprof for `go tool pprof` and continuous-profiling
 // backends, collapsed stacks for flamegraph.pl, speedscope and inferno.
-#include <CLI/CLI.hpp>
 
-#include "input/load.h"
+#include <memory>
+
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "export/collapsed.h"
 #include "export/pprof_encode.h"
 #include "export/stack_profile.h"
+#include "input/load.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -20,7 +22,7 @@ struct ExportArgs {
   SymbolFlags symbols;
 };
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<ExportArgs>();
   app.add_option("SNAP", args->snapshot,
                  "Snapshot file, or saved WinDbg/UMDH text (a UMDH comparison exports its growth)")
@@ -28,7 +30,7 @@ Action setup(CLI::App& app) {
   app.add_option("--base", args->base, "Export the growth since this earlier snapshot");
   app.add_option("--format", args->format, "pprof (gzipped profile.proto) or collapsed stacks")
       ->required()
-      ->check(CLI::IsMember({"pprof", "collapsed"}));
+      ->one_of({"pprof", "collapsed"});
   app.add_option("-o,--output", args->output, "File to write")->required();
   args->symbols.add_to(app);
   return [args] {

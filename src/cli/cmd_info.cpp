@@ -1,10 +1,11 @@
 // `leakdbg info FILE [--json]`: what one snapshot holds: process, trigger, times, and the
 // counts of every section (blocks, bytes, regions, stacks, modules, arenas, sites, samples).
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
 #include "analysis/reach_summary.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/info_render.h"
 #include "cli/json_output.h"
 #include "cli/reach_render.h"
@@ -14,7 +15,7 @@
 namespace leakdbg::cli {
 namespace {
 
-Action setup(CLI::App& sub) {
+Action setup(CommandOptions& sub) {
   struct Args {
     std::string file;
     bool json = false;

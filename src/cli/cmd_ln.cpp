@@ -9,10 +9,11 @@
 // 2. An address that a stack of the snapshot holds is a return address: its call's position
 // is shown (as in stacks) unless --exact is given. An address in no module of the snapshot
 // is one error line and exit code 1.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
 #include "input/load.h"
@@ -29,7 +30,7 @@ struct LnArgs {
   SymbolFlags symbols;
 };
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<LnArgs>();
   app.add_option("snapshot", args->snapshot, "Snapshot file")->required();
   app.add_option("address", args->address, "Address: hex by default (0x optional), 0n for decimal")

@@ -2,10 +2,11 @@
 // saved Windows text (`!heap -s`, `!heap -stat`, `!heap -flt`, `!heap -p -a`, `ln`, `.snap`).
 // With -c the commands run and the program exits: 0 if all succeeded, 2 if one could not be
 // parsed (bad address or number, unknown command), else 1 if one failed.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "prompt/command_parser.h"
 #include "prompt/line_reader.h"
@@ -45,7 +46,7 @@ int run_open(const OpenArgs& args) {
   return 0;
 }
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<OpenArgs>();
   app.add_option("SNAP", args->snapshots, "Snapshots or saved WinDbg/UMDH text")->required();
   app.add_option("-c,--commands", args->commands,

@@ -1,10 +1,11 @@
 // `leakdbg report DIR | SNAP... -o leak-report.html`: the analysis as one self-contained
 // HTML page (verdict, suspects, memory over time, flame graphs, VMMap view).
-#include <CLI/CLI.hpp>
 #include <cstdint>
+#include <memory>
 
 #include "cli/analyze_options.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "report/report_build.h"
 #include "util/atomic_file.h"
@@ -18,7 +19,7 @@ struct ReportArgs {
   std::string output = "leak-report.html";
 };
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<ReportArgs>();
   args->analysis.add_to(app);
   app.add_option("-o,--output", args->output, "The HTML file to write")->capture_default_str();

@@ -7,14 +7,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include "analysis/site_label.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "cli/option_values.h"
 #include "cli/run_checks.h"
@@ -254,7 +255,7 @@ int run_program(const RunArgs& args) {
   return exit_status_of(status);
 }
 
-Action setup(CLI::App& sub) {
+Action setup(CommandOptions& sub) {
   auto args = std::make_shared<RunArgs>();
   sub.add_option(
       "-o,--output", args->output_dir,
@@ -268,12 +269,12 @@ Action setup(CLI::App& sub) {
                "Keep tracking programs started by exec (each in its own series)");
   sub.add_option("--fork", args->fork_mode,
                  "A forked child: 'continue' (own series in DIR/fork-PID/) or 'stop' tracking")
-      ->check(CLI::IsMember({"continue", "stop"}));
+      ->one_of({"continue", "stop"});
   sub.add_option("--reachability", args->reachability,
                  "Snapshots that classify blocks as reachable or leaked: 'exit', 'requested' "
                  "(leakdbg snap, leakdbg_snapshot()), 'all' (interval ones too) or 'none' "
                  "(default: exit and requested)")
-      ->check(CLI::IsMember({"exit", "requested", "all", "none"}));
+      ->one_of({"exit", "requested", "all", "none"});
   sub.add_flag("--report", args->report, "Print `leakdbg analyze DIR` when the program ends");
   sub.add_option("--report-html", args->report_html,
                  "Write `leakdbg report DIR` to this HTML file when the program ends");

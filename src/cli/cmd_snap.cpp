@@ -1,9 +1,10 @@
 // `leakdbg snap PID [--label L]`: asks a tracked process for a snapshot now, through its
 // control socket (tracker/control_client.h), and prints the new snapshot's path.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/option_values.h"
 #include "tracker/control_client.h"
 #include "util/terminal_text.h"
@@ -14,7 +15,7 @@ namespace {
 // A snapshot of millions of blocks takes about a second; allow for a loaded machine.
 constexpr double kReplyTimeoutSeconds = 60;
 
-Action setup(CLI::App& sub) {
+Action setup(CommandOptions& sub) {
   struct Args {
     std::string pid, label;
     bool reachability = false;
@@ -26,9 +27,8 @@ Action setup(CLI::App& sub) {
                "Classify every block as reachable or leaked in this snapshot");
   return [args]() {
     int pid = parse_pid_value(args->pid);
-    std::cout << escape_control_chars(
-                     control::request_snapshot(pid, args->label, kReplyTimeoutSeconds,
-                                               args->reachability))
+    std::cout << escape_control_chars(control::request_snapshot(
+                     pid, args->label, kReplyTimeoutSeconds, args->reachability))
               << '\n';
     return 0;
   };

@@ -1,12 +1,13 @@
 // `leakdbg stat SNAP [--heap ID] [--by size|site|function|module|type] [--top N] [--base BASE]`:
 // busy blocks grouped and sorted by total bytes (or growth), as WinDbg's `!heap -stat -h`.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "analysis/group_key.h"
 #include "analysis/size_stat.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
 #include "cli/option_values.h"
@@ -25,7 +26,7 @@ struct StatArgs {
   std::vector<std::string> alloc_fns;
 };
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<StatArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot (or saved WinDbg/UMDH text)")->required();
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");

@@ -1,11 +1,12 @@
 // `leakdbg summary SNAP [--base BASE]`: one row per heap, as WinDbg's `!heap -s`.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "analysis/heap_summary.h"
 #include "analysis/reach_summary.h"
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/inspect_format.h"
 #include "cli/json_output.h"
 #include "cli/reach_render.h"
@@ -21,7 +22,7 @@ struct SummaryArgs {
   bool json = false, hex = false;
 };
 
-Action setup(CLI::App& app) {
+Action setup(CommandOptions& app) {
   auto args = std::make_shared<SummaryArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot (or saved WinDbg/UMDH text)")->required();
   app.add_option("--base", args->base, "Earlier snapshot: adds the change per heap");

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -13,11 +12,13 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/option_values.h"
 #include "cli/top_monitor.h"
 #include "input/load.h"
@@ -121,7 +122,7 @@ int run_top(const Options& options) {
   return 0;
 }
 
-Action setup(CLI::App& sub) {
+Action setup(CommandOptions& sub) {
   auto opts = std::make_shared<Options>();
   sub.add_option("pid", opts->pid, "Process id")->required();
   sub.add_option("--interval", opts->interval, "Seconds between samples, 0.05 to 3600 (default 1)");

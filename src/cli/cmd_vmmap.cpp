@@ -1,10 +1,11 @@
 // `leakdbg vmmap PID | SNAP [--base BASE] [--detail TYPE] [--json] [--hex]` (Sysinternals VMMap):
 // the address space by memory type, live from /proc/PID/smaps or as a snapshot recorded it.
-#include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "cli/command.h"
+#include "cli/command_options.h"
 #include "cli/json_output.h"
 #include "cli/option_values.h"
 #include "cli/vmmap_render.h"
@@ -44,7 +45,7 @@ VmTarget open_target(const std::string& arg) {
   return t;
 }
 
-Action setup(CLI::App& sub) {
+Action setup(CommandOptions& sub) {
   struct Options {
     std::string target, base, detail;
     bool json = false, hex = false;

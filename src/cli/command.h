@@ -1,8 +1,8 @@
 // How a subcommand joins the `leakdbg` program: each cmd_*.cpp file defines one static
 // Registration naming its command and its setup function. The setup declares the
-// subcommand's options on the CLI11 app it is given and returns the action to run once
-// parsing succeeded. The action returns the process exit code; user errors are thrown as
-// leakdbg::Error. Names, help lines and their order in --help live in one place: the command
+// subcommand's options on the CommandOptions it is given (command_options.h) and returns the action
+// to run once parsing succeeded. The action returns the process exit code; user errors are thrown
+// as leakdbg::Error. Names, help lines and their order in --help live in one place: the command
 // table (command_table.h); a registered name missing there is a programming error.
 #pragma once
 
@@ -10,14 +10,12 @@
 #include <string>
 #include <vector>
 
-namespace CLI {
-class App;
-}
-
 namespace leakdbg::cli {
 
+class CommandOptions;
+
 using Action = std::function<int()>;
-using Setup = std::function<Action(CLI::App& sub)>;
+using Setup = std::function<Action(CommandOptions& sub)>;
 
 struct Registration {
   Registration(std::string name, Setup setup);

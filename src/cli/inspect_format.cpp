@@ -1,8 +1,8 @@
 #include "cli/inspect_format.h"
 
-#include <CLI/CLI.hpp>
 #include <cctype>
 
+#include "cli/command_options.h"
 #include "symbolize/frame_render.h"
 #include "util/error.h"
 #include "util/units.h"
@@ -21,25 +21,25 @@ std::string printable(const std::string& text) {
 
 }  // namespace
 
-void SymbolFlags::add_to(CLI::App& app) {
+void SymbolFlags::add_to(CommandOptions& app) {
   // A per-occurrence callback rather than a vector option: CLI11's vector conversion trips
   // GCC 12's -Wnull-dereference inside the library's own string splitting.
-  app.add_option_function<std::string>(
+  app.add_option_function(
          "--debug-dir", [this](const std::string& dir) { debug_dirs.push_back(dir); },
          "Extra directory with separate debug files (repeatable)")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->take_all()
       ->trigger_on_parse();
   app.add_option("--sysroot", sysroot, "Prefix for module paths (binaries moved elsewhere)");
   app.add_flag("--full-names", full_names,
                "Whole function names (every template argument and parameter) in text output");
 }
 
-void add_alloc_fn_option(CLI::App& app, std::vector<std::string>& patterns) {
-  app.add_option_function<std::string>(
+void add_alloc_fn_option(CommandOptions& app, std::vector<std::string>& patterns) {
+  app.add_option_function(
          "--alloc-fn", [&patterns](const std::string& pattern) { patterns.push_back(pattern); },
          "A function of your own that only allocates for its caller (regex, repeatable): "
          "sites are named by its caller")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->take_all()
       ->trigger_on_parse();
 }
 

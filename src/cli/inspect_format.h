@@ -11,11 +11,9 @@
 #include "symbolize/symbolizer.h"
 #include "util/number_style.h"
 
-namespace CLI {
-class App;
-}
-
 namespace leakdbg::cli {
+
+class CommandOptions;
 
 // Text output renders numbers one way throughout a command (util/number_style.h).
 using NumberStyle = leakdbg::NumberStyle;
@@ -25,13 +23,13 @@ struct SymbolFlags {
   std::vector<std::string> debug_dirs;
   std::string sysroot;
   bool full_names = false;  // whole demangled names in text output
-  void add_to(CLI::App& app);
+  void add_to(CommandOptions& app);
   std::unique_ptr<Symbolizer> make(const HeapModel& model) const;
 };
 
 // `--alloc-fn REGEX` (repeatable): the user's own allocation wrappers, skipped when a call
 // site is named (analyze, diff, stat, run --report).
-void add_alloc_fn_option(CLI::App& app, std::vector<std::string>& patterns);
+void add_alloc_fn_option(CommandOptions& app, std::vector<std::string>& patterns);
 
 // Addresses in JSON are "0x..." strings (bytes and counts are integers).
 std::string json_address(uint64_t address);

@@ -1,11 +1,11 @@
 #include "cli/option_values.h"
 
-#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <optional>
 
+#include "cli/command_options.h"
 #include "util/error.h"
 #include "util/terminal_text.h"
 #include "util/units.h"
@@ -62,16 +62,15 @@ double parse_seconds_value(const std::string& text, const std::string& option, d
   return value;
 }
 
-void add_row_limit(CLI::App& app, size_t& rows, const std::string& help) {
+void add_row_limit(CommandOptions& app, size_t& rows, const std::string& help) {
   app.add_option("--top,--limit", rows, help)
       ->capture_default_str()
-      ->check(CLI::Validator(
-          // CLI11 puts the option's name in front of what this returns.
-          [](std::string& text) -> std::string {
+      ->check(
+          [](const std::string& text) -> std::string {
             std::string problem;
             return count_value(text, 0, kMaxRows, problem) ? "" : problem;
           },
-          "N"));
+          "N");
 }
 
 int parse_pid_value(const std::string& text) {

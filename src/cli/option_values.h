@@ -8,11 +8,9 @@
 #include <cstdint>
 #include <string>
 
-namespace CLI {
-class App;
-}
-
 namespace leakdbg::cli {
+
+class CommandOptions;
 
 // Sampling and snapshot intervals (`top --interval`, `run --interval`): a snapshot every
 // 50 ms is already more than any disk wants.
@@ -24,7 +22,7 @@ inline constexpr uint64_t kMaxRows = 1000000;
 
 // The row limit of a command: "--top N", with "--limit N" kept as its other name; a whole
 // number from 0 (all rows) to kMaxRows, a usage error otherwise.
-void add_row_limit(CLI::App& app, size_t& rows, const std::string& help);
+void add_row_limit(CommandOptions& app, size_t& rows, const std::string& help);
 
 // A whole decimal number in [min, max]; "--count: give a whole number from 1 to 1000000".
 uint64_t parse_count_value(const std::string& text, const std::string& option, uint64_t min,

@@ -10,7 +10,6 @@ namespace leakdbg::procmem {
 
 namespace {
 
-constexpr uint64_t kPage = 4096;
 // pthread guard pages are one page by default; a larger PROT_NONE gap below a writable
 // mapping is more likely a reservation than a guard.
 constexpr uint64_t kMaxGuardSize = 1ull << 20;
@@ -60,7 +59,7 @@ Probe probe_arena_heap(const Knowledge& k, const Mapping& m) {
   uint64_t w[4] = {};
   if (!read_words(k, m.start, w, 4)) return Probe::kUnreadable;
   uint64_t ar_ptr = w[0], prev = w[1], size = w[2], mprotect_size = w[3];
-  bool sizes_ok = size > 0 && size <= kArenaHeapAlign && size % kPage == 0 &&
+  bool sizes_ok = size > 0 && size <= kArenaHeapAlign && size % kPageBytes == 0 &&
                   mprotect_size >= size && mprotect_size <= kArenaHeapAlign;
   bool owner_ok =
       ar_ptr == m.start + 0x30 || (ar_ptr != 0 && prev != 0 && prev % kArenaHeapAlign == 0);
@@ -77,7 +76,8 @@ std::vector<std::pair<uint64_t, uint64_t>> probe_mmapped_chunks(const Knowledge&
     uint64_t w[2] = {};
     if (!read_words(k, at, w, 2)) break;
     uint64_t size = w[1] & ~uint64_t{7};
-    if (w[0] != 0 || (w[1] & 7) != 2 || size == 0 || size % kPage != 0 || size > m.end - at) break;
+    if (w[0] != 0 || (w[1] & 7) != 2 || size == 0 || size % kPageBytes != 0 || size > m.end - at)
+      break;
     chunks.emplace_back(at, at + size);
     at += size;
   }
@@ -177,7 +177,8 @@ class Classifier {
       return;
     }
     Base b = base(i);
-    if ((b.type == MemType::kPrivateData || b.by_layout) && m.path.empty() && m.write && !m.shared) {
+    if ((b.type == MemType::kPrivateData || b.by_layout) && m.path.empty() && m.write &&
+        !m.shared) {
       for (auto [s, e] : probe_mmapped_chunks(know_, m)) {
         add(i, s, e, MemType::kHeap, "mmapped chunk (chunk header checked)");
         cursor = e;

@@ -14,6 +14,10 @@
 
 namespace leakdbg::procmem {
 
+// Mappings, guard pages and glibc's mmapped chunks are whole pages of this size (x86-64,
+// and the 4 KiB kernels of aarch64).
+inline constexpr uint64_t kPageBytes = 4096;
+
 // glibc's HEAP_MAX_SIZE on 64-bit: thread arena heaps are mappings aligned to it.
 inline constexpr uint64_t kArenaHeapAlign = 64ull << 20;
 

@@ -11,11 +11,10 @@ namespace leakdbg::procmem {
 
 namespace {
 
-constexpr uint64_t kPage = 4096;
 constexpr uint64_t kChunkHeader = 16;  // prev_size + size in front of the user pointer
 
-uint64_t page_down(uint64_t a) { return a - a % kPage; }
-uint64_t page_up(uint64_t a) { return a % kPage ? a - a % kPage + kPage : a; }
+uint64_t page_down(uint64_t a) { return a - a % kPageBytes; }
+uint64_t page_up(uint64_t a) { return a % kPageBytes ? a - a % kPageBytes + kPageBytes : a; }
 
 std::string arena_label(const HeapModel& model, uint16_t index) {
   for (const auto& arena : model.arenas)

@@ -9,17 +9,13 @@ namespace leakdbg {
 
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 // Runtime libraries and allocators: every frame inside them is the runtime's.
 bool is_runtime_module(std::string_view module) {
   static constexpr std::array<std::string_view, 10> kPrefixes = {
       "libstdc++.so", "libc.so",      "libc-",          "ld-linux",    "libgcc_s.so",
       "libc++.so",    "libc++abi.so", "libjemalloc.so", "libtcmalloc", "libleakdbg.so"};
   for (auto prefix : kPrefixes)
-    if (starts_with(module, prefix)) return true;
+    if (module.starts_with(prefix)) return true;
   return false;
 }
 
@@ -63,12 +59,11 @@ bool is_allocation_function(std::string_view name) {
 bool is_runtime_frame(const SymbolicFrame& frame) {
   if (is_runtime_module(frame.module)) return true;
   std::string_view function = frame.function;
-  if (starts_with(function, "operator new") || starts_with(function, "operator delete"))
-    return true;
+  if (function.starts_with("operator new") || function.starts_with("operator delete")) return true;
   std::string_view name = qualified_name(function);
   if (is_allocation_function(name)) return true;
   for (std::string_view ns : {"std::", "__gnu_cxx::", "__cxxabiv1::", "__cxa_"})
-    if (starts_with(name, ns)) return true;
+    if (name.starts_with(ns)) return true;
   // Inline expansions from the C++ library headers (their DWARF names may be unqualified).
   return frame.file.find("/include/c++/") != std::string::npos;
 }

@@ -81,10 +81,6 @@ std::vector<std::string_view> split_arguments(std::string_view inner) {
   return parts;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
 // The qualified name that a template list at the end of `out` belongs to ("std::vector").
 std::string_view template_name(const std::string& out) {
   size_t start = out.size();
@@ -95,10 +91,10 @@ std::string_view template_name(const std::string& out) {
 // A standard default argument that says nothing: allocators, char traits, and the default
 // comparator, hasher and deleter of the first argument.
 bool is_default_argument(std::string_view arg, std::string_view first) {
-  if (starts_with(arg, "std::allocator<") || starts_with(arg, "std::char_traits<")) return true;
+  if (arg.starts_with("std::allocator<") || arg.starts_with("std::char_traits<")) return true;
   for (std::string_view wrapper :
        {"std::less<", "std::equal_to<", "std::hash<", "std::default_delete<"}) {
-    if (!starts_with(arg, wrapper) || arg.back() != '>') continue;
+    if (!arg.starts_with(wrapper) || arg.back() != '>') continue;
     std::string_view inside = trim(arg.substr(wrapper.size(), arg.size() - wrapper.size() - 1));
     if (inside == first) return true;
   }
@@ -156,7 +152,7 @@ void collapse_template_list(std::string_view inner, std::string& out) {
 
 void collapse_into(std::string_view text, std::string& out) {
   for (size_t i = 0; i < text.size();) {
-    if (starts_with(text.substr(i), "std::__cxx11::")) {
+    if (text.substr(i).starts_with("std::__cxx11::")) {
       out += "std::";
       i += std::strlen("std::__cxx11::");
       continue;
