@@ -50,13 +50,13 @@ enum RegionFlags : uint8_t {
 
 // Reachability at a snapshot (docs/snapshot-format.md, sections 14-16).
 enum class ReachStatus : uint32_t {
-  kComplete = 0,          // every block classified
-  kThreadsNotStopped = 1, // a thread did not answer the stop signal in time
-  kUnsupported = 2,       // allocator or architecture the scan does not know
-  kSignalTaken = 3,       // the program handles the stop signal itself
+  kComplete = 0,           // every block classified
+  kThreadsNotStopped = 1,  // a thread did not answer the stop signal in time
+  kUnsupported = 2,        // allocator or architecture the scan does not know
+  kSignalTaken = 3,        // the program handles the stop signal itself
   kOutOfMemory = 4,
-  kScanFailed = 5,        // the scanning process failed or died
-  kTooManyBlocks = 6,     // more live blocks than room was made for
+  kScanFailed = 5,     // the scanning process failed or died
+  kTooManyBlocks = 6,  // more live blocks than room was made for
 };
 
 enum class ReachClass : uint8_t {

@@ -90,7 +90,8 @@ ParseResult parse_filter(const std::vector<std::string_view>& w) {
 }
 
 ParseResult parse_heap(const std::vector<std::string_view>& w) {
-  if (w.size() < 2) return fail("!heap needs an option: -s, -stat, -flt, -p -a, -l, -x (type ? for help)");
+  if (w.size() < 2)
+    return fail("!heap needs an option: -s, -stat, -flt, -p -a, -l, -x (type ? for help)");
   std::string option = lower(w[1]);
   if (option == "-s") {
     if (w.size() != 2) return fail("!heap -s takes no arguments here");

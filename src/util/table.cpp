@@ -4,7 +4,9 @@
 
 namespace leakdbg {
 
-void Table::add_column(std::string title, Align align) { columns_.push_back({std::move(title), align}); }
+void Table::add_column(std::string title, Align align) {
+  columns_.push_back({std::move(title), align});
+}
 
 void Table::add_row(std::vector<std::string> cells) {
   cells.resize(columns_.size());
@@ -23,8 +25,10 @@ void Table::print(std::ostream& out) const {
       const std::string& cell = cells[c];
       size_t pad = width[c] - cell.size();
       bool last = c + 1 == columns_.size();
-      if (columns_[c].align == Align::kRight) line.append(pad, ' ').append(cell);
-      else line.append(cell).append(last ? 0 : pad, ' ');
+      if (columns_[c].align == Align::kRight)
+        line.append(pad, ' ').append(cell);
+      else
+        line.append(cell).append(last ? 0 : pad, ' ');
       if (!last) line.append("  ");
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();

@@ -7,6 +7,7 @@
 // copying it before the old copy is cleared (or by an atomic exchange), and a block is freed
 // straight from the slot that holds it.
 #include <pthread.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
