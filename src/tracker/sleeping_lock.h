@@ -51,15 +51,6 @@ class SleepingLock {
   std::atomic<uint32_t> state_{kFree};
 };
 
-class SleepingLockGuard {
- public:
-  explicit SleepingLockGuard(SleepingLock& lock) : lock_(lock) { lock_.lock(); }
-  ~SleepingLockGuard() { lock_.unlock(); }
-  SleepingLockGuard(const SleepingLockGuard&) = delete;
-  SleepingLockGuard& operator=(const SleepingLockGuard&) = delete;
-
- private:
-  SleepingLock& lock_;
-};
+using SleepingLockGuard = ScopedLock<SleepingLock>;
 
 }  // namespace leakdbg::tracker

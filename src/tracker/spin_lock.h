@@ -40,15 +40,19 @@ class SpinLock {
   std::atomic<bool> locked_{false};
 };
 
-class SpinLockGuard {
+// Holds any of the tracker's locks for a scope.
+template <typename Lock>
+class ScopedLock {
  public:
-  explicit SpinLockGuard(SpinLock& lock) : lock_(lock) { lock_.lock(); }
-  ~SpinLockGuard() { lock_.unlock(); }
-  SpinLockGuard(const SpinLockGuard&) = delete;
-  SpinLockGuard& operator=(const SpinLockGuard&) = delete;
+  explicit ScopedLock(Lock& lock) : lock_(lock) { lock_.lock(); }
+  ~ScopedLock() { lock_.unlock(); }
+  ScopedLock(const ScopedLock&) = delete;
+  ScopedLock& operator=(const ScopedLock&) = delete;
 
  private:
-  SpinLock& lock_;
+  Lock& lock_;
 };
+
+using SpinLockGuard = ScopedLock<SpinLock>;
 
 }  // namespace leakdbg::tracker
