@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-# Tests, benchmarks and debug information on explicitly: scripts/demo.sh configures the same
-# build/ without them.
+# Tests, benchmarks, debug information and full optimisation on explicitly: scripts/demo.sh
+# configures the same build/ without them.
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEAKDBG_BUILD_TESTS=ON \
-  -DLEAKDBG_BUILD_BENCH=ON -DLEAKDBG_DEBUG_INFO=ON >/dev/null
+  -DLEAKDBG_BUILD_BENCH=ON -DLEAKDBG_DEBUG_INFO=ON -DLEAKDBG_FAST_BUILD=OFF >/dev/null
 cmake --build build -j"$(nproc)"
