@@ -24,7 +24,7 @@ struct AnalyzeArgs {
   bool json = false, hex = false;
 };
 
-Action setup(CommandOptions& app) {
+Action setup_analyze(CommandOptions& app) {
   auto args = std::make_shared<AnalyzeArgs>();
   args->analysis.add_to(app);
   app.add_flag("--json", args->json, "JSON output");
@@ -45,7 +45,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("analyze", setup);
+const Registration analyze_registration("analyze", setup_analyze);
 
 }  // namespace
 

@@ -21,7 +21,7 @@ struct BlockArgs {
   SymbolFlags symbols;
 };
 
-Action setup(CommandOptions& app) {
+Action setup_block(CommandOptions& app) {
   auto args = std::make_shared<BlockArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot")->required();
   app.add_option("ADDR", args->address,
@@ -46,7 +46,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("block", setup);
+const Registration block_registration("block", setup_block);
 
 }  // namespace
 

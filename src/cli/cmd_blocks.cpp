@@ -89,7 +89,7 @@ void print_listing(const BlockListing& listing, bool classes, const NumberStyle&
   out << '\n';
 }
 
-Action setup(CommandOptions& app) {
+Action setup_blocks(CommandOptions& app) {
   auto args = std::make_shared<BlocksArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot")->required();
   auto* size = app.add_option("--size", args->size,
@@ -150,7 +150,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("blocks", setup);
+const Registration blocks_registration("blocks", setup_blocks);
 
 }  // namespace
 

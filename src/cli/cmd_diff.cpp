@@ -25,7 +25,7 @@ struct DiffArgs {
   std::vector<std::string> alloc_fns;
 };
 
-Action setup(CommandOptions& app) {
+Action setup_diff(CommandOptions& app) {
   auto args = std::make_shared<DiffArgs>();
   app.add_option("BASE SNAP", args->inputs,
                  "The earlier and the later snapshot (or saved UMDH/WinDbg text; one UMDH diff "
@@ -68,7 +68,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("diff", setup);
+const Registration diff_registration("diff", setup_diff);
 
 }  // namespace
 

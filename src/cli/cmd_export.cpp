@@ -22,7 +22,7 @@ struct ExportArgs {
   SymbolFlags symbols;
 };
 
-Action setup(CommandOptions& app) {
+Action setup_export(CommandOptions& app) {
   auto args = std::make_shared<ExportArgs>();
   app.add_option("SNAP", args->snapshot,
                  "Snapshot file, or saved WinDbg/UMDH text (a UMDH comparison exports its growth)")
@@ -57,7 +57,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("export", setup);
+const Registration export_registration("export", setup_export);
 
 }  // namespace
 }  // namespace leakdbg::cli

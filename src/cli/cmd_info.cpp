@@ -15,7 +15,7 @@
 namespace leakdbg::cli {
 namespace {
 
-Action setup(CommandOptions& sub) {
+Action setup_info(CommandOptions& sub) {
   struct Args {
     std::string file;
     bool json = false;
@@ -39,7 +39,7 @@ Action setup(CommandOptions& sub) {
   };
 }
 
-const Registration registration("info", setup);
+const Registration info_registration("info", setup_info);
 
 }  // namespace
 }  // namespace leakdbg::cli

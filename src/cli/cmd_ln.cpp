@@ -30,7 +30,7 @@ struct LnArgs {
   SymbolFlags symbols;
 };
 
-Action setup(CommandOptions& app) {
+Action setup_ln(CommandOptions& app) {
   auto args = std::make_shared<LnArgs>();
   app.add_option("snapshot", args->snapshot, "Snapshot file")->required();
   app.add_option("address", args->address, "Address: hex by default (0x optional), 0n for decimal")
@@ -54,7 +54,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("ln", setup);
+const Registration ln_registration("ln", setup_ln);
 
 }  // namespace
 

@@ -46,7 +46,7 @@ int run_open(const OpenArgs& args) {
   return 0;
 }
 
-Action setup(CommandOptions& app) {
+Action setup_open(CommandOptions& app) {
   auto args = std::make_shared<OpenArgs>();
   app.add_option("SNAP", args->snapshots, "Snapshots or saved WinDbg/UMDH text")->required();
   app.add_option("-c,--commands", args->commands,
@@ -56,7 +56,7 @@ Action setup(CommandOptions& app) {
   return [args] { return run_open(*args); };
 }
 
-const Registration registration("open", setup);
+const Registration open_registration("open", setup_open);
 
 }  // namespace
 

@@ -19,7 +19,7 @@ struct ReportArgs {
   std::string output = "leak-report.html";
 };
 
-Action setup(CommandOptions& app) {
+Action setup_report(CommandOptions& app) {
   auto args = std::make_shared<ReportArgs>();
   args->analysis.add_to(app);
   app.add_option("-o,--output", args->output, "The HTML file to write")->capture_default_str();
@@ -30,7 +30,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("report", setup);
+const Registration report_registration("report", setup_report);
 
 }  // namespace
 

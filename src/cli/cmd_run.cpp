@@ -255,7 +255,7 @@ int run_program(const RunArgs& args) {
   return exit_status_of(status);
 }
 
-Action setup(CommandOptions& sub) {
+Action setup_run(CommandOptions& sub) {
   auto args = std::make_shared<RunArgs>();
   sub.add_option(
       "-o,--output", args->output_dir,
@@ -286,7 +286,7 @@ Action setup(CommandOptions& sub) {
   };
 }
 
-const Registration registration("run", setup);
+const Registration run_registration("run", setup_run);
 
 }  // namespace
 }  // namespace leakdbg::cli

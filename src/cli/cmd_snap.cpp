@@ -15,7 +15,7 @@ namespace {
 // A snapshot of millions of blocks takes about a second; allow for a loaded machine.
 constexpr double kReplyTimeoutSeconds = 60;
 
-Action setup(CommandOptions& sub) {
+Action setup_snap(CommandOptions& sub) {
   struct Args {
     std::string pid, label;
     bool reachability = false;
@@ -34,7 +34,7 @@ Action setup(CommandOptions& sub) {
   };
 }
 
-const Registration registration("snap", setup);
+const Registration snap_registration("snap", setup_snap);
 
 }  // namespace
 }  // namespace leakdbg::cli

@@ -26,7 +26,7 @@ struct StatArgs {
   std::vector<std::string> alloc_fns;
 };
 
-Action setup(CommandOptions& app) {
+Action setup_stat(CommandOptions& app) {
   auto args = std::make_shared<StatArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot (or saved WinDbg/UMDH text)")->required();
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
@@ -66,7 +66,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("stat", setup);
+const Registration stat_registration("stat", setup_stat);
 
 }  // namespace
 

@@ -22,7 +22,7 @@ struct SummaryArgs {
   bool json = false, hex = false;
 };
 
-Action setup(CommandOptions& app) {
+Action setup_summary(CommandOptions& app) {
   auto args = std::make_shared<SummaryArgs>();
   app.add_option("SNAP", args->snapshot, "Snapshot (or saved WinDbg/UMDH text)")->required();
   app.add_option("--base", args->base, "Earlier snapshot: adds the change per heap");
@@ -46,7 +46,7 @@ Action setup(CommandOptions& app) {
   };
 }
 
-const Registration registration("summary", setup);
+const Registration summary_registration("summary", setup_summary);
 
 }  // namespace
 

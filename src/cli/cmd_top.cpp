@@ -122,7 +122,7 @@ int run_top(const Options& options) {
   return 0;
 }
 
-Action setup(CommandOptions& sub) {
+Action setup_top(CommandOptions& sub) {
   auto opts = std::make_shared<Options>();
   sub.add_option("pid", opts->pid, "Process id")->required();
   sub.add_option("--interval", opts->interval, "Seconds between samples, 0.05 to 3600 (default 1)");
@@ -136,7 +136,7 @@ Action setup(CommandOptions& sub) {
   return [opts]() { return run_top(*opts); };
 }
 
-const Registration registration("top", setup);
+const Registration top_registration("top", setup_top);
 
 }  // namespace
 }  // namespace leakdbg::cli

@@ -45,12 +45,12 @@ VmTarget open_target(const std::string& arg) {
   return t;
 }
 
-Action setup(CommandOptions& sub) {
-  struct Options {
+Action setup_vmmap(CommandOptions& sub) {
+  struct VmmapOptions {
     std::string target, base, detail;
     bool json = false, hex = false;
   };
-  auto opts = std::make_shared<Options>();
+  auto opts = std::make_shared<VmmapOptions>();
   sub.add_option("target", opts->target, "Process id, or a snapshot file")->required();
   sub.add_option("--base", opts->base, "Compare with this earlier snapshot (or process id)");
   sub.add_option("--detail", opts->detail,
@@ -80,7 +80,7 @@ Action setup(CommandOptions& sub) {
   };
 }
 
-const Registration registration("vmmap", setup);
+const Registration vmmap_registration("vmmap", setup_vmmap);
 
 }  // namespace
 }  // namespace leakdbg::cli
