@@ -46,18 +46,7 @@ class Encoder {
     std::vector<BlockRecord> batch;
     batch.reserve(4096);
     for (const Block& b : blocks) {
-      BlockRecord r{};
-      r.address = b.address;
-      r.size = b.size;
-      r.usable = b.usable;
-      r.alloc_tick = b.alloc_tick;
-      r.stack_id = b.stack_id;
-      r.thread_id = b.thread_id;
-      r.arena = b.arena;
-      r.api = static_cast<uint8_t>(b.api);
-      r.flags = b.flags;
-      std::memcpy(r.content, b.content, sizeof r.content);
-      batch.push_back(r);
+      batch.push_back(to_record(b));
       if (batch.size() == batch.capacity()) {
         check(w_.write_blocks(batch.data(), batch.size()));
         batch.clear();
@@ -133,6 +122,21 @@ void put_stacks(Encoder& e, const std::vector<Stack>& stacks) {
 }
 
 }  // namespace
+
+BlockRecord to_record(const Block& b) {
+  BlockRecord r{};
+  r.address = b.address;
+  r.size = b.size;
+  r.usable = b.usable;
+  r.alloc_tick = b.alloc_tick;
+  r.stack_id = b.stack_id;
+  r.thread_id = b.thread_id;
+  r.arena = b.arena;
+  r.api = static_cast<uint8_t>(b.api);
+  r.flags = b.flags;
+  std::memcpy(r.content, b.content, sizeof r.content);
+  return r;
+}
 
 void write_snapshot(const HeapModel& m, const std::string& path) {
   namespace fs = std::filesystem;

@@ -66,10 +66,13 @@ void* run(void*) {
   const uint64_t sample_ns = uint64_t(g_config.sample_ms) * 1'000'000;
   const uint64_t interval_ns = static_cast<uint64_t>(g_config.interval_seconds * 1e9);
   uint64_t now = monotonic_ns();
-  uint64_t next_sample = now;
   // The n-th interval snapshot is due at start + n x interval: scheduled from the series'
-  // start, not from the end of the snapshot before, so that the times do not drift.
+  // start, not from the end of the snapshot before, so that the times do not drift. Samples
+  // keep the same grid, so that one is taken (first) whenever a snapshot is due at one of
+  // its moments, and each interval snapshot holds the samples since the one before.
   const uint64_t series_start = g_series.start_monotonic_ns ? g_series.start_monotonic_ns : now;
+  uint64_t next_sample = series_start;
+  while (sample_ns && next_sample + sample_ns <= now) next_sample += sample_ns;
   uint64_t next_interval = interval_ns ? series_start + interval_ns : UINT64_MAX;
   while (interval_ns && next_interval <= now) next_interval += interval_ns;
   uint64_t generation = loader_generation();
@@ -86,7 +89,7 @@ void* run(void*) {
     if (now >= next_sample) {
       sample(now);
       next_sample += sample_ns;
-      if (next_sample <= now) next_sample = now + sample_ns;  // fell behind: skip, do not burst
+      while (next_sample <= now) next_sample += sample_ns;  // fell behind: skip, do not burst
       uint64_t current = loader_generation();
       if (current != generation) {
         generation = current;
@@ -183,6 +186,8 @@ bool request_final_snapshot(const char* label, int timeout_ms) {
     if (ready == 0 || errno != EINTR) return false;
   }
 }
+
+void sample_memory_now() { sample(monotonic_ns()); }
 
 uint64_t skipped_interval_snapshots() {
   return g_skipped_snapshots.load(std::memory_order_relaxed);

@@ -196,6 +196,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
                    size_t path_size, bool reachability) {
   SpinLockGuard serial(g_snapshot_lock);
   if (!tracking()) return false;
+  if (trigger == fmt::Trigger::kInterval) sample_memory_now();
   const uint64_t started_realtime_ns = realtime_ns();
   const uint64_t started_monotonic_ns = monotonic_ns();
   // The scan's moment comes first: its copy classifies the blocks while they are copied.
