@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "format/snapshot_writer.h"
+#include "tracker/background.h"
 #include "tracker/block_copy.h"
 #include "tracker/block_stream.h"
 #include "tracker/glibc_heap.h"
@@ -195,6 +196,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
                    size_t path_size, bool reachability) {
   SpinLockGuard serial(g_snapshot_lock);
   if (!tracking()) return false;
+  if (trigger == fmt::Trigger::kInterval) sample_memory_now();
   const uint64_t started_realtime_ns = realtime_ns();
   const uint64_t started_monotonic_ns = monotonic_ns();
   // The scan's moment comes first: its copy classifies the blocks while they are copied.
@@ -249,7 +251,12 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   if (!writer.open_at(dir_fd, name)) return fail_writing();
   if (reach.blocks_provided) {
     assign_arenas(blocks, ring, &ring_size);
-    if (!write_section(writer, fmt::SectionType::kBlocks, blocks.records)) return fail_writing();
+    // In the copy's order: the block classes written below follow it.
+    if (!writer.begin_section(fmt::SectionType::kBlocks) ||
+        !writer.write_blocks(reinterpret_cast<const fmt::BlockRecord*>(blocks.records.data()),
+                             blocks.records.size() / sizeof(fmt::BlockRecord)) ||
+        !writer.end_section())
+      return fail_writing();
     blocks.records.release();
   } else {
     BlockStream stream(writer, g_shadow, g_live);
@@ -279,6 +286,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   stats.unknown_frees = g_counters.unknown_frees.load(std::memory_order_relaxed);
   stats.truncated_stacks = g_counters.truncated_stacks.load(std::memory_order_relaxed);
   stats.dropped_events = g_counters.dropped_events.load(std::memory_order_relaxed);
+  stats.skipped_snapshots = skipped_interval_snapshots();
   // The shadow's and the depot id table's reservations are mostly never touched: count what
   // they use.
   stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -
