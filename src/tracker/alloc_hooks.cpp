@@ -20,6 +20,7 @@ void* reallocate(void* p, size_t size, bool size_overflowed, ApiKind api, RealCa
   LiveBlock old;
   bool had_old = false;
   if (p) {
+    prefetch_for_release(p);
     ErrnoKeeper keep;
     had_old = record_release(guard, p, ReleaseKind::kFree, &old);
   }

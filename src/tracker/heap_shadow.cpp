@@ -18,9 +18,6 @@ constexpr size_t kEntriesPerSegment = size_t{1}
 using W0 = HeapShadow::Word0Bits;
 using W1 = HeapShadow::Word1Bits;
 
-size_t entry_index(uintptr_t address) {
-  return (address & HeapShadow::kSegmentMask) >> HeapShadow::kGranuleShift;
-}
 int range_of(uintptr_t address) {
   return static_cast<int>((address & HeapShadow::kSegmentMask) >> HeapShadow::kRangeShift);
 }

@@ -14,9 +14,7 @@
 namespace leakdbg::tracker {
 namespace {
 
-// Direct-mapped by stack id: a thread's hot sites rarely collide in 256 slots, and a
-// collision only costs a hand-over of four atomic adds.
-constexpr uint32_t kSlots = 256;
+constexpr uint32_t kSlots = kSiteCounterSlots;
 // Threads alive at once that get a table; later ones count into the depot directly.
 constexpr int kMaxTables = 8192;
 
@@ -58,12 +56,17 @@ void hand_over(Slot& slot) {
   const uint32_t id = slot.id.load(std::memory_order_relaxed);
   if (id == 0) return;
   if (StackDepot::Stack* s = g_depot.get(id)) {
-    s->allocs.fetch_add(slot.allocs.load(std::memory_order_relaxed), std::memory_order_relaxed);
-    s->frees.fetch_add(slot.frees.load(std::memory_order_relaxed), std::memory_order_relaxed);
-    s->bytes_allocated.fetch_add(slot.bytes_allocated.load(std::memory_order_relaxed),
-                                 std::memory_order_relaxed);
-    s->bytes_freed.fetch_add(slot.bytes_freed.load(std::memory_order_relaxed),
-                             std::memory_order_relaxed);
+    // A site that only allocated (or only freed) on this thread skips two locked adds.
+    if (const uint64_t allocs = slot.allocs.load(std::memory_order_relaxed)) {
+      s->allocs.fetch_add(allocs, std::memory_order_relaxed);
+      s->bytes_allocated.fetch_add(slot.bytes_allocated.load(std::memory_order_relaxed),
+                                   std::memory_order_relaxed);
+    }
+    if (const uint64_t frees = slot.frees.load(std::memory_order_relaxed)) {
+      s->frees.fetch_add(frees, std::memory_order_relaxed);
+      s->bytes_freed.fetch_add(slot.bytes_freed.load(std::memory_order_relaxed),
+                               std::memory_order_relaxed);
+    }
   }
   slot.allocs.store(0, std::memory_order_relaxed);
   slot.frees.store(0, std::memory_order_relaxed);

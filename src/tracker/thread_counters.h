@@ -16,6 +16,13 @@
 
 namespace leakdbg::tracker {
 
+// Slots of a thread's site table, direct-mapped by stack id (ids are dense, handed out in
+// order): a program's first 2048 sites never collide. A collision costs a hand-over of up to
+// four locked adds on a depot line other threads also write; with 256 slots, alloc_bench at
+// S=1024 spent 4% of its run in them. 80 KiB of address space per thread, committed only
+// where slots are used.
+inline constexpr uint32_t kSiteCounterSlots = 2048;
+
 // Stack id 0 (no stack) is not counted.
 void count_alloc(const RecursionGuard& guard, uint32_t stack_id, uint64_t bytes);
 void count_free(const RecursionGuard& guard, uint32_t stack_id, uint64_t bytes);

@@ -3,16 +3,10 @@
 #include <pthread.h>
 
 namespace leakdbg::unwind {
+
+__thread ThreadStackBounds t_stack_bounds __attribute__((tls_model("initial-exec"))) = {};
+
 namespace {
-
-struct ThreadStack {
-  bool looked_up;
-  StackBounds bounds;
-};
-
-// initial-exec: the tracker is preloaded, so its TLS is static and a lookup never calls
-// __tls_get_addr (which may allocate).
-__attribute__((tls_model("initial-exec"))) thread_local ThreadStack t_stack{};
 
 StackBounds look_up() {
   pthread_attr_t attr;
@@ -30,12 +24,10 @@ StackBounds look_up() {
 
 }  // namespace
 
-const StackBounds& current_stack_bounds() {
-  if (!t_stack.looked_up) {
-    t_stack.bounds = look_up();
-    t_stack.looked_up = true;
-  }
-  return t_stack.bounds;
+__attribute__((noinline, cold)) const StackBounds& look_up_stack_bounds() {
+  t_stack_bounds.bounds = look_up();
+  t_stack_bounds.looked_up = true;
+  return t_stack_bounds.bounds;
 }
 
 }  // namespace leakdbg::unwind

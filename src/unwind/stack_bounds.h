@@ -11,8 +11,23 @@ struct StackBounds {
   bool contains(uintptr_t addr) const { return addr >= lo && addr < hi; }
 };
 
+struct ThreadStackBounds {
+  bool looked_up;
+  StackBounds bounds;
+};
+// initial-exec: the tracker is preloaded, so its TLS is static and a lookup never calls
+// __tls_get_addr (which may allocate). Inline below: a capture asks for the bounds several
+// times, and a call each time was a measurable part of it.
+extern __thread ThreadStackBounds t_stack_bounds __attribute__((tls_model("initial-exec")));
+
 // The first call on a thread asks pthread_getattr_np, which allocates (and reads
 // /proc/self/maps on the main thread); the tracker's recursion guard is held then.
-const StackBounds& current_stack_bounds();
+const StackBounds& look_up_stack_bounds();
+
+inline const StackBounds& current_stack_bounds() {
+  if (t_stack_bounds.looked_up) [[likely]]
+    return t_stack_bounds.bounds;
+  return look_up_stack_bounds();
+}
 
 }  // namespace leakdbg::unwind

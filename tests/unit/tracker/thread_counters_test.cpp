@@ -31,7 +31,7 @@ std::vector<uint32_t> colliding_stacks() {
   for (uintptr_t f = 1; ids.size() < 2; ++f) {
     uintptr_t frames[] = {0x7000 + f, 0x8000};
     uint32_t id = g_depot.intern(frames, 2);
-    if (ids.empty() || (id - ids[0]) % 256 == 0) ids.push_back(id);
+    if (ids.empty() || (id - ids[0]) % kSiteCounterSlots == 0) ids.push_back(id);
   }
   return ids;
 }
