@@ -21,7 +21,8 @@ struct ReachabilityRun {
   void* shared = nullptr;
   size_t shared_bytes = 0;
   long child = -1;
-  bool blocks_provided = false;  // the scan's copy gave the snapshot its blocks
+  bool blocks_provided = false;   // the scan's copy gave the snapshot its blocks
+  bool regions_provided = false;  // and its regions, with their classes
 };
 
 struct BlockCopy;
@@ -35,10 +36,12 @@ void begin_reachability(ReachabilityRun& run);
 // Waits for the scan and appends the reachability, block classes and referrers payloads
 // (the latter two empty when the scan did not complete). A complete scan also fills
 // `blocks` with the blocks of its moment (run.blocks_provided), so that a block freed and
-// another allocated at its address meanwhile cannot take its class. False only when out
-// of memory.
+// another allocated at its address meanwhile cannot take its class, and likewise `regions`
+// (RegionRecords) and `region_classes` (run.regions_provided). False only when out of
+// memory.
 bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& summary,
-                         ByteBuffer& classes, ByteBuffer& referrers);
+                         ByteBuffer& classes, ByteBuffer& referrers, ByteBuffer& regions,
+                         ByteBuffer& region_classes);
 
 // The tracker's own thread, whose stack and registers hold no program data.
 void set_tracker_thread_id(uint32_t tid);

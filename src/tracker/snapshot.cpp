@@ -56,16 +56,7 @@ bool append_regions(ByteBuffer& out) {
   const auto* regions = reinterpret_cast<const Region*>(raw.data());
   size_t count = raw.size() / sizeof(Region);
   for (size_t i = 0; i < count; ++i) {
-    fmt::RegionRecord r{};
-    r.address = regions[i].address;
-    r.length = regions[i].length;
-    r.alloc_tick = regions[i].tick;
-    r.stack_id = regions[i].stack_id;
-    r.thread_id = regions[i].thread_id;
-    r.prot = regions[i].prot;
-    r.map_flags = regions[i].map_flags;
-    r.api = regions[i].api;
-    r.flags = regions[i].flags;
+    const fmt::RegionRecord r = to_record(regions[i]);
     if (!out.append(&r, sizeof r)) return false;
   }
   return true;
@@ -208,9 +199,9 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
 
   // The scan (its threads resumed, its copy finished) before anything can fail.
   BlockCopy blocks;
-  ByteBuffer reach_summary, reach_classes, reach_referrers;
-  if (reach.attempted &&
-      !finish_reachability(reach, blocks, reach_summary, reach_classes, reach_referrers)) {
+  ByteBuffer reach_summary, reach_classes, reach_referrers, regions, region_classes;
+  if (reach.attempted && !finish_reachability(reach, blocks, reach_summary, reach_classes,
+                                              reach_referrers, regions, region_classes)) {
     stop_tracking("out of memory while taking a snapshot");
     return false;
   }
@@ -260,11 +251,11 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
     for (int i = 0; i < ring_size; ++i) ring[i] = stream.ring()[i];
   }
 
-  ByteBuffer regions, modules, stacks, sites, arenas, meta, samples, threads, text;
+  ByteBuffer modules, stacks, sites, arenas, meta, samples, threads, text;
   fmt::TrackerStatsRecord stats{};
   refresh_modules();
   const bool gathered =
-      append_regions(regions) && serialize_modules(modules) &&
+      (reach.regions_provided || append_regions(regions)) && serialize_modules(modules) &&
       append_stacks_and_sites(g_depot.count(), stacks, sites, stats) &&
       (!g_allocator_is_glibc || collect_arena_records(ring, ring_size, arenas)) &&
       append_meta(trigger, label, started_realtime_ns, started_monotonic_ns, meta) &&
@@ -297,7 +288,9 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
       (!reach.blocks_provided ||
        write_section(writer, fmt::SectionType::kBlockClasses, reach_classes)) &&
       (reach_referrers.size() == 0 ||
-       write_section(writer, fmt::SectionType::kReferrers, reach_referrers));
+       write_section(writer, fmt::SectionType::kReferrers, reach_referrers)) &&
+      (!reach.regions_provided ||
+       write_section(writer, fmt::SectionType::kRegionClasses, region_classes));
   // Raw /proc texts, one at a time through the same scratch buffer.
   static const struct {
     const char* path;
