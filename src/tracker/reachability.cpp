@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -401,7 +402,6 @@ bool wants_reachability(fmt::Trigger trigger, bool forced) {
 }
 
 void begin_reachability(ReachabilityRun& run) {
-  run = ReachabilityRun{};
   run.attempted = true;
   auto fail = [&](ReachStatus status) { run.record.status = static_cast<uint32_t>(status); };
 #if !defined(__x86_64__) && !defined(__aarch64__)
@@ -456,9 +456,35 @@ void begin_reachability(ReachabilityRun& run) {
   run.child = child;
 }
 
-bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& summary,
-                         ByteBuffer& classes, ByteBuffer& referrers, ByteBuffer& regions,
-                         ByteBuffer& region_classes) {
+ReachabilityRun::~ReachabilityRun() {
+  if (shared) unmap_pages(shared, shared_bytes);
+}
+
+bool write_released(fmt::SnapshotWriter& writer, fmt::SectionType type, void* data, size_t bytes,
+                    void (*prepare)(void* piece, size_t bytes, void* context), void* context) {
+  constexpr size_t kPiece = size_t{1} << 20;
+  constexpr uintptr_t kPage = 4096;
+  char* at = static_cast<char*>(data);
+  char* const end = at + bytes;
+  // Whole pages only: a page shared with the array before or after is kept.
+  uintptr_t released = (reinterpret_cast<uintptr_t>(at) + kPage - 1) & ~(kPage - 1);
+  if (!writer.begin_section(type)) return false;
+  while (at < end) {
+    const size_t n = std::min<size_t>(kPiece, size_t(end - at));
+    if (prepare) prepare(at, n, context);
+    if (!writer.write(at, n)) return false;
+    at += n;
+    const uintptr_t done = reinterpret_cast<uintptr_t>(at) & ~(kPage - 1);
+    if (done > released) {
+      // Shared anonymous memory: MADV_REMOVE frees the pages themselves.
+      syscall(SYS_madvise, released, done - released, MADV_REMOVE);
+      released = done;
+    }
+  }
+  return writer.end_section();
+}
+
+void finish_reachability(ReachabilityRun& run) {
   auto* result = static_cast<SharedResult*>(run.shared);
   if (run.child > 0) {
     int status = 0;
@@ -469,7 +495,6 @@ bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& su
     else
       run.record.status = result->status;
   }
-  bool ok = true;
   if (run.child > 0 && run.record.status == static_cast<uint32_t>(ReachStatus::kComplete)) {
     run.record.scan_ns = result->scan_ns;
     run.record.scan_cpu_ns = result->scan_cpu_ns;
@@ -477,28 +502,18 @@ bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& su
     run.record.block_bytes = result->block_bytes;
     run.record.referrers_found = result->found;
     run.record.referrers_dropped = result->dropped;
-    const uint64_t count = result->block_count;
-    const fmt::BlockRecord* records = shared_blocks(run.shared);
-    const auto* reach = shared_records(run.shared);
-    ok = reserve_more(blocks, count) &&
-         blocks.records.append(records, count * sizeof(fmt::BlockRecord)) &&
-         classes.append(reach, count * sizeof(fmt::BlockReachRecord));
-    blocks.arena_count = result->arena_count;
-    for (int i = 0; i < result->arena_count; ++i) blocks.arenas[i] = result->arenas[i];
-    const auto* found = shared_referrers(run.shared);
-    ok = ok && referrers.append(found, result->referrer_count * sizeof(fmt::ReferrerRecord));
-    run.blocks_provided = ok;
-    ok = ok &&
-         regions.append(shared_regions(run.shared),
-                        result->region_count * sizeof(fmt::RegionRecord)) &&
-         region_classes.append(shared_region_classes(run.shared),
-                               result->region_count * sizeof(fmt::BlockReachRecord));
-    run.regions_provided = ok;
+    run.blocks = shared_blocks(run.shared);
+    run.block_count = result->block_count;
+    run.classes = shared_records(run.shared);
+    run.referrers = shared_referrers(run.shared);
+    run.referrer_count = result->referrer_count;
+    run.regions = shared_regions(run.shared);
+    run.region_classes = shared_region_classes(run.shared);
+    run.region_count = result->region_count;
+    run.arenas = result->arenas;
+    run.arena_count = result->arena_count;
+    run.blocks_provided = run.regions_provided = true;
   }
-  if (ok) ok = summary.append(&run.record, sizeof run.record);
-  unmap_pages(run.shared, run.shared_bytes);
-  run.shared = nullptr;
-  return ok;
 }
 
 }  // namespace leakdbg::tracker

@@ -198,13 +198,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
                 static_cast<unsigned long long>(g_series.sequence), trigger_name(trigger));
 
   // The scan (its threads resumed, its copy finished) before anything can fail.
-  BlockCopy blocks;
-  ByteBuffer reach_summary, reach_classes, reach_referrers, regions, region_classes;
-  if (reach.attempted && !finish_reachability(reach, blocks, reach_summary, reach_classes,
-                                              reach_referrers, regions, region_classes)) {
-    stop_tracking("out of memory while taking a snapshot");
-    return false;
-  }
+  if (reach.attempted) finish_reachability(reach);
 
   // The file is opened next: the blocks are written to it as they are copied.
   int dir_fd = open_series_directory();
@@ -239,9 +233,21 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   int ring_size = 0;
   if (!writer.open_at(dir_fd, name)) return fail_writing();
   if (reach.blocks_provided) {
-    assign_arenas(blocks, ring, &ring_size);
-    if (!write_section(writer, fmt::SectionType::kBlocks, blocks.records)) return fail_writing();
-    blocks.records.release();
+    // Renumbered a piece at a time, as each is written and given back.
+    struct Numbering {
+      uint16_t final_index[257];
+      int arena_count;
+    } numbering;
+    numbering.arena_count = reach.arena_count;
+    arena_numbering(reach.arenas, reach.arena_count, ring, &ring_size, numbering.final_index);
+    auto renumber = [](void* piece, size_t bytes, void* context) {
+      const auto& n = *static_cast<const Numbering*>(context);
+      renumber_arenas(static_cast<fmt::BlockRecord*>(piece), bytes / sizeof(fmt::BlockRecord),
+                      n.final_index, n.arena_count);
+    };
+    if (!write_released(writer, fmt::SectionType::kBlocks, reach.blocks,
+                        reach.block_count * sizeof(fmt::BlockRecord), renumber, &numbering))
+      return fail_writing();
   } else {
     BlockStream stream(writer, g_shadow, g_live);
     if (!writer.begin_section(fmt::SectionType::kBlocks) || !stream.write_live_blocks() ||
@@ -251,7 +257,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
     for (int i = 0; i < ring_size; ++i) ring[i] = stream.ring()[i];
   }
 
-  ByteBuffer modules, stacks, sites, arenas, meta, samples, threads, text;
+  ByteBuffer regions, modules, stacks, sites, arenas, meta, samples, threads, text;
   fmt::TrackerStatsRecord stats{};
   refresh_modules();
   const bool gathered =
@@ -275,22 +281,29 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -
                         g_depot.untouched_reserve_bytes();
 
-  bool ok =
-      write_section(writer, fmt::SectionType::kMeta, meta) &&
-      write_section(writer, fmt::SectionType::kModules, modules) &&
-      write_section(writer, fmt::SectionType::kStacks, stacks) &&
-      write_section(writer, fmt::SectionType::kMmapRegions, regions) &&
-      (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
-      write_section(writer, fmt::SectionType::kSites, sites) &&
-      write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
-      write_section(writer, fmt::SectionType::kThreads, threads) &&
-      (!reach.attempted || write_section(writer, fmt::SectionType::kReachability, reach_summary)) &&
-      (!reach.blocks_provided ||
-       write_section(writer, fmt::SectionType::kBlockClasses, reach_classes)) &&
-      (reach_referrers.size() == 0 ||
-       write_section(writer, fmt::SectionType::kReferrers, reach_referrers)) &&
-      (!reach.regions_provided ||
-       write_section(writer, fmt::SectionType::kRegionClasses, region_classes));
+  bool ok = write_section(writer, fmt::SectionType::kMeta, meta) &&
+            write_section(writer, fmt::SectionType::kModules, modules) &&
+            write_section(writer, fmt::SectionType::kStacks, stacks) &&
+            (reach.regions_provided
+                 ? write_released(writer, fmt::SectionType::kMmapRegions, reach.regions,
+                                  reach.region_count * sizeof(fmt::RegionRecord))
+                 : write_section(writer, fmt::SectionType::kMmapRegions, regions)) &&
+            (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
+            write_section(writer, fmt::SectionType::kSites, sites) &&
+            write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
+            write_section(writer, fmt::SectionType::kThreads, threads) &&
+            (!reach.attempted ||
+             (writer.begin_section(fmt::SectionType::kReachability) &&
+              writer.write(&reach.record, sizeof reach.record) && writer.end_section())) &&
+            (!reach.blocks_provided ||
+             write_released(writer, fmt::SectionType::kBlockClasses, reach.classes,
+                            reach.block_count * sizeof(fmt::BlockReachRecord))) &&
+            (reach.referrer_count == 0 ||
+             write_released(writer, fmt::SectionType::kReferrers, reach.referrers,
+                            reach.referrer_count * sizeof(fmt::ReferrerRecord))) &&
+            (!reach.regions_provided ||
+             write_released(writer, fmt::SectionType::kRegionClasses, reach.region_classes,
+                            reach.region_count * sizeof(fmt::BlockReachRecord)));
   // Raw /proc texts, one at a time through the same scratch buffer.
   static const struct {
     const char* path;
