@@ -381,8 +381,8 @@ if want periodic; then
     echo "at the start $(cut -d' ' -f1-3 /proc/loadavg). One run each; \`LEAKDBG_REACHABILITY=none\`. Snapshot"
     echo "times: \`uptime_seconds\` of each interval snapshot (when it began)."
     echo
-    echo "| configuration | pairs/s | longest free + malloc | pairs over 10 ms | snapshot times (s) |"
-    echo "|---|---:|---:|---:|---|"
+    echo "| configuration | pairs/s | longest free + malloc | pairs over 1 ms | pairs over 10 ms | snapshot times (s) | file bytes per block (last interval snapshot) |"
+    echo "|---|---:|---:|---:|---:|---|---:|"
     for config in native exit-only interval-1; do
       rm -rf "$scratch/snaps" && mkdir -p "$scratch/snaps"
       case $config in
@@ -392,18 +392,21 @@ if want periodic; then
         interval-1) out=$(env LD_PRELOAD="$tracker" LEAKDBG_OUTPUT_DIR="$scratch/snaps" \
           LEAKDBG_REACHABILITY=none LEAKDBG_INTERVAL=1 "$build/bin/periodic_snapshot_bench" "$blocks" 8) ;;
       esac
-      times=
+      times= per_block=-
+      # The program frees its blocks before it exits: the interval snapshots hold them.
       for f in "$scratch"/snaps/*-interval.ldsnap; do
         [[ -e $f ]] || continue
+        per_block=$(awk -v bytes="$(stat -c %s "$f")" -v n="$blocks" 'BEGIN { printf "%.1f", bytes / n }')
         times+="$("$build/bin/leakdbg" info --json "$f" | jq -r '.uptime_seconds * 1000 | round / 1000') "
       done
       pps=${out#*pairs_per_second=} max=${out#*max_pair_ms=} over=${out#*pairs_over_10ms=}
+      over1=${out#*pairs_over_1ms=}
       times=${times% }
-      echo "| $config | ${pps%% *} | ${max%% *} ms | ${over%% *} | ${times:--} |"
+      echo "| $config | ${pps%% *} | ${max%% *} ms | ${over1%% *} | ${over%% *} | ${times:--} | $per_block |"
     done
     echo '<!-- end of tracker periodic snapshots -->'
   } >"$periodic_report"
-  write_block '<!-- tracker periodic snapshots: written by bench/run.sh -->' \
+  write_block run.sh '<!-- tracker periodic snapshots: written by bench/run.sh -->' \
     '<!-- end of tracker periodic snapshots -->' "$periodic_report"
 fi
 

@@ -123,7 +123,8 @@ nlohmann::json info_json(const HeapModel& m, const ModelTotals& t) {
         {"unknown_frees", m.stats.unknown_frees},
         {"truncated_stacks", m.stats.truncated_stacks},
         {"tracker_bytes", m.stats.tracker_bytes},
-        {"dropped_events", m.stats.dropped_events}}},
+        {"dropped_events", m.stats.dropped_events},
+        {"skipped_snapshots", m.stats.skipped_snapshots}}},
       {"has_proc_status", !m.proc_status.empty()},
       {"has_smaps", !m.smaps.empty()},
       {"has_smaps_rollup", !m.smaps_rollup.empty()},
@@ -183,11 +184,14 @@ std::string info_text(const HeapModel& m, const ModelTotals& t) {
   row("samples", std::to_string(m.samples.size()));
   row("threads", std::to_string(m.threads.size()));
   const TrackerStats& s = m.stats;
-  row("tracker", std::to_string(s.total_allocs) + " allocations, " + std::to_string(s.total_frees) +
-                     " frees, " + std::to_string(s.mismatched_frees) + " mismatched, " +
-                     std::to_string(s.unknown_frees) + " unknown frees, " +
-                     std::to_string(s.dropped_events) + " dropped; own memory " +
-                     format_bytes(s.tracker_bytes));
+  row("tracker",
+      std::to_string(s.total_allocs) + " allocations, " + std::to_string(s.total_frees) +
+          " frees, " + std::to_string(s.mismatched_frees) + " mismatched, " +
+          std::to_string(s.unknown_frees) + " unknown frees, " + std::to_string(s.dropped_events) +
+          " dropped; own memory " + format_bytes(s.tracker_bytes) +
+          (s.skipped_snapshots
+               ? "; " + std::to_string(s.skipped_snapshots) + " interval snapshots skipped"
+               : std::string()));
   return out;
 }
 

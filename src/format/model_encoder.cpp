@@ -40,6 +40,22 @@ class Encoder {
     end();
   }
 
+  // In the model's order, which the block classes follow.
+  void put_blocks(const std::vector<Block>& blocks) {
+    begin(SectionType::kBlocks);
+    std::vector<BlockRecord> batch;
+    batch.reserve(4096);
+    for (const Block& b : blocks) {
+      batch.push_back(to_record(b));
+      if (batch.size() == batch.capacity()) {
+        check(w_.write_blocks(batch.data(), batch.size()));
+        batch.clear();
+      }
+    }
+    check(w_.write_blocks(batch.data(), batch.size()));
+    end();
+  }
+
  private:
   template <typename Record>
   void flush(std::vector<Record>& batch) {
@@ -118,6 +134,21 @@ BlockReachRecord class_record(const Item& item) {
   return r;
 }
 
+BlockRecord to_record(const Block& b) {
+  BlockRecord r{};
+  r.address = b.address;
+  r.size = b.size;
+  r.usable = b.usable;
+  r.alloc_tick = b.alloc_tick;
+  r.stack_id = b.stack_id;
+  r.thread_id = b.thread_id;
+  r.arena = b.arena;
+  r.api = static_cast<uint8_t>(b.api);
+  r.flags = b.flags;
+  std::memcpy(r.content, b.content, sizeof r.content);
+  return r;
+}
+
 void write_snapshot(const HeapModel& m, const std::string& path) {
   namespace fs = std::filesystem;
   fs::path p(path);
@@ -128,20 +159,7 @@ void write_snapshot(const HeapModel& m, const std::string& path) {
   put_meta(e, m);
   if (!m.modules.empty()) put_modules(e, m.modules);
   if (!m.stacks.empty()) put_stacks(e, m.stacks);
-  e.put_array<BlockRecord>(SectionType::kBlocks, m.blocks, [](const Block& b) {
-    BlockRecord r{};
-    r.address = b.address;
-    r.size = b.size;
-    r.usable = b.usable;
-    r.alloc_tick = b.alloc_tick;
-    r.stack_id = b.stack_id;
-    r.thread_id = b.thread_id;
-    r.arena = b.arena;
-    r.api = static_cast<uint8_t>(b.api);
-    r.flags = b.flags;
-    std::memcpy(r.content, b.content, sizeof r.content);
-    return r;
-  });
+  e.put_blocks(m.blocks);
   // Classes in the blocks' order, as the reader joins them.
   if (m.reachability.attempted) {
     ReachabilityRecord r{};
@@ -229,6 +247,7 @@ void write_snapshot(const HeapModel& m, const std::string& path) {
   stats.truncated_stacks = m.stats.truncated_stacks;
   stats.tracker_bytes = m.stats.tracker_bytes;
   stats.dropped_events = m.stats.dropped_events;
+  stats.skipped_snapshots = m.stats.skipped_snapshots;
   e.begin(SectionType::kTrackerStats);
   e.put(stats);
   e.end();

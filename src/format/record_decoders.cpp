@@ -114,6 +114,7 @@ void decode_tracker_stats(std::string_view raw, TrackerStats& stats) {
   stats.truncated_stacks = rec.truncated_stacks;
   stats.tracker_bytes = rec.tracker_bytes;
   stats.dropped_events = rec.dropped_events;
+  stats.skipped_snapshots = rec.skipped_snapshots;
 }
 
 void decode_reachability(std::string_view raw, ReachabilityInfo& info) {

@@ -14,7 +14,9 @@
 namespace leakdbg::fmt {
 
 inline constexpr char kMagic[8] = {'L', 'D', 'S', 'N', 'A', 'P', '\r', '\n'};
-inline constexpr uint32_t kFormatVersion = 1;
+// 2: the blocks section's encoding (docs/snapshot-format.md, "blocks, version 2"). The
+// reader reads both.
+inline constexpr uint32_t kFormatVersion = 2;
 
 // File layout: FileHeader, then sections (SectionHeader + payload) until a section of
 // type kEnd. Readers skip section types they do not know.
@@ -59,7 +61,7 @@ enum class SectionType : uint32_t {
   kMeta = 1,           // MetaRecord + strings
   kModules = 2,        // ModuleRecord list
   kStacks = 3,         // StackRecord list
-  kBlocks = 4,         // BlockRecord array
+  kBlocks = 4,         // version 1: BlockRecord array; 2: block_encoding.h
   kMmapRegions = 5,    // RegionRecord array
   kArenas = 6,         // ArenaRecord array
   kSites = 7,          // SiteRecord array
@@ -203,12 +205,13 @@ struct ThreadRecord {
 struct TrackerStatsRecord {
   uint64_t total_allocs;
   uint64_t total_frees;
-  uint64_t mismatched_frees;  // e.g. new[] released by free
-  uint64_t unknown_frees;     // free of a pointer the tracker never saw
-  uint64_t truncated_stacks;  // stacks cut at max_frames
-  uint64_t tracker_bytes;     // memory the tracker itself holds
-  uint64_t dropped_events;    // allocations not recorded (tracker out of memory)
-  uint64_t reserved[9];
+  uint64_t mismatched_frees;   // e.g. new[] released by free
+  uint64_t unknown_frees;      // free of a pointer the tracker never saw
+  uint64_t truncated_stacks;   // stacks cut at max_frames
+  uint64_t tracker_bytes;      // memory the tracker itself holds
+  uint64_t dropped_events;     // allocations not recorded (tracker out of memory)
+  uint64_t skipped_snapshots;  // interval snapshots not taken: the one before overran
+  uint64_t reserved[8];
 };
 static_assert(sizeof(TrackerStatsRecord) == 128);
 

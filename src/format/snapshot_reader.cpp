@@ -12,6 +12,7 @@
 #include <new>
 #include <set>
 
+#include "format/block_encoding.h"
 #include "format/byte_cursor.h"
 #include "format/record_decoders.h"
 #include "format/section_decoder.h"
@@ -155,7 +156,10 @@ class SnapshotParser {
         break;
       case SectionType::kBlocks:
         seen_.insert(section.header.type);
-        decode_array<BlockRecord>(decoder_, section, model_.blocks);
+        if (model_.format_version >= 2)
+          decode_blocks_v2(decoder_.decode(section), model_.blocks);
+        else
+          decode_array<BlockRecord>(decoder_, section, model_.blocks);
         break;
       case SectionType::kMmapRegions:
         seen_.insert(section.header.type);

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "format/block_encoding.h"
 #include "format/crc32.h"
 #include "format/mmap_allocator.h"
 
@@ -200,6 +201,26 @@ bool SnapshotWriter::write(const void* data, size_t size) {
   return compress(data, size, ZSTD_e_continue);
 }
 
+bool SnapshotWriter::write_blocks(const BlockRecord* records, size_t count) {
+  if (failed_ || !in_section_) {
+    if (!failed_) errno = EINVAL;
+    return false;
+  }
+  if (!encoded_) {
+    encoded_ = static_cast<uint8_t*>(page_alloc(max_encoded_bytes(kBlocksPerEncoding)));
+    if (!encoded_) {
+      errno = ENOMEM;
+      return fail();
+    }
+  }
+  for (size_t done = 0; done < count;) {
+    const size_t n = count - done < kBlocksPerEncoding ? count - done : kBlocksPerEncoding;
+    if (!write(encoded_, encode_blocks(records + done, n, encoded_))) return false;
+    done += n;
+  }
+  return true;
+}
+
 bool SnapshotWriter::end_section() {
   if (failed_ || !in_section_) {
     if (!failed_) errno = EINVAL;
@@ -297,6 +318,8 @@ void SnapshotWriter::release() {
   page_free(out_);
   out_ = nullptr;
   out_capacity_ = out_used_ = 0;
+  page_free(encoded_);
+  encoded_ = nullptr;
 }
 
 }  // namespace leakdbg::fmt

@@ -30,6 +30,9 @@ class SnapshotWriter {
   bool open_at(int dir_fd, const char* name);    // the same in an open directory (not kept)
   bool begin_section(SectionType type);          // compressed streaming section
   bool write(const void* data, size_t size);     // append to the current section
+  // Appends blocks to the current (blocks) section in the version-2 encoding
+  // (block_encoding.h), in their order; sorted by address they encode smallest.
+  bool write_blocks(const BlockRecord* records, size_t count);
   bool end_section();
   bool finish();  // writes kEnd, fsyncs, renames; false on failure (temp removed)
   void abort();   // removes the temp file
@@ -73,6 +76,8 @@ class SnapshotWriter {
   unsigned char* out_ = nullptr;  // compressed bytes waiting to be written
   size_t out_capacity_ = 0;
   size_t out_used_ = 0;
+  uint8_t* encoded_ = nullptr;  // write_blocks' encoding of kBlocksPerEncoding records
+  static constexpr size_t kBlocksPerEncoding = 4096;
 };
 
 }  // namespace leakdbg::fmt

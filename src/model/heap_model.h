@@ -169,6 +169,7 @@ std::string_view reach_status_name(ReachStatus status);  // "complete", ...
 struct TrackerStats {
   uint64_t total_allocs = 0, total_frees = 0, mismatched_frees = 0, unknown_frees = 0;
   uint64_t truncated_stacks = 0, tracker_bytes = 0, dropped_events = 0;
+  uint64_t skipped_snapshots = 0;  // interval snapshots not taken: the one before overran
 };
 
 // What a source could tell. Commands that need a missing capability say so in one line.

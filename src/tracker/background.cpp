@@ -36,6 +36,7 @@ char g_socket_path[4200];
 char g_final_label[32];
 std::atomic<bool> g_final_requested{false};
 int g_final_done_fd = -1;
+std::atomic<uint64_t> g_skipped_snapshots{0};
 
 void take_requested_final_snapshot() {
   if (claim_final_snapshot()) write_final_snapshot(g_final_label);
@@ -65,8 +66,15 @@ void* run(void*) {
   const uint64_t sample_ns = uint64_t(g_config.sample_ms) * 1'000'000;
   const uint64_t interval_ns = static_cast<uint64_t>(g_config.interval_seconds * 1e9);
   uint64_t now = monotonic_ns();
-  uint64_t next_sample = now;
-  uint64_t next_interval = interval_ns ? now + interval_ns : UINT64_MAX;
+  // The n-th interval snapshot is due at start + n x interval: scheduled from the series'
+  // start, not from the end of the snapshot before, so that the times do not drift. Samples
+  // keep the same grid, so that one is taken (first) whenever a snapshot is due at one of
+  // its moments, and each interval snapshot holds the samples since the one before.
+  const uint64_t series_start = g_series.start_monotonic_ns ? g_series.start_monotonic_ns : now;
+  uint64_t next_sample = series_start;
+  while (sample_ns && next_sample + sample_ns <= now) next_sample += sample_ns;
+  uint64_t next_interval = interval_ns ? series_start + interval_ns : UINT64_MAX;
+  while (interval_ns && next_interval <= now) next_interval += interval_ns;
   uint64_t generation = loader_generation();
 
   while (!g_stop.load(std::memory_order_acquire)) {
@@ -81,7 +89,7 @@ void* run(void*) {
     if (now >= next_sample) {
       sample(now);
       next_sample += sample_ns;
-      if (next_sample <= now) next_sample = now + sample_ns;  // fell behind: skip, do not burst
+      while (next_sample <= now) next_sample += sample_ns;  // fell behind: skip, do not burst
       uint64_t current = loader_generation();
       if (current != generation) {
         generation = current;
@@ -91,7 +99,10 @@ void* run(void*) {
     if (now >= next_interval) {
       take_snapshot(guard, fmt::Trigger::kInterval, "", nullptr, 0);
       next_interval += interval_ns;
-      if (next_interval <= monotonic_ns()) next_interval = monotonic_ns() + interval_ns;
+      // Overran: the moments already past are skipped (and counted), not taken in a burst.
+      for (const uint64_t after = monotonic_ns(); next_interval <= after;
+           next_interval += interval_ns)
+        g_skipped_snapshots.fetch_add(1, std::memory_order_relaxed);
     }
     uint64_t wake = next_sample < next_interval ? next_sample : next_interval;
     uint64_t tick_wake = now + kTickNs;  // keep the tick moving even with slow sampling
@@ -176,7 +187,14 @@ bool request_final_snapshot(const char* label, int timeout_ms) {
   }
 }
 
+void sample_memory_now() { sample(monotonic_ns()); }
+
+uint64_t skipped_interval_snapshots() {
+  return g_skipped_snapshots.load(std::memory_order_relaxed);
+}
+
 void forget_background_thread_in_child() {
+  g_skipped_snapshots.store(0, std::memory_order_relaxed);
   g_running = false;
   if (g_wake_fd >= 0) close(g_wake_fd);
   g_wake_fd = -1;

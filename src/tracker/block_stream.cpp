@@ -1,5 +1,7 @@
 #include "tracker/block_stream.h"
 
+#include <algorithm>
+
 #include "tracker/glibc_heap.h"
 
 namespace leakdbg::tracker {
@@ -36,15 +38,15 @@ bool BlockStream::copy_table_blocks() {
   for (int s = 0; s < LiveTable::kShardCount; ++s) {
     LiveTable::Shard& shard = table_.shard(s);
     if (__atomic_load_n(&shard.slots, __ATOMIC_RELAXED) == nullptr) continue;
+    fmt::BlockRecord* out = nullptr;
+    size_t n = 0;
     while (true) {
       // Make room before locking, so the program waits only for the copy itself.
       const size_t expected = __atomic_load_n(&shard.count, __ATOMIC_RELAXED) + 64;
       if (!reserve_more(chunk_, expected)) return false;
       SpinLockGuard guard(shard.lock);
       if (shard.count > expected) continue;  // grew meanwhile: reserve again
-      auto* out =
-          reinterpret_cast<fmt::BlockRecord*>(chunk_.records.data() + chunk_.records.size());
-      size_t n = 0;
+      out = reinterpret_cast<fmt::BlockRecord*>(chunk_.records.data() + chunk_.records.size());
       constexpr uint32_t kAhead = 16;  // slots whose blocks are prefetched ahead of use
       for (uint32_t i = 0; i < shard.capacity; ++i) {
         // The blocks lie in hash order, i.e. randomly in memory: start the header and
@@ -59,6 +61,11 @@ bool BlockStream::copy_table_blocks() {
       chunk_.records.commit(n * sizeof(fmt::BlockRecord));
       break;
     }
+    // The encoding stores address differences: in address order (sorted once the lock is
+    // released) a shard's blocks form one group instead of one group each.
+    std::sort(out, out + n, [](const fmt::BlockRecord& a, const fmt::BlockRecord& b) {
+      return a.address < b.address;
+    });
     if (!flush(false)) return false;
   }
   return true;
@@ -89,7 +96,8 @@ bool BlockStream::flush(bool all) {
   const size_t count = chunk_.records.size() / sizeof(fmt::BlockRecord);
   if (count == 0 || (!all && count < chunk_records_)) return true;
   number_arenas();
-  if (!writer_.write(chunk_.records.data(), chunk_.records.size())) {
+  if (!writer_.write_blocks(reinterpret_cast<const fmt::BlockRecord*>(chunk_.records.data()),
+                            count)) {
     failed_ = true;
     return false;
   }

@@ -461,7 +461,9 @@ ReachabilityRun::~ReachabilityRun() {
 }
 
 bool write_released(fmt::SnapshotWriter& writer, fmt::SectionType type, void* data, size_t bytes,
-                    void (*prepare)(void* piece, size_t bytes, void* context), void* context) {
+                    bool (*write)(fmt::SnapshotWriter& writer, void* piece, size_t bytes,
+                                  void* context),
+                    void* context) {
   constexpr size_t kPiece = size_t{1} << 20;
   constexpr uintptr_t kPage = 4096;
   char* at = static_cast<char*>(data);
@@ -471,8 +473,7 @@ bool write_released(fmt::SnapshotWriter& writer, fmt::SectionType type, void* da
   if (!writer.begin_section(type)) return false;
   while (at < end) {
     const size_t n = std::min<size_t>(kPiece, size_t(end - at));
-    if (prepare) prepare(at, n, context);
-    if (!writer.write(at, n)) return false;
+    if (!(write ? write(writer, at, n, context) : writer.write(at, n))) return false;
     at += n;
     const uintptr_t done = reinterpret_cast<uintptr_t>(at) & ~(kPage - 1);
     if (done > released) {

@@ -60,9 +60,11 @@ void finish_reachability(ReachabilityRun& run);
 // Writes `bytes` at `data` (inside the run's shared pages) as one section, giving back each
 // page once written: the snapshot never holds a second copy of the scan's answer, and the
 // answer itself only a piece at a time.
-// `prepare`, if given, is called on each piece before it is written (in place).
+// `write`, if given, writes each piece instead of SnapshotWriter::write (it may change the
+// piece in place first).
 bool write_released(fmt::SnapshotWriter& writer, fmt::SectionType type, void* data, size_t bytes,
-                    void (*prepare)(void* piece, size_t bytes, void* context) = nullptr,
+                    bool (*write)(fmt::SnapshotWriter& writer, void* piece, size_t bytes,
+                                  void* context) = nullptr,
                     void* context = nullptr);
 
 // The tracker's own thread, whose stack and registers hold no program data.

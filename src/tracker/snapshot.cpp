@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "format/snapshot_writer.h"
+#include "tracker/background.h"
 #include "tracker/block_copy.h"
 #include "tracker/block_stream.h"
 #include "tracker/glibc_heap.h"
@@ -186,6 +187,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
                    size_t path_size, bool reachability) {
   SpinLockGuard serial(g_snapshot_lock);
   if (!tracking()) return false;
+  if (trigger == fmt::Trigger::kInterval) sample_memory_now();
   const uint64_t started_realtime_ns = realtime_ns();
   const uint64_t started_monotonic_ns = monotonic_ns();
   // The scan's moment comes first: its copy classifies the blocks while they are copied.
@@ -233,20 +235,23 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   int ring_size = 0;
   if (!writer.open_at(dir_fd, name)) return fail_writing();
   if (reach.blocks_provided) {
-    // Renumbered a piece at a time, as each is written and given back.
+    // Renumbered and encoded a piece at a time, as each is written and given back; in the
+    // copy's order, which the block classes written below follow.
     struct Numbering {
       uint16_t final_index[257];
       int arena_count;
     } numbering;
     numbering.arena_count = reach.arena_count;
     arena_numbering(reach.arenas, reach.arena_count, ring, &ring_size, numbering.final_index);
-    auto renumber = [](void* piece, size_t bytes, void* context) {
+    auto write_piece = [](fmt::SnapshotWriter& out, void* piece, size_t bytes, void* context) {
       const auto& n = *static_cast<const Numbering*>(context);
-      renumber_arenas(static_cast<fmt::BlockRecord*>(piece), bytes / sizeof(fmt::BlockRecord),
-                      n.final_index, n.arena_count);
+      auto* records = static_cast<fmt::BlockRecord*>(piece);
+      const size_t count = bytes / sizeof(fmt::BlockRecord);
+      renumber_arenas(records, count, n.final_index, n.arena_count);
+      return out.write_blocks(records, count);
     };
     if (!write_released(writer, fmt::SectionType::kBlocks, reach.blocks,
-                        reach.block_count * sizeof(fmt::BlockRecord), renumber, &numbering))
+                        reach.block_count * sizeof(fmt::BlockRecord), write_piece, &numbering))
       return fail_writing();
   } else {
     BlockStream stream(writer, g_shadow, g_live);
@@ -276,6 +281,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   stats.unknown_frees = g_counters.unknown_frees.load(std::memory_order_relaxed);
   stats.truncated_stacks = g_counters.truncated_stacks.load(std::memory_order_relaxed);
   stats.dropped_events = g_counters.dropped_events.load(std::memory_order_relaxed);
+  stats.skipped_snapshots = skipped_interval_snapshots();
   // The shadow's and the depot id table's reservations are mostly never touched: count what
   // they use.
   stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -

@@ -48,7 +48,7 @@ TEST(InfoCommand, JsonCountsEverySection) {
   EXPECT_EQ(j["trigger"], "interval");
   EXPECT_EQ(j["label"], "after warm-up");
   EXPECT_EQ(j["executable"], "/usr/bin/server");
-  EXPECT_EQ(j["format_version"], 1);
+  EXPECT_EQ(j["format_version"], 2);
   EXPECT_EQ(j["lowest_block"], "0x10000");
   EXPECT_EQ(j["module_list"][0]["load_bias"], "0x555500000000");
   EXPECT_EQ(j["module_list"][0]["build_id"], "0102abcd");

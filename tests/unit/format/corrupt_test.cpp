@@ -90,7 +90,8 @@ TEST(Corrupt, NamedProblems) {
   fmt::BlockReachRecord cls{};
   cls.reach_class = 1;
   std::string two_classes = test::raw_of(cls) + test::raw_of(cls);
-  std::string count = error_of(test::SnapshotBytes()
+  // Version 1, whose blocks are BlockRecords as built here.
+  std::string count = error_of(test::SnapshotBytes(1)
                                    .meta()
                                    .section(4, test::raw_of(block))
                                    .section(15, two_classes)
@@ -98,7 +99,7 @@ TEST(Corrupt, NamedProblems) {
                                    .bytes());
   EXPECT_TRUE(contains(count, "2 records for 1 blocks")) << count;
   cls.reach_class = 9;
-  std::string unknown_class = error_of(test::SnapshotBytes()
+  std::string unknown_class = error_of(test::SnapshotBytes(1)
                                            .meta()
                                            .section(4, test::raw_of(block))
                                            .section(15, test::raw_of(cls))

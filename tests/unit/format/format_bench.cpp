@@ -1,7 +1,7 @@
 // Speed and memory of the snapshot format at the scale of the targets (2 M live blocks):
-//   format_bench write FILE [BLOCKS]  writes a snapshot as the tracker does (records streamed
-//                                     in batches through SnapshotWriter) and reports the time;
-//   format_bench read FILE            loads it into a HeapModel, reports time and peak RSS.
+//   format_bench write FILE [BLOCKS [LEVEL]]  writes a snapshot as the tracker does (records
+//       streamed in batches through SnapshotWriter, zstd at LEVEL) and reports the time;
+//   format_bench read FILE  loads it into a HeapModel, reports time and peak RSS.
 // Separate processes, so that the peak RSS of `read` is the reader's alone.
 #include <sys/resource.h>
 
@@ -43,9 +43,10 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-bool write_snapshot(const std::filesystem::path& path, size_t blocks) {
+bool write_snapshot(const std::filesystem::path& path, size_t blocks, int level) {
   constexpr size_t kStacks = 5000, kDepth = 16, kBatch = 8192;
   fmt::SnapshotWriter w;
+  w.set_compression_level(level);
   std::string name = path.filename().string();
   std::string dir = path.has_parent_path() ? path.parent_path().string() : ".";
   if (!w.open(dir.c_str(), name.c_str())) return false;
@@ -88,7 +89,7 @@ bool write_snapshot(const std::filesystem::path& path, size_t blocks) {
       uint64_t words[2] = {0x555555554000 + (i % 50) * 16, 0x6f6c6c6568000000 + i % 1000};
       std::memcpy(r.content, words, sizeof words);
     }
-    ok = w.write(batch.data(), n * sizeof(fmt::BlockRecord));
+    ok = w.write_blocks(batch.data(), n);
   }
   return ok && w.end_section() && w.finish();
 }
@@ -97,21 +98,22 @@ bool write_snapshot(const std::filesystem::path& path, size_t blocks) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s write FILE [BLOCKS] | read FILE\n", argv[0]);
+    std::fprintf(stderr, "usage: %s write FILE [BLOCKS [ZSTD_LEVEL]] | read FILE\n", argv[0]);
     return 2;
   }
   std::string mode = argv[1], file = argv[2];
   if (mode == "write") {
     size_t blocks = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 2'000'000;
+    int level = argc > 4 ? std::atoi(argv[4]) : 1;
     auto start = Clock::now();
     double cpu_start = cpu_seconds();
-    if (!write_snapshot(file, blocks)) {
+    if (!write_snapshot(file, blocks, level)) {
       std::perror("write");
       return 1;
     }
     double took = seconds_since(start), cpu = cpu_seconds() - cpu_start;
     std::printf(
-        "write: %zu blocks (%.1f MiB of BlockRecords) in %.3f s (%.3f s CPU), file %.1f MiB\n",
+        "write: %zu blocks (%.1f MiB as BlockRecords) in %.3f s (%.3f s CPU), file %.1f MiB\n",
         blocks, static_cast<double>(blocks * sizeof(fmt::BlockRecord)) / 1048576.0, took, cpu,
         static_cast<double>(std::filesystem::file_size(file)) / 1048576.0);
     return 0;

@@ -2,10 +2,17 @@
 // under tests/fuzz/format/corpus/): `make_corrupt_corpus CORRUPT_DIR SEED_DIR`.
 // Files named bad-* must be refused with one line; ok-* must load (they exercise the rules
 // that let older readers take newer files: unknown sections, a larger header).
+// The hand-made files are version 1 (blocks as BlockRecords), kept so that the reader goes on
+// reading version 1; those named *-v2-* exercise the version-2 blocks encoding. ok-full and
+// the truncations and flips made from it come from the writer, so they change with the
+// version: the checked-in ones are version 1. After a format change, write the corpus to a
+// temporary folder and copy the new files over.
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
+#include "format/block_encoding.h"
 #include "format/model_encoder.h"
 #include "snapshot_fixture.h"
 
@@ -27,6 +34,22 @@ std::string block_records(size_t n) {
     raw += raw_of(r);
   }
   return raw;
+}
+
+// n blocks 64 bytes apart in the version-2 encoding.
+std::string encoded_blocks(size_t n) {
+  std::vector<fmt::BlockRecord> records(n);
+  for (size_t i = 0; i < n; ++i) {
+    records[i].address = 0x1000 + i * 64;
+    records[i].size = 24;
+    records[i].stack_id = 1;
+    records[i].thread_id = 9;
+    records[i].flags = fmt::kBlockContentValid;
+    std::memcpy(records[i].content, "a block's bytes!", 16);
+  }
+  std::string out(fmt::max_encoded_bytes(n), '\0');
+  out.resize(fmt::encode_blocks(records.data(), n, reinterpret_cast<uint8_t*>(out.data())));
+  return out;
 }
 
 std::string one_stack(uint32_t id, uint32_t depth, size_t frames_present) {
@@ -66,31 +89,28 @@ int main(int argc, char** argv) {
   const uint32_t modules = type_of(SectionType::kModules);
   const uint32_t meta = type_of(SectionType::kMeta);
 
-  put("ok-unknown-sections.ldsnap", SnapshotBytes()
+  put("ok-unknown-sections.ldsnap", SnapshotBytes(1)
                                         .meta()
                                         .section(77, "future data")
                                         .section(0x1234, "x", false)
                                         .section(blocks, block_records(2))
                                         .end()
                                         .bytes());
-  put("ok-larger-header.ldsnap", SnapshotBytes(fmt::kFormatVersion, 40)
-                                     .meta()
-                                     .section(blocks, block_records(3))
-                                     .end()
-                                     .bytes());
-  put("ok-uncompressed.ldsnap", SnapshotBytes()
+  put("ok-larger-header.ldsnap",
+      SnapshotBytes(1, 40).meta().section(blocks, block_records(3)).end().bytes());
+  put("ok-uncompressed.ldsnap", SnapshotBytes(1)
                                     .meta(7, "raw")
                                     .section(blocks, block_records(4), false)
                                     .section(stacks, one_stack(1, 2, 2), false)
                                     .end()
                                     .bytes());
-  put("ok-split-blocks.ldsnap", SnapshotBytes()
+  put("ok-split-blocks.ldsnap", SnapshotBytes(1)
                                     .meta()
                                     .section(blocks, block_records(2))
                                     .section(blocks, block_records(5))
                                     .end()
                                     .bytes());
-  put("ok-meta-only.ldsnap", SnapshotBytes().meta().end().bytes());
+  put("ok-meta-only.ldsnap", SnapshotBytes(1).meta().end().bytes());
   for (const char* name :
        {"ok-unknown-sections.ldsnap", "ok-larger-header.ldsnap", "ok-uncompressed.ldsnap"})
     fs::copy_file(out / name, seeds / name, fs::copy_options::overwrite_existing);
@@ -101,9 +121,9 @@ int main(int argc, char** argv) {
   put("bad-magic-prefix.ldsnap", good.substr(0, 5));
   put("bad-newer-version.ldsnap", SnapshotBytes(fmt::kFormatVersion + 1).meta().end().bytes());
   put("bad-version-zero.ldsnap", SnapshotBytes(0).meta().end().bytes());
-  put("bad-header-size-small.ldsnap", SnapshotBytes(fmt::kFormatVersion, 8).meta().end().bytes());
+  put("bad-header-size-small.ldsnap", SnapshotBytes(1, 8).meta().end().bytes());
   {
-    std::string b = SnapshotBytes().meta().end().bytes();
+    std::string b = SnapshotBytes(1).meta().end().bytes();
     uint32_t huge = 0xFFFFFFF0;
     std::memcpy(b.data() + 12, &huge, 4);
     put("bad-header-size-huge.ldsnap", b);
@@ -126,12 +146,12 @@ int main(int argc, char** argv) {
     put(name, b);
   }
   put("bad-crc.ldsnap",
-      SnapshotBytes().meta().section(blocks, block_records(3), true, 1).end().bytes());
+      SnapshotBytes(1).meta().section(blocks, block_records(3), true, 1).end().bytes());
   {
-    std::string b = SnapshotBytes().meta().end().bytes();
+    std::string b = SnapshotBytes(1).meta().end().bytes();
     set_u64(b, 16 + 8, UINT64_MAX - 5);  // meta's stored_size
     put("bad-huge-stored-size.ldsnap", b);
-    b = SnapshotBytes().meta().end().bytes();
+    b = SnapshotBytes(1).meta().end().bytes();
     set_u64(b, 16 + 16, uint64_t{1} << 60);  // meta's raw_size, CRC still right
     put("bad-huge-raw-size.ldsnap", b);
   }
@@ -175,34 +195,35 @@ int main(int argc, char** argv) {
     std::memcpy(b.data() + before.size() + 4, &flags, 4);
     return b;
   }());
-  put("bad-no-meta.ldsnap", SnapshotBytes().section(blocks, block_records(1)).end().bytes());
-  put("bad-no-end.ldsnap", SnapshotBytes().meta().section(blocks, block_records(1)).bytes());
-  put("bad-trailing-bytes.ldsnap", SnapshotBytes().meta().end().bytes() + "junk");
-  put("bad-two-meta.ldsnap", SnapshotBytes().meta().meta().end().bytes());
+  put("bad-no-meta.ldsnap", SnapshotBytes(1).section(blocks, block_records(1)).end().bytes());
+  put("bad-no-end.ldsnap", SnapshotBytes(1).meta().section(blocks, block_records(1)).bytes());
+  put("bad-trailing-bytes.ldsnap", SnapshotBytes(1).meta().end().bytes() + "junk");
+  put("bad-two-meta.ldsnap", SnapshotBytes(1).meta().meta().end().bytes());
   put("bad-blocks-not-multiple.ldsnap",
-      SnapshotBytes().meta().section(blocks, block_records(2) + "xyz").end().bytes());
+      SnapshotBytes(1).meta().section(blocks, block_records(2) + "xyz").end().bytes());
   {
     fmt::MetaRecord r{};
     r.argc = 5;
     std::string strings = std::string("/bin/x") + '\0' + '\0' + "/" + '\0' + "only-one" + '\0';
     r.strings_size = static_cast<uint32_t>(strings.size());
-    put("bad-meta-argc.ldsnap", SnapshotBytes().section(meta, raw_of(r) + strings).end().bytes());
+    put("bad-meta-argc.ldsnap", SnapshotBytes(1).section(meta, raw_of(r) + strings).end().bytes());
     r.argc = 0;
     strings = std::string("/bin/x") + '\0' + "label" + '\0' + "/no-nul";
     r.strings_size = static_cast<uint32_t>(strings.size());
-    put("bad-meta-no-nul.ldsnap", SnapshotBytes().section(meta, raw_of(r) + strings).end().bytes());
+    put("bad-meta-no-nul.ldsnap",
+        SnapshotBytes(1).section(meta, raw_of(r) + strings).end().bytes());
     r.strings_size = 0x7FFFFFFF;
     put("bad-meta-strings-size.ldsnap",
-        SnapshotBytes().section(meta, raw_of(r) + strings).end().bytes());
+        SnapshotBytes(1).section(meta, raw_of(r) + strings).end().bytes());
     put("bad-meta-short.ldsnap",
-        SnapshotBytes().section(meta, raw_of(r).substr(0, 20)).end().bytes());
+        SnapshotBytes(1).section(meta, raw_of(r).substr(0, 20)).end().bytes());
   }
   put("bad-modules-count.ldsnap",
-      SnapshotBytes().meta().section(modules, raw_of(uint32_t{0xFFFFFFFF})).end().bytes());
+      SnapshotBytes(1).meta().section(modules, raw_of(uint32_t{0xFFFFFFFF})).end().bytes());
   {
     fmt::ModuleRecord m{};
     m.path_size = 0x10000000;
-    put("bad-module-path.ldsnap", SnapshotBytes()
+    put("bad-module-path.ldsnap", SnapshotBytes(1)
                                       .meta()
                                       .section(modules, raw_of(uint32_t{1}) + raw_of(m) + "/lib")
                                       .end()
@@ -211,47 +232,47 @@ int main(int argc, char** argv) {
     m.segment_count = 1;
     fmt::SegmentRecord seg{0x2000, 0x1000, 0, 5, 0};
     put("bad-segment-reversed.ldsnap",
-        SnapshotBytes()
+        SnapshotBytes(1)
             .meta()
             .section(modules, raw_of(uint32_t{1}) + raw_of(m) + "/lib" + raw_of(seg))
             .end()
             .bytes());
     m.segment_count = 60000;
     put("bad-segment-count.ldsnap",
-        SnapshotBytes()
+        SnapshotBytes(1)
             .meta()
             .section(modules, raw_of(uint32_t{1}) + raw_of(m) + "/lib" + raw_of(seg))
             .end()
             .bytes());
   }
   put("bad-stack-depth.ldsnap",
-      SnapshotBytes().meta().section(stacks, one_stack(1, 0xFFFFFFFF, 3)).end().bytes());
+      SnapshotBytes(1).meta().section(stacks, one_stack(1, 0xFFFFFFFF, 3)).end().bytes());
   put("bad-stack-id-zero.ldsnap",
-      SnapshotBytes().meta().section(stacks, one_stack(0, 1, 1)).end().bytes());
-  put("bad-stack-duplicate.ldsnap", SnapshotBytes()
+      SnapshotBytes(1).meta().section(stacks, one_stack(0, 1, 1)).end().bytes());
+  put("bad-stack-duplicate.ldsnap", SnapshotBytes(1)
                                         .meta()
                                         .section(stacks, one_stack(5, 1, 1))
                                         .section(stacks, one_stack(5, 2, 2))
                                         .end()
                                         .bytes());
   put("bad-stacks-trailing.ldsnap",
-      SnapshotBytes().meta().section(stacks, one_stack(1, 1, 2)).end().bytes());
+      SnapshotBytes(1).meta().section(stacks, one_stack(1, 1, 2)).end().bytes());
   {
     fmt::ThreadRecord t{1, 0xFFFF, 0, 0};
     put("bad-thread-name.ldsnap",
-        SnapshotBytes()
+        SnapshotBytes(1)
             .meta()
             .section(type_of(SectionType::kThreads), raw_of(uint32_t{1}) + raw_of(t) + "main")
             .end()
             .bytes());
   }
   put("bad-stats-size.ldsnap",
-      SnapshotBytes()
+      SnapshotBytes(1)
           .meta()
           .section(type_of(SectionType::kTrackerStats), std::string(100, '\0'))
           .end()
           .bytes());
-  put("bad-two-status.ldsnap", SnapshotBytes()
+  put("bad-two-status.ldsnap", SnapshotBytes(1)
                                    .meta()
                                    .section(type_of(SectionType::kProcStatus), "a")
                                    .section(type_of(SectionType::kProcStatus), "b")
@@ -265,14 +286,14 @@ int main(int argc, char** argv) {
     fmt::BlockReachRecord cls{};
     cls.reach_class = 1;
     const uint32_t classes = type_of(SectionType::kBlockClasses);
-    put("bad-classes-count.ldsnap", SnapshotBytes()
+    put("bad-classes-count.ldsnap", SnapshotBytes(1)
                                         .meta()
                                         .section(blocks, raw_of(block))
                                         .section(classes, raw_of(cls) + raw_of(cls))
                                         .end()
                                         .bytes());
     cls.reach_class = 9;
-    put("bad-class-unknown.ldsnap", SnapshotBytes()
+    put("bad-class-unknown.ldsnap", SnapshotBytes(1)
                                         .meta()
                                         .section(blocks, raw_of(block))
                                         .section(classes, raw_of(cls))
@@ -280,7 +301,7 @@ int main(int argc, char** argv) {
                                         .bytes());
     cls.reach_class = 1;
     cls.parent_kind = 40;
-    put("bad-class-parent-kind.ldsnap", SnapshotBytes()
+    put("bad-class-parent-kind.ldsnap", SnapshotBytes(1)
                                             .meta()
                                             .section(blocks, raw_of(block))
                                             .section(classes, raw_of(cls))
@@ -289,25 +310,55 @@ int main(int argc, char** argv) {
     fmt::ReferrerRecord referrer{};
     referrer.kind = 1;
     put("bad-referrers-alone.ldsnap",
-        SnapshotBytes()
+        SnapshotBytes(1)
             .meta()
             .section(type_of(SectionType::kReferrers), raw_of(referrer))
             .end()
             .bytes());
     fmt::ReachabilityRecord summary{};
     put("bad-reachability-twice.ldsnap",
-        SnapshotBytes()
+        SnapshotBytes(1)
             .meta()
             .section(type_of(SectionType::kReachability), raw_of(summary))
             .section(type_of(SectionType::kReachability), raw_of(summary))
             .end()
             .bytes());
     put("bad-reachability-size.ldsnap",
-        SnapshotBytes()
+        SnapshotBytes(1)
             .meta()
             .section(type_of(SectionType::kReachability), std::string(71, '\0'))
             .end()
             .bytes());
+  }
+  {
+    // Version 2: the blocks encoding (docs/snapshot-format.md, "blocks, version 2").
+    const std::string three = encoded_blocks(3);  // group: count 3, shift 6, 1 thread (9)
+    put("ok-v2-full.ldsnap", good);
+    put("ok-v2-blocks.ldsnap", SnapshotBytes(2)
+                                   .meta()
+                                   .section(blocks, three)
+                                   .section(blocks, encoded_blocks(5), false)
+                                   .end()
+                                   .bytes());
+    auto v2_blocks = [&](const std::string& name, const std::string& payload) {
+      put(name, SnapshotBytes(2).meta().section(blocks, payload).end().bytes());
+    };
+    v2_blocks("bad-v2-truncated-group.ldsnap", three.substr(0, three.size() - 1));
+    v2_blocks("bad-v2-truncated-varint.ldsnap", std::string("\x80", 1));
+    v2_blocks("bad-v2-overlong-varint.ldsnap", std::string("\x83\x00", 2) + three.substr(1));
+    v2_blocks("bad-v2-count-beyond-payload.ldsnap", "\x7f" + three.substr(1));
+    std::string repeat = three;
+    repeat[three.size() - 16 - 4] = 0;  // the third block's address step (after its head): 0
+    v2_blocks("bad-v2-address-repeats.ldsnap", repeat);
+    std::string past = three;
+    past[1] = 63;  // a shift that takes the first address past 64 bits
+    v2_blocks("bad-v2-address-past-64-bits.ldsnap", past);
+    // No threads in the table: the first block's index 0 is beyond it.
+    std::string thread = three.substr(0, 2) + '\0' + three.substr(4);
+    v2_blocks("bad-v2-thread-index.ldsnap", thread);
+    v2_blocks("bad-v2-v1-records.ldsnap", block_records(2));
+    for (const char* name : {"ok-v2-full.ldsnap", "ok-v2-blocks.ldsnap"})
+      fs::copy_file(out / name, seeds / name, fs::copy_options::overwrite_existing);
   }
   std::printf("corpus written to %s\n", out.c_str());
   return 0;

@@ -334,7 +334,7 @@ TEST(Reader, SkipsUnknownSectionsAndAcceptsLargerHeaders) {
   r.address = 0x5000;
   r.size = 10;
   std::string bytes =
-      test::SnapshotBytes(fmt::kFormatVersion, 48)
+      test::SnapshotBytes(1, 48)  // version 1: blocks as BlockRecords
           .meta(77, "lbl")
           .section(1000, "something a later writer knows")
           .section(static_cast<uint32_t>(SectionType::kBlocks), test::raw_of(r), false)
@@ -356,7 +356,7 @@ TEST(Reader, ConcatenatesSplitArraySections) {
     return test::raw_of(r);
   };
   uint32_t blocks = static_cast<uint32_t>(SectionType::kBlocks);
-  std::string bytes = test::SnapshotBytes()
+  std::string bytes = test::SnapshotBytes(1)  // version 1: blocks as BlockRecords
                           .meta()
                           .section(blocks, block(0x300) + block(0x100))
                           .section(blocks, block(0x200))
