@@ -338,7 +338,9 @@ void count_regions(const HeapModel& model, CellCounter& counter, SnapshotDigest&
   for (const Region& region : model.regions) {
     // File mappings are not leak candidates; the tracker keeps them apart.
     if (region.file_backed()) continue;
-    counter.count(region.stack_id, SiteKind::kMmap, region.length, region.alloc_tick);
+    const uint32_t cell =
+        counter.count(region.stack_id, SiteKind::kMmap, region.length, region.alloc_tick);
+    if (digest.has_reachability) add_class(digest.cells[cell], region.reach, region.length);
     digest.mmap.bytes += region.length;
     ++digest.mmap.blocks;
   }

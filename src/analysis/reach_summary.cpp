@@ -8,6 +8,14 @@
 namespace leakdbg {
 namespace {
 
+const Region* find_region_containing(const HeapModel& model, uint64_t address) {
+  auto it = std::upper_bound(model.regions.begin(), model.regions.end(), address,
+                             [](uint64_t value, const Region& r) { return value < r.address; });
+  if (it == model.regions.begin()) return nullptr;
+  const Region& r = *std::prev(it);
+  return address - r.address < r.length ? &r : nullptr;
+}
+
 ReferrerInfo describe(const HeapModel& model, ReferrerKind kind, uint64_t slot, uint32_t tid,
                       uint64_t target) {
   ReferrerInfo info;
@@ -17,18 +25,63 @@ ReferrerInfo describe(const HeapModel& model, ReferrerKind kind, uint64_t slot, 
   info.target = target;
   if (kind == ReferrerKind::kBlock) {
     info.holder = model.find_block_containing(slot);
-    if (info.holder) info.offset = slot - info.holder->address;
+    if (info.holder) {
+      info.offset = slot - info.holder->address;
+    } else {
+      info.region = find_region_containing(model, slot);
+      if (info.region) info.offset = slot - info.region->address;
+    }
   } else if (kind == ReferrerKind::kMemory) {
     info.module = model.find_module(slot);
   }
   return info;
 }
 
-ReferrerInfo parent_of(const HeapModel& model, const Block& block) {
+template <class Item>
+ReferrerInfo parent_of(const HeapModel& model, const Item& item) {
   ReferrerInfo info =
-      describe(model, block.parent_kind, block.parent_slot, block.parent_tid, block.address);
+      describe(model, item.parent_kind, item.parent_slot, item.parent_tid, item.address);
   info.parent = true;
   return info;
+}
+
+// The totals of class `c` among four (reachable, possibly, indirect, unreachable).
+template <class Totals>
+Totals* totals_for(ReachClass c, Totals& reachable, Totals& possibly, Totals& indirect,
+                   Totals& unreachable) {
+  switch (c) {
+    case ReachClass::kReachable:
+      return &reachable;
+    case ReachClass::kPossibly:
+      return &possibly;
+    case ReachClass::kIndirect:
+      return &indirect;
+    case ReachClass::kUnreachable:
+      return &unreachable;
+    case ReachClass::kUnknown:
+      break;
+  }
+  return nullptr;
+}
+
+// Follows parents from `item` (a block or region) up to a root, or to the head of a lost
+// tree; the steps root first.
+template <class Item>
+std::vector<ReferrerInfo> path_from(const HeapModel& model, const Item& item) {
+  std::vector<ReferrerInfo> path;
+  std::unordered_set<uint64_t> seen{item.address};
+  ReferrerInfo step = parent_of(model, item);
+  while (step.kind != ReferrerKind::kNone) {
+    path.push_back(step);
+    if (step.kind != ReferrerKind::kBlock) break;
+    const uint64_t next = step.holder   ? step.holder->address
+                          : step.region ? step.region->address
+                                        : 0;
+    if (!next || !seen.insert(next).second) break;  // unknown holder, or a cycle of lost ones
+    step = step.holder ? parent_of(model, *step.holder) : parent_of(model, *step.region);
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
 }
 
 }  // namespace
@@ -39,45 +92,35 @@ ReachSummary summarize_reachability(const HeapModel& model) {
   summary.classified = model.caps.reachability;
   if (!summary.classified) return summary;
   for (const Block& b : model.blocks) {
-    ClassTotals* totals = nullptr;
-    switch (b.reach) {
-      case ReachClass::kReachable:
-        totals = &summary.reachable;
-        break;
-      case ReachClass::kPossibly:
-        totals = &summary.possibly;
-        break;
-      case ReachClass::kIndirect:
-        totals = &summary.indirect;
-        break;
-      case ReachClass::kUnreachable:
-        totals = &summary.unreachable;
-        break;
-      case ReachClass::kUnknown:
-        break;
-    }
+    ClassTotals* totals = totals_for(b.reach, summary.reachable, summary.possibly, summary.indirect,
+                                     summary.unreachable);
     if (!totals) continue;
     ++totals->blocks;
     totals->bytes += b.size;
+  }
+  summary.regions_classified = model.caps.region_classes;
+  for (const Region& r : model.regions) {
+    ClassTotals* totals = totals_for(r.reach, summary.region_reachable, summary.region_possibly,
+                                     summary.region_indirect, summary.region_unreachable);
+    if (!totals) continue;
+    ++totals->blocks;
+    totals->bytes += r.length;
   }
   return summary;
 }
 
 const ClassTotals& totals_of(const ReachSummary& summary, ReachClass c) {
   static const ClassTotals kNone;
-  switch (c) {
-    case ReachClass::kReachable:
-      return summary.reachable;
-    case ReachClass::kPossibly:
-      return summary.possibly;
-    case ReachClass::kIndirect:
-      return summary.indirect;
-    case ReachClass::kUnreachable:
-      return summary.unreachable;
-    case ReachClass::kUnknown:
-      break;
-  }
-  return kNone;
+  const ClassTotals* totals =
+      totals_for(c, summary.reachable, summary.possibly, summary.indirect, summary.unreachable);
+  return totals ? *totals : kNone;
+}
+
+const ClassTotals& region_totals_of(const ReachSummary& summary, ReachClass c) {
+  static const ClassTotals kNone;
+  const ClassTotals* totals = totals_for(c, summary.region_reachable, summary.region_possibly,
+                                         summary.region_indirect, summary.region_unreachable);
+  return totals ? *totals : kNone;
 }
 
 void require_reachability(const HeapModel& model) {
@@ -103,19 +146,19 @@ ReferrerList referrers_of(const HeapModel& model, const Block& block) {
   return list;
 }
 
+ReferrerList referrers_of(const HeapModel& model, const Region& region) {
+  ReferrerList list;
+  if (region.parent_kind != ReferrerKind::kNone) list.referrers.push_back(parent_of(model, region));
+  list.total = std::max<uint64_t>(region.referrer_count, list.referrers.size());
+  return list;
+}
+
 std::vector<ReferrerInfo> retainer_path(const HeapModel& model, const Block& block) {
-  std::vector<ReferrerInfo> path;
-  std::unordered_set<uint64_t> seen{block.address};
-  const Block* current = &block;
-  while (current->parent_kind != ReferrerKind::kNone) {
-    ReferrerInfo step = parent_of(model, *current);
-    path.push_back(step);
-    if (step.kind != ReferrerKind::kBlock || !step.holder) break;
-    if (!seen.insert(step.holder->address).second) break;  // a cycle among lost blocks
-    current = step.holder;
-  }
-  std::reverse(path.begin(), path.end());
-  return path;
+  return path_from(model, block);
+}
+
+std::vector<ReferrerInfo> retainer_path(const HeapModel& model, const Region& region) {
+  return path_from(model, region);
 }
 
 }  // namespace leakdbg

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <type_traits>
 
 #include "symbolize/frame_render.h"
 #include "util/units.h"
@@ -95,10 +96,18 @@ nlohmann::json detail_json(const BlockDetail& d) {
   return out;
 }
 
-// Class, referrers and retainer path of a block in a classified snapshot.
-void add_reach_json(const HeapModel& model, const Block& block, ReferrerRenderer& render, bool all,
+// Class, referrers and retainer path of a block (or a region) in a classified snapshot.
+template <class Item>
+void add_reach_json(const HeapModel& model, const Item& block, ReferrerRenderer& render, bool all,
                     nlohmann::json& out) {
   if (!model.caps.reachability) return;
+  if constexpr (std::is_same_v<Item, Region>) {
+    if (!model.caps.region_classes) return;
+    if (block.reach == ReachClass::kUnknown) {  // shared or file-backed: not classified
+      out["class"] = nullptr;
+      return;
+    }
+  }
   out["class"] = std::string(reach_class_name(block.reach));
   ReferrerList list = referrers_of(model, block);
   nlohmann::json referrers = nlohmann::json::array();
@@ -111,9 +120,17 @@ void add_reach_json(const HeapModel& model, const Block& block, ReferrerRenderer
   out["retainer_path"] = std::move(path);
 }
 
-void print_reach(const HeapModel& model, const Block& block, ReferrerRenderer& render, bool all,
+template <class Item>
+void print_reach(const HeapModel& model, const Item& block, ReferrerRenderer& render, bool all,
                  const NumberStyle& style, std::ostream& out) {
   if (!model.caps.reachability) return;
+  if constexpr (std::is_same_v<Item, Region>) {
+    if (!model.caps.region_classes) return;
+    if (block.reach == ReachClass::kUnknown) {
+      out << "  class   - (shared or file-backed regions are not classified)\n";
+      return;
+    }
+  }
   out << "  class   " << reach_class_name(block.reach) << '\n';
   ReferrerList list = referrers_of(model, block);
   if (list.referrers.empty()) {
@@ -136,7 +153,7 @@ void print_reach(const HeapModel& model, const Block& block, ReferrerRenderer& r
   if (!path.empty()) {
     out << "  retainer path:\n    ";
     for (const ReferrerInfo& step : path) out << render.text(step) << " -> ";
-    out << "this block\n";
+    out << (std::is_same_v<Item, Region> ? "this region\n" : "this block\n");
   }
 }
 
@@ -205,6 +222,7 @@ nlohmann::json block_json(const HeapModel& model, const BlockDetail& detail,
                           ReferrerRenderer& render, bool all_referrers) {
   nlohmann::json out = detail_json(detail);
   if (detail.block) add_reach_json(model, *detail.block, render, all_referrers, out);
+  if (detail.region) add_reach_json(model, *detail.region, render, all_referrers, out);
   return out;
 }
 
@@ -212,6 +230,7 @@ void print_block(const HeapModel& model, const BlockDetail& detail, ReferrerRend
                  bool all_referrers, const NumberStyle& style, std::ostream& out) {
   print_detail(detail, style, out);
   if (detail.block) print_reach(model, *detail.block, render, all_referrers, style, out);
+  if (detail.region) print_reach(model, *detail.region, render, all_referrers, style, out);
 }
 
 }  // namespace leakdbg::cli

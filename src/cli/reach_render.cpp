@@ -41,6 +41,14 @@ nlohmann::json reach_summary_json(const ReachSummary& summary) {
     const ClassTotals& t = totals_of(summary, c);
     out[std::string(reach_class_name(c))] = {{"blocks", t.blocks}, {"bytes", t.bytes}};
   }
+  if (!summary.regions_classified) return out;
+  nlohmann::json regions = nlohmann::json::object();
+  for (ReachClass c : {ReachClass::kReachable, ReachClass::kPossibly, ReachClass::kIndirect,
+                       ReachClass::kUnreachable}) {
+    const ClassTotals& t = region_totals_of(summary, c);
+    regions[std::string(reach_class_name(c))] = {{"regions", t.blocks}, {"bytes", t.bytes}};
+  }
+  out["mmap_regions"] = std::move(regions);
   return out;
 }
 
@@ -50,16 +58,22 @@ void print_reach_summary(const ReachSummary& summary, const NumberStyle& style, 
     out << "reachability: not classified (" << reach_status_name(summary.scan.status) << ")\n";
     return;
   }
-  out << "reachability:";
-  const char* separator = " ";
-  for (ReachClass c : {ReachClass::kUnreachable, ReachClass::kIndirect, ReachClass::kPossibly,
-                       ReachClass::kReachable}) {
-    const ClassTotals& t = totals_of(summary, c);
-    out << separator << reach_class_name(c) << " " << style.count(t.blocks) << " blocks ("
-        << style.bytes(t.bytes) << ")";
-    separator = ", ";
-  }
-  out << '\n';
+  // Most telling first.
+  auto line = [&](const char* title, const char* unit,
+                  const ClassTotals& (*totals)(const ReachSummary&, ReachClass)) {
+    out << title;
+    const char* separator = " ";
+    for (ReachClass c : {ReachClass::kUnreachable, ReachClass::kIndirect, ReachClass::kPossibly,
+                         ReachClass::kReachable}) {
+      const ClassTotals& t = totals(summary, c);
+      out << separator << reach_class_name(c) << " " << style.count(t.blocks) << unit << " ("
+          << style.bytes(t.bytes) << ")";
+      separator = ", ";
+    }
+    out << '\n';
+  };
+  line("reachability:", " blocks", totals_of);
+  if (summary.regions_classified) line("mmap regions:", "", region_totals_of);
 }
 
 std::string ReferrerRenderer::module_name(const ReferrerInfo& r) const {
@@ -85,7 +99,9 @@ std::string ReferrerRenderer::site(const ReferrerInfo& r) {
 std::string ReferrerRenderer::text(const ReferrerInfo& r) {
   switch (r.kind) {
     case ReferrerKind::kBlock: {
-      std::string text = "block " + format_hex(r.holder ? r.holder->address : r.slot);
+      std::string text =
+          r.region ? "mmap region " + format_hex(r.region->address) + " +" + style_.count(r.offset)
+                   : "block " + format_hex(r.holder ? r.holder->address : r.slot);
       if (r.holder) text += " +" + style_.count(r.offset);
       std::string where = site(r);
       if (!where.empty()) text += " (" + where + ")";
@@ -118,8 +134,9 @@ nlohmann::json ReferrerRenderer::json(const ReferrerInfo& r) {
   } else {
     out["address"] = json_address(r.slot);
   }
-  out["offset"] = r.holder ? nlohmann::json(r.offset) : nlohmann::json(nullptr);
+  out["offset"] = r.holder || r.region ? nlohmann::json(r.offset) : nlohmann::json(nullptr);
   out["block"] = r.holder ? nlohmann::json(json_address(r.holder->address)) : nullptr;
+  if (r.region) out["region"] = json_address(r.region->address);
   out["module"] = module_name(r);
   out["symbol"] = symbol(r);
   out["site"] = site(r);

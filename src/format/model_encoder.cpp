@@ -123,6 +123,17 @@ void put_stacks(Encoder& e, const std::vector<Stack>& stacks) {
 
 }  // namespace
 
+template <class Item>
+BlockReachRecord class_record(const Item& item) {
+  BlockReachRecord r{};
+  r.parent_slot = item.parent_slot;
+  r.parent_tid = item.parent_tid;
+  r.reach_class = static_cast<uint8_t>(item.reach);
+  r.parent_kind = static_cast<uint8_t>(item.parent_kind);
+  r.referrer_count = item.referrer_count;
+  return r;
+}
+
 BlockRecord to_record(const Block& b) {
   BlockRecord r{};
   r.address = b.address;
@@ -167,15 +178,9 @@ void write_snapshot(const HeapModel& m, const std::string& path) {
     e.end();
   }
   if (m.caps.reachability) {
-    e.put_array<BlockReachRecord>(SectionType::kBlockClasses, m.blocks, [](const Block& b) {
-      BlockReachRecord r{};
-      r.parent_slot = b.parent_slot;
-      r.parent_tid = b.parent_tid;
-      r.reach_class = static_cast<uint8_t>(b.reach);
-      r.parent_kind = static_cast<uint8_t>(b.parent_kind);
-      r.referrer_count = b.referrer_count;
-      return r;
-    });
+    e.put_array<BlockReachRecord>(SectionType::kBlockClasses, m.blocks, class_record<Block>);
+    if (m.caps.region_classes)
+      e.put_array<BlockReachRecord>(SectionType::kRegionClasses, m.regions, class_record<Region>);
     if (!m.referrers.empty())
       e.put_array<ReferrerRecord>(SectionType::kReferrers, m.referrers, [](const Referrer& x) {
         ReferrerRecord r{};

@@ -74,6 +74,8 @@ enum class SectionType : uint32_t {
   kReachability = 14,  // ReachabilityRecord: how the reachability scan went
   kBlockClasses = 15,  // BlockReachRecord array, one per block in blocks-section order
   kReferrers = 16,     // ReferrerRecord array
+  // 17: reserved.
+  kRegionClasses = 18,  // BlockReachRecord array, one per region in regions-section order
   kEnd = 0xFFFF,
 };
 

@@ -57,6 +57,8 @@ std::string section_name(uint32_t type) {
       return "block classes";
     case SectionType::kReferrers:
       return "referrers";
+    case SectionType::kRegionClasses:
+      return "region classes";
     case SectionType::kEnd:
       return "end";
   }

@@ -201,6 +201,10 @@ class SnapshotParser {
         seen_.insert(section.header.type);
         decode_array<ReferrerRecord>(decoder_, section, model_.referrers);
         break;
+      case SectionType::kRegionClasses:
+        seen_.insert(section.header.type);
+        decode_array<BlockReachRecord>(decoder_, section, region_classes_);
+        break;
       case SectionType::kEnd:
         break;
       default:
@@ -208,24 +212,36 @@ class SnapshotParser {
     }
   }
 
-  // Classes are in the blocks' file order: joined before the blocks are sorted.
+  template <class Item>
+  static void apply_class(const BlockReachRecord& r, Item& item) {
+    item.reach = static_cast<ReachClass>(r.reach_class);
+    item.parent_kind = static_cast<ReferrerKind>(r.parent_kind);
+    item.referrer_count = r.referrer_count;
+    item.parent_tid = r.parent_tid;
+    item.parent_slot = r.parent_slot;
+  }
+
+  // Classes are in the blocks' (regions') file order: joined before they are sorted.
   void join_classes() {
     if (!seen(SectionType::kBlockClasses)) {
       if (!model_.referrers.empty()) throw Corrupt("referrers section without block classes");
+      if (seen(SectionType::kRegionClasses))
+        throw Corrupt("region classes section without block classes");
       return;
+    }
+    if (seen(SectionType::kRegionClasses)) {
+      if (region_classes_.size() != model_.regions.size())
+        throw Corrupt("region classes section holds " + std::to_string(region_classes_.size()) +
+                      " records for " + std::to_string(model_.regions.size()) + " regions");
+      for (size_t i = 0; i < region_classes_.size(); ++i)
+        apply_class(region_classes_[i], model_.regions[i]);
+      std::vector<BlockReachRecord>().swap(region_classes_);
+      model_.caps.region_classes = true;
     }
     if (classes_.size() != model_.blocks.size())
       throw Corrupt("block classes section holds " + std::to_string(classes_.size()) +
                     " records for " + std::to_string(model_.blocks.size()) + " blocks");
-    for (size_t i = 0; i < classes_.size(); ++i) {
-      Block& b = model_.blocks[i];
-      const BlockReachRecord& r = classes_[i];
-      b.reach = static_cast<ReachClass>(r.reach_class);
-      b.parent_kind = static_cast<ReferrerKind>(r.parent_kind);
-      b.referrer_count = r.referrer_count;
-      b.parent_tid = r.parent_tid;
-      b.parent_slot = r.parent_slot;
-    }
+    for (size_t i = 0; i < classes_.size(); ++i) apply_class(classes_[i], model_.blocks[i]);
     std::vector<BlockReachRecord>().swap(classes_);
     sort_by(model_.referrers, [](const Referrer& r) { return r.target; });
     model_.caps.reachability = true;
@@ -258,6 +274,7 @@ class SnapshotParser {
   SectionDecoder decoder_;
   HeapModel model_;
   std::vector<BlockReachRecord> classes_;
+  std::vector<BlockReachRecord> region_classes_;
   std::set<uint32_t> seen_;
 };
 

@@ -90,6 +90,13 @@ struct Region {
   int32_t prot = 0, map_flags = 0;
   ApiKind api = ApiKind::kMmap;
   uint8_t flags = 0;  // RegionFlags
+  // Reachability, as for a Block (Capabilities::region_classes): private anonymous regions
+  // are classified, the others stay kUnknown.
+  ReachClass reach = ReachClass::kUnknown;
+  ReferrerKind parent_kind = ReferrerKind::kNone;
+  uint16_t referrer_count = 0;
+  uint32_t parent_tid = 0;
+  uint64_t parent_slot = 0;
 
   bool file_backed() const { return flags & kRegionFile; }
 };
@@ -179,7 +186,8 @@ struct Capabilities {
   bool sizes_in_hex = false;
   // Blocks carry no allocation time, thread or API (saved text gives none): shown as "-".
   bool no_block_origin = false;
-  bool reachability = false;  // Block::reach and the referrers filled
+  bool reachability = false;    // Block::reach and the referrers filled
+  bool region_classes = false;  // Region::reach filled too
 };
 
 // What a reader of saved text could not use or was not given (all zero for snapshots), so

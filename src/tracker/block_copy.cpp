@@ -53,20 +53,29 @@ void fill_record(BlockCopy& copy, const LiveBlock& block, fmt::BlockRecord& r) {
   r.flags |= fmt::kBlockContentValid;
 }
 
-void assign_arenas(BlockCopy& copy, uintptr_t* ring, int* ring_size) {
-  *ring_size = copy.arena_count ? arena_ring(copy.arenas[0], ring, 1024) : 0;
-  uint16_t final_index[257];
+void arena_numbering(const uintptr_t* arenas, int arena_count, uintptr_t* ring, int* ring_size,
+                     uint16_t* final_index) {
+  *ring_size = arena_count ? arena_ring(arenas[0], ring, 1024) : 0;
   final_index[0] = 0;
-  for (int i = 0; i < copy.arena_count; ++i) {
+  for (int i = 0; i < arena_count; ++i) {
     final_index[i + 1] = fmt::kArenaUnknown;
     for (int k = 0; k < *ring_size; ++k)
-      if (ring[k] == copy.arenas[i]) final_index[i + 1] = static_cast<uint16_t>(k);
+      if (ring[k] == arenas[i]) final_index[i + 1] = static_cast<uint16_t>(k);
   }
-  auto* records = reinterpret_cast<fmt::BlockRecord*>(copy.records.data());
-  size_t count = copy.records.size() / sizeof(fmt::BlockRecord);
+}
+
+void renumber_arenas(fmt::BlockRecord* records, size_t count, const uint16_t* final_index,
+                     int arena_count) {
   for (size_t i = 0; i < count; ++i)
-    if (records[i].arena != fmt::kArenaUnknown && records[i].arena <= copy.arena_count)
+    if (records[i].arena != fmt::kArenaUnknown && records[i].arena <= arena_count)
       records[i].arena = final_index[records[i].arena];
+}
+
+void assign_arenas(BlockCopy& copy, uintptr_t* ring, int* ring_size) {
+  uint16_t final_index[257];
+  arena_numbering(copy.arenas, copy.arena_count, ring, ring_size, final_index);
+  renumber_arenas(reinterpret_cast<fmt::BlockRecord*>(copy.records.data()),
+                  copy.records.size() / sizeof(fmt::BlockRecord), final_index, copy.arena_count);
 }
 
 }  // namespace leakdbg::tracker

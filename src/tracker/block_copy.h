@@ -30,5 +30,11 @@ void fill_record(BlockCopy& copy, const LiveBlock& block, fmt::BlockRecord& r);
 
 // Renumbers temporary arena indexes to malloc_info's heap numbers; fills `ring`.
 void assign_arenas(BlockCopy& copy, uintptr_t* ring, int* ring_size);
+// The same in two steps, for records renumbered a piece at a time: the final number of
+// each temporary one (`final_index`, 257 entries), then the records.
+void arena_numbering(const uintptr_t* arenas, int arena_count, uintptr_t* ring, int* ring_size,
+                     uint16_t* final_index);
+void renumber_arenas(fmt::BlockRecord* records, size_t count, const uint16_t* final_index,
+                     int arena_count);
 
 }  // namespace leakdbg::tracker

@@ -24,6 +24,7 @@ ReachScan::ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecor
                      size_t referrer_capacity)
     : blocks_(blocks),
       count_(count),
+      block_count_(count),
       out_(out),
       queue_(queue),
       marks_(marks),
@@ -40,11 +41,49 @@ ReachScan::ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecor
   }
 }
 
+void ReachScan::use_regions(size_t first, const uint64_t (*readable)[2], size_t readable_count) {
+  block_count_ = first;
+  readable_ = readable;
+  readable_count_ = readable_count;
+  lowest_ = highest_ = 0;
+  if (first) {
+    lowest_ = blocks_[0].address;
+    for (size_t i = 0; i < first; ++i)
+      if (block_end(blocks_[i]) > highest_) highest_ = block_end(blocks_[i]);
+  }
+  if (first < count_) {
+    region_lowest_ = blocks_[first].address;
+    uint64_t end = 0;
+    for (size_t i = first; i < count_; ++i)
+      if (block_end(blocks_[i]) > end) end = block_end(blocks_[i]);
+    region_extent_ = end - region_lowest_;
+  }
+}
+
 long ReachScan::find(uint64_t value) const {
-  if (value < lowest_ || value >= highest_) return -1;
+  const long block = find_block(value);
+  return block >= 0 ? block : find_region(value);
+}
+
+long ReachScan::find_region(uint64_t value) const {
+  if (value - region_lowest_ >= region_extent_) return -1;
+  size_t lo = block_count_, hi = count_;  // last region starting at or below value
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (blocks_[mid].address <= value)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  const ScanBlock& r = blocks_[lo];
+  return r.address <= value && value < block_end(r) ? static_cast<long>(lo) : -1;
+}
+
+long ReachScan::find_block(uint64_t value) const {
+  if (block_count_ == 0 || value < lowest_ || value >= highest_) return -1;
   if (index_) return index_->find(value);
   // Last block starting at or below value.
-  size_t lo = 0, hi = count_;
+  size_t lo = 0, hi = block_count_;
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
     if (blocks_[mid].address <= value)
@@ -116,8 +155,11 @@ void ReachScan::scan_words(uint64_t begin, uint64_t end, ReferrerKind kind, uint
   if (index_ == nullptr) {
     for (; at + 8 <= end; at += 8) {
       const uint64_t value = *reinterpret_cast<const uint64_t*>(at);
-      if (value - lowest_ >= extent) continue;
-      visit(value, slot_is_index ? index_base + (at - begin) / 8 : at, kind, tid, phase);
+      const uint64_t slot = slot_is_index ? index_base + (at - begin) / 8 : at;
+      if (value - lowest_ >= extent)
+        visit_region(value, slot, kind, tid, phase);
+      else
+        visit(value, slot, kind, tid, phase);
     }
     return;
   }
@@ -143,12 +185,17 @@ void ReachScan::scan_words(uint64_t begin, uint64_t end, ReferrerKind kind, uint
       const long block = index_->confirm(found[i], values[i]);
       if (block >= 0)
         visit_block(static_cast<size_t>(block), values[i], slots[i], kind, tid, phase);
+      else
+        visit_region(values[i], slots[i], kind, tid, phase);
     }
     n = 0;
   };
   for (; at + 8 <= end; at += 8) {
     const uint64_t value = *reinterpret_cast<const uint64_t*>(at);
-    if (value - lowest_ >= extent) continue;
+    if (value - lowest_ >= extent) {
+      visit_region(value, slot_is_index ? index_base + (at - begin) / 8 : at, kind, tid, phase);
+      continue;
+    }
     values[n] = value;
     slots[n] = slot_is_index ? index_base + (at - begin) / 8 : at;
     if (++n == kBatch) flush();
@@ -158,8 +205,28 @@ void ReachScan::scan_words(uint64_t begin, uint64_t end, ReferrerKind kind, uint
 
 void ReachScan::scan_block(size_t index, Phase phase) {
   const ScanBlock& b = blocks_[index];
-  block_bytes_ += b.size;
-  scan_words(b.address, b.address + b.size, ReferrerKind::kBlock, 0, false, 0, phase);
+  if (index < block_count_) {
+    block_bytes_ += b.size;
+    scan_words(b.address, b.address + b.size, ReferrerKind::kBlock, 0, false, 0, phase);
+    return;
+  }
+  // A region: only its pages that are mapped readable now (mprotect, munmap behind the
+  // tracker's back, guard pages).
+  const uint64_t end = b.address + b.size;
+  size_t lo = 0, hi = readable_count_;  // first readable range ending after the start
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (readable_[mid][1] <= b.address)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo; i < readable_count_ && readable_[i][0] < end; ++i) {
+    const uint64_t from = readable_[i][0] > b.address ? readable_[i][0] : b.address;
+    const uint64_t to = readable_[i][1] < end ? readable_[i][1] : end;
+    block_bytes_ += to - from;
+    scan_words(from, to, ReferrerKind::kBlock, 0, false, 0, phase);
+  }
 }
 
 void ReachScan::drain(Phase phase) {

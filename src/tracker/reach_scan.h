@@ -46,15 +46,21 @@ class ReachScan {
   // caller bounds the total too, for the snapshot's size.
   static constexpr uint16_t kReferrersKeptPerBlock = 20;
 
-  // `blocks` sorted by address, distinct. `out` gets one record per block; `queue` and
-  // `marks` are scratch of `count` entries; referrers beyond the parent go to `referrers`
-  // (up to `referrer_capacity`).
+  // `blocks` sorted by address, distinct (regions, if any, after them: use_regions).
+  // `out` gets one record per block; `queue` and `marks` are scratch of `count` entries; referrers
+  // beyond the parent go to `referrers` (up to `referrer_capacity`).
   ReachScan(const ScanBlock* blocks, size_t count, fmt::BlockReachRecord* out, uint32_t* queue,
             ScanMark* marks, fmt::ReferrerRecord* referrers, size_t referrer_capacity);
 
   // Answers find() through `index` (built over the same blocks) instead of a binary search
   // over all blocks: the same answers, much faster on large heaps.
   void use_index(const BlockIndex* index) { index_ = index; }
+
+  // Items [first, count) are tracked mmap regions (sorted by address, after the heap
+  // blocks, which the index covers): classified like blocks, found by a search of their
+  // own, and scanned only where `readable` (sorted [start, end) ranges) says they may be
+  // read. Lost heads among them come after the blocks'.
+  void use_regions(size_t first, const uint64_t (*readable)[2], size_t readable_count);
 
   // Phase one takes the roots, then run() finishes the classification.
   void scan_root(const RootRange& root);
@@ -69,7 +75,7 @@ class ReachScan {
   uint64_t root_bytes() const { return root_bytes_; }
   uint64_t block_bytes() const { return block_bytes_; }
 
-  // Index of the block containing `value`, or -1.
+  // Index of the block or region containing `value`, or -1.
   long find(uint64_t value) const;
 
  private:
@@ -81,10 +87,22 @@ class ReachScan {
                    uint32_t tid, Phase phase);
   void scan_block(size_t index, Phase phase);
   void drain(Phase phase);
+  long find_block(uint64_t value) const;
+  long find_region(uint64_t value) const;
+  void visit_region(uint64_t value, uint64_t slot, fmt::ReferrerKind kind, uint32_t tid,
+                    Phase phase) {
+    if (value - region_lowest_ >= region_extent_) return;
+    const long found = find_region(value);
+    if (found >= 0) visit_block(static_cast<size_t>(found), value, slot, kind, tid, phase);
+  }
 
   const ScanBlock* blocks_;
   const BlockIndex* index_ = nullptr;
   size_t count_;
+  size_t block_count_;  // items below are heap blocks, from here on regions
+  uint64_t region_lowest_ = 0, region_extent_ = 0;  // extent 0: no regions
+  const uint64_t (*readable_)[2] = nullptr;
+  size_t readable_count_ = 0;
   fmt::BlockReachRecord* out_;
   uint32_t* queue_;
   ScanMark* marks_;

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,12 +38,14 @@ size_t g_own_module_count = 0;
 bool g_prepared = false;
 
 // What the scanning copy hands back, at the start of the shared pages; the arrays follow:
-// the blocks as the snapshot records them (address order), their classes, the referrers.
+// the blocks as the snapshot records them (address order), the classes of the blocks and of
+// the classified regions after them, the referrers, then every tracked region and its class
+// (region order).
 struct SharedResult {
   std::atomic<uint32_t> done;  // 1 when every field below is final
   uint32_t status;             // ReachStatus
-  uint64_t block_count, referrer_count;
-  uint64_t block_capacity, referrer_capacity;
+  uint64_t block_count, referrer_count, region_count;
+  uint64_t block_capacity, referrer_capacity, region_capacity;
   uint64_t root_bytes, block_bytes, found, dropped, scan_ns, scan_cpu_ns;
   uintptr_t arenas[256];  // BlockCopy's temporary arena numbering
   int arena_count;
@@ -52,11 +55,30 @@ static_assert(sizeof(SharedResult) <= kHeaderBytes);
 fmt::BlockRecord* shared_blocks(void* shared) {
   return reinterpret_cast<fmt::BlockRecord*>(static_cast<char*>(shared) + kHeaderBytes);
 }
-fmt::BlockReachRecord* shared_records(void* shared, uint64_t capacity) {
-  return reinterpret_cast<fmt::BlockReachRecord*>(shared_blocks(shared) + capacity);
+fmt::BlockReachRecord* shared_records(void* shared) {
+  const auto& r = *static_cast<const SharedResult*>(shared);
+  return reinterpret_cast<fmt::BlockReachRecord*>(shared_blocks(shared) + r.block_capacity);
 }
-fmt::ReferrerRecord* shared_referrers(void* shared, uint64_t capacity) {
-  return reinterpret_cast<fmt::ReferrerRecord*>(shared_records(shared, capacity) + capacity);
+fmt::ReferrerRecord* shared_referrers(void* shared) {
+  const auto& r = *static_cast<const SharedResult*>(shared);
+  return reinterpret_cast<fmt::ReferrerRecord*>(shared_records(shared) + r.block_capacity +
+                                                r.region_capacity);
+}
+fmt::RegionRecord* shared_regions(void* shared) {
+  const auto& r = *static_cast<const SharedResult*>(shared);
+  return reinterpret_cast<fmt::RegionRecord*>(shared_referrers(shared) + r.referrer_capacity);
+}
+fmt::BlockReachRecord* shared_region_classes(void* shared) {
+  const auto& r = *static_cast<const SharedResult*>(shared);
+  return reinterpret_cast<fmt::BlockReachRecord*>(shared_regions(shared) + r.region_capacity);
+}
+
+// Regions classified like blocks: the program's private anonymous mappings. A file's
+// pages or shared memory may be referenced from elsewhere (another process, the file):
+// they stay roots, with no class.
+bool classified(const Region& region) {
+  return (region.flags & fmt::kRegionAnonymous) && !(region.flags & fmt::kRegionShared) &&
+         region.length != 0;
 }
 
 int find_own_module(dl_phdr_info* info, size_t, void* data) {
@@ -137,15 +159,16 @@ bool collect_blocks(ByteBuffer& live, ByteBuffer& blocks, uint64_t capacity) {
 uint64_t referrer_budget(uint64_t blocks) { return blocks / 4 + 1024; }
 
 // Drops the referrers that are their block's parent (the block's own record has it) and
-// sorts the rest by target, which the reader needs and which compresses best. Returns how
-// many are left.
+// those to regions (a region's record has its parent and count only) and sorts the rest by
+// target, which the reader needs and which compresses best. Returns how many are left.
 size_t keep_other_referrers(const BlockIndex& index, const fmt::BlockReachRecord* records,
                             fmt::ReferrerRecord* referrers, size_t count) {
   size_t kept = 0;
   for (size_t i = 0; i < count; ++i) {
     const fmt::ReferrerRecord& r = referrers[i];
     const long at = index.find(r.target);
-    if (at >= 0 && records[at].parent_slot == r.slot && records[at].parent_kind == r.kind &&
+    if (at < 0) continue;
+    if (records[at].parent_slot == r.slot && records[at].parent_kind == r.kind &&
         records[at].parent_tid == r.tid)
       continue;
     referrers[kept++] = r;
@@ -169,6 +192,19 @@ uint64_t stack_top(const MapRange* maps, size_t count, uint64_t sp) {
   return m < 0 ? 0 : maps[m].end;
 }
 
+// Where a thread's stack ends: the kernel merges neighbouring anonymous mappings with the
+// same permissions, so the mapping holding the stack pointer may go on over regions the
+// program mapped above the stack; the stack ends where the region holding the stack pointer
+// ends, else where the first region above it starts. `regions` sorted by address.
+uint64_t stack_end(uint64_t mapping_end, uint64_t sp, const ScanBlock* regions, size_t count) {
+  const ScanBlock* above = std::upper_bound(
+      regions, regions + count, sp, [](uint64_t v, const ScanBlock& r) { return v < r.address; });
+  if (above != regions && sp < block_end(above[-1]))
+    return std::min(mapping_end, block_end(above[-1]));
+  if (above != regions + count && above->address < mapping_end) return above->address;
+  return mapping_end;
+}
+
 ReachStatus scan_in_child(const ChildScan& job) {
   const uint64_t start = now_ns();
   SharedResult& result = *job.result;
@@ -176,8 +212,20 @@ ReachStatus scan_in_child(const ChildScan& job) {
       queue_buffer, index_buffer;
   if (!collect_blocks(live_buffer, block_buffer, result.block_capacity))
     return ReachStatus::kTooManyBlocks;
-  const auto* blocks = reinterpret_cast<const ScanBlock*>(block_buffer.data());
   const size_t count = block_buffer.size() / sizeof(ScanBlock);
+  // The tracked regions; the classified ones follow the blocks as scan items.
+  ByteBuffer region_buffer;
+  if (!g_regions.copy_to(region_buffer)) return ReachStatus::kOutOfMemory;
+  const auto* regions = reinterpret_cast<const Region*>(region_buffer.data());
+  const size_t region_count = region_buffer.size() / sizeof(Region);
+  if (region_count > result.region_capacity) return ReachStatus::kTooManyBlocks;
+  for (size_t i = 0; i < region_count; ++i) {
+    if (!classified(regions[i])) continue;
+    const ScanBlock item{regions[i].address, regions[i].length};
+    if (!block_buffer.append(&item, sizeof item)) return ReachStatus::kOutOfMemory;
+  }
+  const auto* blocks = reinterpret_cast<const ScanBlock*>(block_buffer.data());
+  const size_t items = block_buffer.size() / sizeof(ScanBlock);
   if (!read_own_maps(maps_text, maps_buffer)) return ReachStatus::kScanFailed;
   const auto* maps = reinterpret_cast<const MapRange*>(maps_buffer.data());
   const size_t map_count = maps_buffer.size() / sizeof(MapRange);
@@ -196,6 +244,9 @@ ReachStatus scan_in_child(const ChildScan& job) {
     ok = ok && add_range(excluded, g_own_module[i][0], g_own_module[i][1]);
   for (size_t i = 0; i < map_count; ++i)
     if (maps[i].heap) ok = ok && add_range(excluded, maps[i].start, maps[i].end);
+  // Classified regions are scanned when a chain reaches them, not as roots.
+  for (size_t i = count; i < items; ++i)
+    ok = ok && add_range(excluded, blocks[i].address, block_end(blocks[i]));
   // Blocks come in address order: most lie in the mapping of the block before them.
   long last_map = -1;
   auto mapped = [&](uint64_t address) {
@@ -236,18 +287,27 @@ ReachStatus scan_in_child(const ChildScan& job) {
   auto* ex = reinterpret_cast<uint64_t(*)[2]>(excluded.data());
   const size_t ex_count = merge_ranges(ex, excluded.size() / 16);
 
-  auto* out = shared_records(job.result, result.block_capacity);
-  auto* referrers = shared_referrers(job.result, result.block_capacity);
-  if (!state_buffer.reserve((count + 1) * sizeof(ScanMark)) ||
-      !queue_buffer.reserve((count + 1) * 4) ||
+  // Where the regions may be read: the readable mappings of this image.
+  ByteBuffer readable_buffer;
+  for (size_t i = 0; i < map_count && ok; ++i)
+    if (maps[i].readable && !maps[i].device)
+      ok = add_range(readable_buffer, maps[i].start, maps[i].end);
+  if (!ok) return ReachStatus::kOutOfMemory;
+
+  auto* out = shared_records(job.result);
+  auto* referrers = shared_referrers(job.result);
+  if (!state_buffer.reserve((items + 1) * sizeof(ScanMark)) ||
+      !queue_buffer.reserve((items + 1) * 4) ||
       !index_buffer.reserve(BlockIndex::memory_bytes(blocks, count) + 8))
     return ReachStatus::kOutOfMemory;
   BlockIndex index;
   index.build(blocks, count, index_buffer.data());
-  ReachScan scan(blocks, count, out, reinterpret_cast<uint32_t*>(queue_buffer.data()),
+  ReachScan scan(blocks, items, out, reinterpret_cast<uint32_t*>(queue_buffer.data()),
                  reinterpret_cast<ScanMark*>(state_buffer.data()), referrers,
                  std::min<uint64_t>(result.referrer_capacity, referrer_budget(count)));
   scan.use_index(&index);
+  scan.use_regions(count, reinterpret_cast<const uint64_t(*)[2]>(readable_buffer.data()),
+                   readable_buffer.size() / 16);
 
   // Roots: every readable and writable mapping, minus the above.
   for (size_t i = 0; i < map_count; ++i) {
@@ -260,7 +320,8 @@ ReachStatus scan_in_child(const ChildScan& job) {
   // zone) to the top of the mapping, where its TLS lies too.
   auto thread_roots = [&](const StoppedThread& t, uint64_t red_zone) {
     const uint32_t tid = t.tid.load(std::memory_order_relaxed);
-    const uint64_t top = stack_top(maps, map_count, t.sp);
+    const uint64_t top =
+        stack_end(stack_top(maps, map_count, t.sp), t.sp, blocks + count, items - count);
     if (top) {
       uint64_t from = t.sp - red_zone;
       if (find_map(maps, map_count, from) < 0) from = t.sp;
@@ -278,6 +339,10 @@ ReachStatus scan_in_child(const ChildScan& job) {
 #endif
     if (t.thread_pointer && find_map(maps, map_count, dtv_slot) >= 0)
       scan.hold(*reinterpret_cast<const uint64_t*>(dtv_slot), dtv_slot, ReferrerKind::kTls, tid);
+    // A stack the program mapped or allocated itself is in use while a thread runs on it,
+    // and a signal stack while the kernel holds it.
+    scan.hold(t.sp, t.sp, ReferrerKind::kStack, tid);
+    if (t.altstack) scan.hold(t.altstack, t.altstack, ReferrerKind::kStack, tid);
   };
   for (uint32_t i = 0; i < stop.count; ++i)
     if (!stop.threads[i].gone) thread_roots(stop.threads[i], kRedZone);
@@ -293,6 +358,14 @@ ReachStatus scan_in_child(const ChildScan& job) {
   const auto* live = reinterpret_cast<const LiveBlock*>(live_buffer.data());
   fmt::BlockRecord* records = shared_blocks(job.result);
   for (size_t i = 0; i < count; ++i) fill_record(copy, live[i], records[i]);
+  // Every region of this moment, with its class (unknown for those not classified).
+  fmt::RegionRecord* region_records = shared_regions(job.result);
+  fmt::BlockReachRecord* region_classes = shared_region_classes(job.result);
+  for (size_t i = 0, item = count; i < region_count; ++i) {
+    region_records[i] = to_record(regions[i]);
+    region_classes[i] = classified(regions[i]) ? out[item++] : fmt::BlockReachRecord{};
+  }
+  result.region_count = region_count;
   for (int i = 0; i < copy.arena_count; ++i) result.arenas[i] = copy.arenas[i];
   result.arena_count = copy.arena_count;
   result.block_count = count;
@@ -329,7 +402,6 @@ bool wants_reachability(fmt::Trigger trigger, bool forced) {
 }
 
 void begin_reachability(ReachabilityRun& run) {
-  run = ReachabilityRun{};
   run.attempted = true;
   auto fail = [&](ReachStatus status) { run.record.status = static_cast<uint32_t>(status); };
 #if !defined(__x86_64__) && !defined(__aarch64__)
@@ -344,14 +416,18 @@ void begin_reachability(ReachabilityRun& run) {
   const uint64_t live = live_totals().blocks;
   const uint64_t block_capacity = live + live / 4 + 65536;
   const uint64_t referrer_capacity = referrer_budget(block_capacity);
-  run.shared_bytes = kHeaderBytes +
-                     block_capacity * (sizeof(fmt::BlockRecord) + sizeof(fmt::BlockReachRecord)) +
-                     referrer_capacity * sizeof(fmt::ReferrerRecord);
+  const uint64_t regions = g_regions.count();
+  const uint64_t region_capacity = regions + regions / 4 + 256;
+  run.shared_bytes =
+      kHeaderBytes + block_capacity * (sizeof(fmt::BlockRecord) + sizeof(fmt::BlockReachRecord)) +
+      referrer_capacity * sizeof(fmt::ReferrerRecord) +
+      region_capacity * (sizeof(fmt::RegionRecord) + 2 * sizeof(fmt::BlockReachRecord));
   run.shared = map_shared_pages(run.shared_bytes);
   if (!run.shared) return fail(ReachStatus::kOutOfMemory);
   auto* result = static_cast<SharedResult*>(run.shared);
   result->block_capacity = block_capacity;
   result->referrer_capacity = referrer_capacity;
+  result->region_capacity = region_capacity;
 
   // A program thread taking the snapshot itself: its context as its entry point saved it.
   StoppedThread caller{};
@@ -380,8 +456,36 @@ void begin_reachability(ReachabilityRun& run) {
   run.child = child;
 }
 
-bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& summary,
-                         ByteBuffer& classes, ByteBuffer& referrers) {
+ReachabilityRun::~ReachabilityRun() {
+  if (shared) unmap_pages(shared, shared_bytes);
+}
+
+bool write_released(fmt::SnapshotWriter& writer, fmt::SectionType type, void* data, size_t bytes,
+                    bool (*write)(fmt::SnapshotWriter& writer, void* piece, size_t bytes,
+                                  void* context),
+                    void* context) {
+  constexpr size_t kPiece = size_t{1} << 20;
+  constexpr uintptr_t kPage = 4096;
+  char* at = static_cast<char*>(data);
+  char* const end = at + bytes;
+  // Whole pages only: a page shared with the array before or after is kept.
+  uintptr_t released = (reinterpret_cast<uintptr_t>(at) + kPage - 1) & ~(kPage - 1);
+  if (!writer.begin_section(type)) return false;
+  while (at < end) {
+    const size_t n = std::min<size_t>(kPiece, size_t(end - at));
+    if (!(write ? write(writer, at, n, context) : writer.write(at, n))) return false;
+    at += n;
+    const uintptr_t done = reinterpret_cast<uintptr_t>(at) & ~(kPage - 1);
+    if (done > released) {
+      // Shared anonymous memory: MADV_REMOVE frees the pages themselves.
+      syscall(SYS_madvise, released, done - released, MADV_REMOVE);
+      released = done;
+    }
+  }
+  return writer.end_section();
+}
+
+void finish_reachability(ReachabilityRun& run) {
   auto* result = static_cast<SharedResult*>(run.shared);
   if (run.child > 0) {
     int status = 0;
@@ -392,7 +496,6 @@ bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& su
     else
       run.record.status = result->status;
   }
-  bool ok = true;
   if (run.child > 0 && run.record.status == static_cast<uint32_t>(ReachStatus::kComplete)) {
     run.record.scan_ns = result->scan_ns;
     run.record.scan_cpu_ns = result->scan_cpu_ns;
@@ -400,22 +503,18 @@ bool finish_reachability(ReachabilityRun& run, BlockCopy& blocks, ByteBuffer& su
     run.record.block_bytes = result->block_bytes;
     run.record.referrers_found = result->found;
     run.record.referrers_dropped = result->dropped;
-    const uint64_t count = result->block_count;
-    const fmt::BlockRecord* records = shared_blocks(run.shared);
-    const auto* reach = shared_records(run.shared, result->block_capacity);
-    ok = reserve_more(blocks, count) &&
-         blocks.records.append(records, count * sizeof(fmt::BlockRecord)) &&
-         classes.append(reach, count * sizeof(fmt::BlockReachRecord));
-    blocks.arena_count = result->arena_count;
-    for (int i = 0; i < result->arena_count; ++i) blocks.arenas[i] = result->arenas[i];
-    const auto* found = shared_referrers(run.shared, result->block_capacity);
-    ok = ok && referrers.append(found, result->referrer_count * sizeof(fmt::ReferrerRecord));
-    run.blocks_provided = ok;
+    run.blocks = shared_blocks(run.shared);
+    run.block_count = result->block_count;
+    run.classes = shared_records(run.shared);
+    run.referrers = shared_referrers(run.shared);
+    run.referrer_count = result->referrer_count;
+    run.regions = shared_regions(run.shared);
+    run.region_classes = shared_region_classes(run.shared);
+    run.region_count = result->region_count;
+    run.arenas = result->arenas;
+    run.arena_count = result->arena_count;
+    run.blocks_provided = run.regions_provided = true;
   }
-  if (ok) ok = summary.append(&run.record, sizeof run.record);
-  unmap_pages(run.shared, run.shared_bytes);
-  run.shared = nullptr;
-  return ok;
 }
 
 }  // namespace leakdbg::tracker

@@ -101,6 +101,20 @@ bool RegionTable::find(uintptr_t address, Region* out) {
   return false;
 }
 
+fmt::RegionRecord to_record(const Region& region) {
+  fmt::RegionRecord r{};
+  r.address = region.address;
+  r.length = region.length;
+  r.alloc_tick = region.tick;
+  r.stack_id = region.stack_id;
+  r.thread_id = region.thread_id;
+  r.prot = region.prot;
+  r.map_flags = region.map_flags;
+  r.api = region.api;
+  r.flags = region.flags;
+  return r;
+}
+
 bool RegionTable::copy_to(ByteBuffer& out) {
   SpinLockGuard guard(lock_);
   return out.append(items_, size_ * sizeof(Region));

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "format/records.h"
 #include "tracker/raw_memory.h"
 #include "tracker/spin_lock.h"
 
@@ -25,6 +26,9 @@ struct Region {
 
   uintptr_t end() const { return address + length; }
 };
+
+// The snapshot's record of a region.
+fmt::RegionRecord to_record(const Region& region);
 
 class RegionTable {
  public:

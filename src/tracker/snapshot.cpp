@@ -57,16 +57,7 @@ bool append_regions(ByteBuffer& out) {
   const auto* regions = reinterpret_cast<const Region*>(raw.data());
   size_t count = raw.size() / sizeof(Region);
   for (size_t i = 0; i < count; ++i) {
-    fmt::RegionRecord r{};
-    r.address = regions[i].address;
-    r.length = regions[i].length;
-    r.alloc_tick = regions[i].tick;
-    r.stack_id = regions[i].stack_id;
-    r.thread_id = regions[i].thread_id;
-    r.prot = regions[i].prot;
-    r.map_flags = regions[i].map_flags;
-    r.api = regions[i].api;
-    r.flags = regions[i].flags;
+    const fmt::RegionRecord r = to_record(regions[i]);
     if (!out.append(&r, sizeof r)) return false;
   }
   return true;
@@ -209,13 +200,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
                 static_cast<unsigned long long>(g_series.sequence), trigger_name(trigger));
 
   // The scan (its threads resumed, its copy finished) before anything can fail.
-  BlockCopy blocks;
-  ByteBuffer reach_summary, reach_classes, reach_referrers;
-  if (reach.attempted &&
-      !finish_reachability(reach, blocks, reach_summary, reach_classes, reach_referrers)) {
-    stop_tracking("out of memory while taking a snapshot");
-    return false;
-  }
+  if (reach.attempted) finish_reachability(reach);
 
   // The file is opened next: the blocks are written to it as they are copied.
   int dir_fd = open_series_directory();
@@ -250,14 +235,24 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   int ring_size = 0;
   if (!writer.open_at(dir_fd, name)) return fail_writing();
   if (reach.blocks_provided) {
-    assign_arenas(blocks, ring, &ring_size);
-    // In the copy's order: the block classes written below follow it.
-    if (!writer.begin_section(fmt::SectionType::kBlocks) ||
-        !writer.write_blocks(reinterpret_cast<const fmt::BlockRecord*>(blocks.records.data()),
-                             blocks.records.size() / sizeof(fmt::BlockRecord)) ||
-        !writer.end_section())
+    // Renumbered and encoded a piece at a time, as each is written and given back; in the
+    // copy's order, which the block classes written below follow.
+    struct Numbering {
+      uint16_t final_index[257];
+      int arena_count;
+    } numbering;
+    numbering.arena_count = reach.arena_count;
+    arena_numbering(reach.arenas, reach.arena_count, ring, &ring_size, numbering.final_index);
+    auto write_piece = [](fmt::SnapshotWriter& out, void* piece, size_t bytes, void* context) {
+      const auto& n = *static_cast<const Numbering*>(context);
+      auto* records = static_cast<fmt::BlockRecord*>(piece);
+      const size_t count = bytes / sizeof(fmt::BlockRecord);
+      renumber_arenas(records, count, n.final_index, n.arena_count);
+      return out.write_blocks(records, count);
+    };
+    if (!write_released(writer, fmt::SectionType::kBlocks, reach.blocks,
+                        reach.block_count * sizeof(fmt::BlockRecord), write_piece, &numbering))
       return fail_writing();
-    blocks.records.release();
   } else {
     BlockStream stream(writer, g_shadow, g_live);
     if (!writer.begin_section(fmt::SectionType::kBlocks) || !stream.write_live_blocks() ||
@@ -271,7 +266,7 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   fmt::TrackerStatsRecord stats{};
   refresh_modules();
   const bool gathered =
-      append_regions(regions) && serialize_modules(modules) &&
+      (reach.regions_provided || append_regions(regions)) && serialize_modules(modules) &&
       append_stacks_and_sites(g_depot.count(), stacks, sites, stats) &&
       (!g_allocator_is_glibc || collect_arena_records(ring, ring_size, arenas)) &&
       append_meta(trigger, label, started_realtime_ns, started_monotonic_ns, meta) &&
@@ -292,20 +287,29 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -
                         g_depot.untouched_reserve_bytes();
 
-  bool ok =
-      write_section(writer, fmt::SectionType::kMeta, meta) &&
-      write_section(writer, fmt::SectionType::kModules, modules) &&
-      write_section(writer, fmt::SectionType::kStacks, stacks) &&
-      write_section(writer, fmt::SectionType::kMmapRegions, regions) &&
-      (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
-      write_section(writer, fmt::SectionType::kSites, sites) &&
-      write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
-      write_section(writer, fmt::SectionType::kThreads, threads) &&
-      (!reach.attempted || write_section(writer, fmt::SectionType::kReachability, reach_summary)) &&
-      (!reach.blocks_provided ||
-       write_section(writer, fmt::SectionType::kBlockClasses, reach_classes)) &&
-      (reach_referrers.size() == 0 ||
-       write_section(writer, fmt::SectionType::kReferrers, reach_referrers));
+  bool ok = write_section(writer, fmt::SectionType::kMeta, meta) &&
+            write_section(writer, fmt::SectionType::kModules, modules) &&
+            write_section(writer, fmt::SectionType::kStacks, stacks) &&
+            (reach.regions_provided
+                 ? write_released(writer, fmt::SectionType::kMmapRegions, reach.regions,
+                                  reach.region_count * sizeof(fmt::RegionRecord))
+                 : write_section(writer, fmt::SectionType::kMmapRegions, regions)) &&
+            (arenas.size() == 0 || write_section(writer, fmt::SectionType::kArenas, arenas)) &&
+            write_section(writer, fmt::SectionType::kSites, sites) &&
+            write_section(writer, fmt::SectionType::kTimeSeries, samples) &&
+            write_section(writer, fmt::SectionType::kThreads, threads) &&
+            (!reach.attempted ||
+             (writer.begin_section(fmt::SectionType::kReachability) &&
+              writer.write(&reach.record, sizeof reach.record) && writer.end_section())) &&
+            (!reach.blocks_provided ||
+             write_released(writer, fmt::SectionType::kBlockClasses, reach.classes,
+                            reach.block_count * sizeof(fmt::BlockReachRecord))) &&
+            (reach.referrer_count == 0 ||
+             write_released(writer, fmt::SectionType::kReferrers, reach.referrers,
+                            reach.referrer_count * sizeof(fmt::ReferrerRecord))) &&
+            (!reach.regions_provided ||
+             write_released(writer, fmt::SectionType::kRegionClasses, reach.region_classes,
+                            reach.region_count * sizeof(fmt::BlockReachRecord)));
   // Raw /proc texts, one at a time through the same scratch buffer.
   static const struct {
     const char* path;

@@ -48,6 +48,12 @@ void save_context(const ucontext_t* uc, StoppedThread& slot) {
   slot.gone = false;
   slot.word_count = 0;
   slot.thread_pointer = thread_pointer();
+  // The kernel holds a signal stack's address: the program may keep no pointer to it.
+  stack_t altstack{};
+  slot.altstack = syscall(SYS_sigaltstack, nullptr, &altstack) == 0 &&
+                          !(altstack.ss_flags & SS_DISABLE) && altstack.ss_size
+                      ? reinterpret_cast<uint64_t>(altstack.ss_sp)
+                      : 0;
 #if defined(__x86_64__)
   const greg_t* g = uc->uc_mcontext.gregs;
   slot.sp = static_cast<uint64_t>(g[REG_RSP]);

@@ -19,6 +19,7 @@ struct StoppedThread {
   std::atomic<uint32_t> answered;  // the stop epoch it answered
   uint64_t sp;                     // stack pointer of the interrupted code
   uint64_t thread_pointer;         // its TLS base
+  uint64_t altstack;               // its signal stack (sigaltstack), 0 if none
   uint64_t words[kSavedWords];     // registers
   uint32_t word_count;
   bool gone;  // exited before answering

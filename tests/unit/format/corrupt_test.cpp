@@ -111,6 +111,28 @@ TEST(Corrupt, NamedProblems) {
   std::string orphan =
       error_of(test::SnapshotBytes().meta().section(16, test::raw_of(referrer)).end().bytes());
   EXPECT_TRUE(contains(orphan, "referrers section without block classes")) << orphan;
+  // Region classes: one per region, and only with block classes.
+  fmt::RegionRecord region{};
+  region.address = 0x7f0000000000;
+  region.length = 4096;
+  cls.reach_class = 4;
+  std::string region_count = error_of(test::SnapshotBytes()
+                                          .meta()
+                                          .section(4, test::raw_of(block))
+                                          .section(15, test::raw_of(cls))
+                                          .section(5, test::raw_of(region))
+                                          .section(18, two_classes)
+                                          .end()
+                                          .bytes());
+  EXPECT_TRUE(contains(region_count, "2 records for 1 regions")) << region_count;
+  std::string region_orphan = error_of(test::SnapshotBytes()
+                                           .meta()
+                                           .section(5, test::raw_of(region))
+                                           .section(18, test::raw_of(cls))
+                                           .end()
+                                           .bytes());
+  EXPECT_TRUE(contains(region_orphan, "region classes section without block classes"))
+      << region_orphan;
   fmt::ReachabilityRecord summary{};
   summary.status = 77;
   std::string status =

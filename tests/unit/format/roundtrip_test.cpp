@@ -43,6 +43,13 @@ std::vector<std::string> names_in(const fs::path& dir) {
 TEST(RoundTrip, EverySectionSurvives) {
   fs::path dir = scratch("roundtrip");
   HeapModel in = test::sample_model();
+  // Region classes, joined in the regions' file order (the anonymous region is written
+  // first, read back second).
+  in.caps.region_classes = true;
+  in.regions[0].reach = ReachClass::kPossibly;
+  in.regions[0].parent_kind = ReferrerKind::kBlock;
+  in.regions[0].parent_slot = 0x10008;
+  in.regions[0].referrer_count = 3;
   std::string path = (dir / "0003-interval.ldsnap").string();
   fmt::write_snapshot(in, path);
   HeapModel out = fmt::read_snapshot(path);
@@ -107,6 +114,12 @@ TEST(RoundTrip, EverySectionSurvives) {
   EXPECT_EQ(out.regions[1].length, 8u << 20);
   EXPECT_EQ(out.regions[1].map_flags, 0x22);
   EXPECT_EQ(out.regions[1].prot, 3);
+  EXPECT_TRUE(out.caps.region_classes);
+  EXPECT_EQ(out.regions[1].reach, ReachClass::kPossibly);
+  EXPECT_EQ(out.regions[1].parent_kind, ReferrerKind::kBlock);
+  EXPECT_EQ(out.regions[1].parent_slot, 0x10008u);
+  EXPECT_EQ(out.regions[1].referrer_count, 3u);
+  EXPECT_EQ(out.regions[0].reach, ReachClass::kUnknown);  // file-backed: not classified
 
   ASSERT_EQ(out.arenas.size(), 2u);
   EXPECT_TRUE(out.arenas[0].is_main);

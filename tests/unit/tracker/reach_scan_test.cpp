@@ -160,6 +160,111 @@ TEST(ReachScan, HeldPointerMakesItsBlockReachable) {
   EXPECT_EQ(out[1].reach_class, uint8_t(ReachClass::kReachable));
 }
 
+// Blocks (a FakeHeap) and mmap regions (word arrays of their own, after the blocks as scan
+// items), classified as the tracker does, with `readable` limiting what of the regions is read.
+struct HeapWithRegions {
+  HeapWithRegions(size_t blocks, std::vector<size_t> region_words) : heap(blocks) {
+    items = heap.blocks;
+    for (size_t words : region_words) regions.emplace_back(words, 0);
+    std::vector<ScanBlock> sorted;
+    for (auto& r : regions) sorted.push_back(ScanBlock{address(r), r.size() * 8});
+    std::sort(sorted.begin(), sorted.end(),
+              [](const ScanBlock& a, const ScanBlock& b) { return a.address < b.address; });
+    for (auto& r : regions) readable.push_back({address(r), address(r) + r.size() * 8});
+    std::sort(readable.begin(), readable.end());
+    items.insert(items.end(), sorted.begin(), sorted.end());
+  }
+  static uint64_t address(const std::vector<uint64_t>& r) {
+    return reinterpret_cast<uint64_t>(r.data());
+  }
+  // The scan item index of region r.
+  size_t item(size_t r) const {
+    for (size_t i = heap.blocks.size(); i < items.size(); ++i)
+      if (items[i].address == address(regions[r])) return i;
+    return ~size_t{0};
+  }
+  void classify(const std::vector<uint64_t>& roots) {
+    out.assign(items.size(), {});
+    std::vector<uint32_t> queue(items.size());
+    std::vector<ScanMark> state(items.size());
+    std::vector<fmt::ReferrerRecord> referrers(items.size() * 64 + 16);
+    ReachScan scan(items.data(), items.size(), out.data(), queue.data(), state.data(),
+                   referrers.data(), referrers.size());
+    const size_t blocks = heap.blocks.size();
+    std::vector<uint64_t> index_memory(BlockIndex::memory_bytes(items.data(), blocks) / 8 + 1);
+    BlockIndex index;
+    index.build(items.data(), blocks, index_memory.data());
+    scan.use_index(&index);
+    std::vector<uint64_t> ranges;
+    for (auto [b, e] : readable) ranges.insert(ranges.end(), {b, e});
+    scan.use_regions(blocks, reinterpret_cast<const uint64_t(*)[2]>(ranges.data()),
+                     readable.size());
+    const auto begin = reinterpret_cast<uint64_t>(roots.data());
+    scan.scan_root(RootRange{begin, begin + roots.size() * 8, 0, ReferrerKind::kMemory});
+    scan.run();
+  }
+  ReachClass block_class(size_t b) const { return static_cast<ReachClass>(out[b].reach_class); }
+  ReachClass region_class(size_t r) const {
+    return static_cast<ReachClass>(out[item(r)].reach_class);
+  }
+
+  FakeHeap heap;
+  std::vector<std::vector<uint64_t>> regions;
+  std::vector<ScanBlock> items;
+  std::vector<std::pair<uint64_t, uint64_t>> readable;
+  std::vector<fmt::BlockReachRecord> out;
+};
+
+TEST(ReachScan, RegionsAreClassifiedAndScannedLikeBlocks) {
+  HeapWithRegions h(3, {512, 512, 512, 512});
+  h.regions[0][5] = h.heap.address(0);                       // reached region -> block 0
+  h.regions[1][7] = h.heap.address(1);                       // lost region -> block 1
+  h.regions[1][9] = HeapWithRegions::address(h.regions[2]);  // lost region -> region 2
+  std::vector<uint64_t> roots = {HeapWithRegions::address(h.regions[0]),
+                                 HeapWithRegions::address(h.regions[3]) + 200};
+  h.classify(roots);
+  EXPECT_EQ(h.region_class(0), ReachClass::kReachable);
+  EXPECT_EQ(h.block_class(0), ReachClass::kReachable);
+  EXPECT_EQ(h.region_class(1), ReachClass::kUnreachable);
+  EXPECT_EQ(h.block_class(1), ReachClass::kIndirect);
+  EXPECT_EQ(h.region_class(2), ReachClass::kIndirect);
+  EXPECT_EQ(h.region_class(3), ReachClass::kPossibly);  // only an interior pointer
+  EXPECT_EQ(h.block_class(2), ReachClass::kUnreachable);
+  EXPECT_EQ(h.out[0].parent_slot, reinterpret_cast<uint64_t>(&h.regions[0][5]));
+}
+
+TEST(ReachScan, OnlyTheReadablePartOfARegionIsRead) {
+  HeapWithRegions h(2, {1024});
+  h.regions[0][10] = h.heap.address(0);
+  h.regions[0][1000] = h.heap.address(1);
+  // Its second half unreadable (a guard or PROT_NONE part): the pointer there is not seen.
+  h.readable[0].second = h.readable[0].first + 512 * 8;
+  std::vector<uint64_t> roots = {HeapWithRegions::address(h.regions[0])};
+  h.classify(roots);
+  EXPECT_EQ(h.block_class(0), ReachClass::kReachable);
+  EXPECT_EQ(h.block_class(1), ReachClass::kUnreachable);
+}
+
+TEST(ReachScan, HeldStackPointerInsideARegionKeepsIt) {
+  HeapWithRegions h(1, {256});
+  h.regions[0][3] = h.heap.address(0);
+  const size_t blocks = h.heap.blocks.size();
+  h.out.assign(h.items.size(), {});
+  std::vector<uint32_t> queue(h.items.size());
+  std::vector<ScanMark> state(h.items.size());
+  std::vector<fmt::ReferrerRecord> referrers(64);
+  ReachScan scan(h.items.data(), h.items.size(), h.out.data(), queue.data(), state.data(),
+                 referrers.data(), referrers.size());
+  const uint64_t range[1][2] = {{h.readable[0].first, h.readable[0].second}};
+  scan.use_regions(blocks, range, 1);
+  const uint64_t sp = HeapWithRegions::address(h.regions[0]) + 100 * 8;
+  scan.hold(sp, sp, ReferrerKind::kStack, 42);
+  scan.run();
+  EXPECT_EQ(h.region_class(0), ReachClass::kReachable);
+  EXPECT_EQ(h.out[h.item(0)].parent_kind, uint8_t(ReferrerKind::kStack));
+  EXPECT_EQ(h.block_class(0), ReachClass::kReachable);
+}
+
 TEST(ReachScan, RegisterRootsReportTheRegisterNumber) {
   FakeHeap heap(1);
   uint64_t registers[6] = {0, 0, 0, heap.address(0), 0, 0};
