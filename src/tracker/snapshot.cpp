@@ -283,9 +283,10 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
   stats.dropped_events = g_counters.dropped_events.load(std::memory_order_relaxed);
   stats.skipped_snapshots = skipped_interval_snapshots();
   // The shadow's and the depot id table's reservations are mostly never touched: count what
-  // they use.
+  // they use. The scan's answer pages belong to this snapshot alone (given back as they are
+  // written): counted, they would show every scanned snapshot as tracker growth.
   stats.tracker_bytes = mapped_bytes() - g_shadow.reserved_bytes() + g_shadow.memory_bytes() -
-                        g_depot.untouched_reserve_bytes();
+                        g_depot.untouched_reserve_bytes() - (reach.shared ? reach.shared_bytes : 0);
 
   bool ok = write_section(writer, fmt::SectionType::kMeta, meta) &&
             write_section(writer, fmt::SectionType::kModules, modules) &&

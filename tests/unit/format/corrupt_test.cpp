@@ -116,7 +116,7 @@ TEST(Corrupt, NamedProblems) {
   region.address = 0x7f0000000000;
   region.length = 4096;
   cls.reach_class = 4;
-  std::string region_count = error_of(test::SnapshotBytes()
+  std::string region_count = error_of(test::SnapshotBytes(1)
                                           .meta()
                                           .section(4, test::raw_of(block))
                                           .section(15, test::raw_of(cls))
