@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "symbolize/frame_render.h"
@@ -572,6 +573,7 @@ void Analysis::reachability_evidence(const ResolvedSites& resolved,
         held.has_container = true;
         held.container_frames = resolved.site(*h.container).frames;
         held.container_site = resolved.site(*h.container).label;
+        held.container_kind = resolved.site(*h.container).kind;
       }
       trends[site].reachability->held_by = std::move(held);
     }
@@ -627,14 +629,20 @@ void Analysis::exit_sites(const ResolvedSites& resolved) {
   report_.exit_heap = exit.heap;
   report_.exit_mmap = exit.mmap;
   report_.exit_classified = exit.has_reachability;
+  report_.exit_regions_classified = exit.has_region_classes;
   std::vector<SiteCell> cells = resolved.cells[*exit_];
-  for (const SiteCell& cell : cells)
-    for (auto [from, to] : {std::pair{&SiteCell::unreachable, &report_.exit_unreachable},
-                            std::pair{&SiteCell::indirect, &report_.exit_indirect},
-                            std::pair{&SiteCell::possibly, &report_.exit_possibly}}) {
-      to->blocks += (cell.*from).blocks;
-      to->bytes += (cell.*from).bytes;
+  for (const SiteCell& cell : cells) {
+    const bool heap = resolved.site(cell.id).kind == SiteKind::kHeap;
+    for (auto [from, to, region_to] :
+         {std::tuple{&SiteCell::unreachable, &report_.exit_unreachable,
+                     &report_.exit_region_unreachable},
+          std::tuple{&SiteCell::indirect, &report_.exit_indirect, &report_.exit_region_indirect},
+          std::tuple{&SiteCell::possibly, &report_.exit_possibly, &report_.exit_region_possibly}}) {
+      LiveTotal* total = heap ? to : region_to;
+      total->blocks += (cell.*from).blocks;
+      total->bytes += (cell.*from).bytes;
     }
+  }
   auto lost = [](const SiteCell& c) { return c.unreachable.bytes + c.indirect.bytes; };
   std::stable_sort(cells.begin(), cells.end(), [&](const SiteCell& a, const SiteCell& b) {
     if (lost(a) != lost(b)) return lost(a) > lost(b);

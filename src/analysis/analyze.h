@@ -143,7 +143,8 @@ struct SiteSeries {
 struct ExitSite {
   SiteKind kind = SiteKind::kHeap;
   LiveTotal live;
-  // Of `live`, by class, when the exit snapshot was classified (AnalyzeReport::exit_classified).
+  // Of `live`, by class, when the exit snapshot was classified (AnalyzeReport::exit_classified;
+  // for an mmap site exit_regions_classified).
   LiveTotal unreachable, indirect, possibly;
   std::vector<SymbolicFrame> frames;
   SiteLabel site;
@@ -186,6 +187,9 @@ struct AnalyzeReport {
   // sites with lost blocks come first, most lost bytes first, as a leak checker lists them.
   bool exit_classified = false;
   LiveTotal exit_unreachable, exit_indirect, exit_possibly;
+  // Its tracked anonymous mmap regions by class, when it classified them too.
+  bool exit_regions_classified = false;
+  LiveTotal exit_region_unreachable, exit_region_indirect, exit_region_possibly;
   std::vector<ExitSite> exit_sites;  // largest first
 
   bool leaking = false;  // at least one likely leak

@@ -215,7 +215,9 @@ class HolderGrouper {
  public:
   HolderGrouper(const HeapModel& model, SnapshotDigest& digest) : model_(model), digest_(digest) {}
 
-  void add(uint32_t cell, const Block& top, std::optional<StackId> container, uint64_t bytes) {
+  // `top` (a block or a region) is the first item of the retainer path.
+  template <class Item>
+  void add(uint32_t cell, const Item& top, std::optional<StackId> container, uint64_t bytes) {
     HolderCell key;
     key.cell = cell;
     key.root = top.parent_kind;
@@ -287,7 +289,25 @@ void add_class(StackCell& cell, ReachClass reach, uint64_t bytes) {
   total->bytes += bytes;
 }
 
-void count_blocks(const HeapModel& model, CellCounter& counter, SnapshotDigest& digest) {
+// Files what holds item `item` (of retainer_tops' numbering) in `cell`, if a root holds it.
+void add_holder(const HeapModel& model, CellCounter& counter, HolderGrouper& holders,
+                const std::vector<uint32_t>& tops, size_t item, uint32_t cell, uint64_t bytes) {
+  const uint32_t top = tops[item];
+  if (top == kNoRetainerTop) return;
+  std::optional<StackId> container;
+  if (top < model.blocks.size()) {
+    const Block& block = model.blocks[top];
+    if (top != item) container = counter.stack_of(block.stack_id, SiteKind::kHeap);
+    holders.add(cell, block, container, bytes);
+  } else {
+    const Region& region = model.regions[top - model.blocks.size()];
+    if (top != item) container = counter.stack_of(region.stack_id, SiteKind::kMmap);
+    holders.add(cell, region, container, bytes);
+  }
+}
+
+void count_blocks(const HeapModel& model, CellCounter& counter, HolderGrouper& holders,
+                  const std::vector<uint32_t>& tops, SnapshotDigest& digest) {
   // Blocks are sorted by address, so their arenas arrive mixed; label each arena once.
   std::vector<std::string> arena_labels;
   for (const Arena& arena : model.arenas) {
@@ -299,21 +319,13 @@ void count_blocks(const HeapModel& model, CellCounter& counter, SnapshotDigest& 
   }
   std::vector<LiveTotal> per_arena(model.arenas.size());
   LiveTotal mmapped_chunks, unknown_heap;
-  digest.has_reachability = model.caps.reachability;
-  const std::vector<uint32_t> tops = retainer_tops(model);
-  HolderGrouper holders(model, digest);
   for (size_t i = 0; i < model.blocks.size(); ++i) {
     const Block& block = model.blocks[i];
     const uint32_t cell =
         counter.count(block.stack_id, SiteKind::kHeap, block.size, block.alloc_tick);
     if (digest.has_reachability) {
       add_class(digest.cells[cell], block.reach, block.size);
-      if (tops[i] != kNoRetainerTop) {
-        const Block& top = model.blocks[tops[i]];
-        std::optional<StackId> container;
-        if (tops[i] != i) container = counter.stack_of(top.stack_id, SiteKind::kHeap);
-        holders.add(cell, top, container, block.size);
-      }
+      add_holder(model, counter, holders, tops, i, cell, block.size);
     }
     digest.heap.bytes += block.size;
     ++digest.heap.blocks;
@@ -334,13 +346,18 @@ void count_blocks(const HeapModel& model, CellCounter& counter, SnapshotDigest& 
   if (unknown_heap.blocks) digest.heaps["unknown heap"] = unknown_heap;
 }
 
-void count_regions(const HeapModel& model, CellCounter& counter, SnapshotDigest& digest) {
-  for (const Region& region : model.regions) {
+void count_regions(const HeapModel& model, CellCounter& counter, HolderGrouper& holders,
+                   const std::vector<uint32_t>& tops, SnapshotDigest& digest) {
+  for (size_t r = 0; r < model.regions.size(); ++r) {
+    const Region& region = model.regions[r];
     // File mappings are not leak candidates; the tracker keeps them apart.
     if (region.file_backed()) continue;
     const uint32_t cell =
         counter.count(region.stack_id, SiteKind::kMmap, region.length, region.alloc_tick);
-    if (digest.has_reachability) add_class(digest.cells[cell], region.reach, region.length);
+    if (digest.has_reachability) {
+      add_class(digest.cells[cell], region.reach, region.length);
+      add_holder(model, counter, holders, tops, model.blocks.size() + r, cell, region.length);
+    }
     digest.mmap.bytes += region.length;
     ++digest.mmap.blocks;
   }
@@ -355,8 +372,12 @@ const SnapshotDigest& Digester::add(const HeapModel& model) {
   SnapshotDigest digest = describe(model, run_index);
   read_process_figures(model, digest);
   CellCounter counter(run, model, digest, survivor_tick(run, model, digest));
-  count_blocks(model, counter, digest);
-  count_regions(model, counter, digest);
+  digest.has_reachability = model.caps.reachability;
+  digest.has_region_classes = model.caps.reachability && model.caps.region_classes;
+  const std::vector<uint32_t> tops = retainer_tops(model);
+  HolderGrouper holders(model, digest);
+  count_blocks(model, counter, holders, tops, digest);
+  count_regions(model, counter, holders, tops, digest);
   if (!run.last_sequence || *run.last_sequence < model.sequence) {
     run.last_sequence = model.sequence;
     run.last_tick = model.current_tick;

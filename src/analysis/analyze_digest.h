@@ -98,8 +98,10 @@ struct SnapshotDigest {
   // Sequence of the snapshot whose tick counted SiteCell::survivors (same run), if any.
   std::optional<uint64_t> survivor_base;
 
-  // A complete reachability scan: the cells' classes are filled.
+  // A complete reachability scan: the cells' classes are filled (the mmap cells' too with
+  // has_region_classes).
   bool has_reachability = false;
+  bool has_region_classes = false;
   // Who holds the reachable blocks, kept for the last exit snapshot and the last other
   // snapshot with classes only (Digester::add clears older ones).
   std::vector<HolderCell> holders;

@@ -258,13 +258,16 @@ json held_by_json(const HeldBy& h) {
     root["thread"] = r.tid;
     root["thread_name"] = r.thread_name;
   }
-  json out = {{"root", root},
-              {"container",
-               h.has_container ? site_json(h.container_frames, h.container_site) : json(nullptr)},
-              {"blocks", h.blocks},
-              {"bytes", h.bytes},
-              {"reachable_blocks", h.reachable_blocks},
-              {"text", held_by_text(h)}};
+  json out = {
+      {"root", root},
+      {"container",
+       h.has_container ? site_json(h.container_frames, h.container_site) : json(nullptr)},
+      {"container_kind",
+       h.has_container ? json(std::string(site_kind_name(h.container_kind))) : json(nullptr)},
+      {"blocks", h.blocks},
+      {"bytes", h.bytes},
+      {"reachable_blocks", h.reachable_blocks},
+      {"text", held_by_text(h)}};
   return out;
 }
 
@@ -292,7 +295,8 @@ std::string verdict_text(const AnalyzeReport& report) {
       if (lost(*top))
         return "LEAK: " + count_of(report.likely_leaks, "likely leak", "likely leaks") +
                "; first, " + std::string(site_kind_name(top->trend.kind)) + " memory from " +
-               site_place(top->frames, top->site) + ": " + lost_text(*top->trend.reachability) +
+               site_place(top->frames, top->site) + ": " +
+               lost_text(*top->trend.reachability, top->trend.kind) +
                (top->trend.bytes.points >= 2 && top->trend.bytes.growth > 0
                     ? ", " + growth_of(report, *top, "grows")
                     : "");
@@ -390,7 +394,7 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const Nu
     ++shown;
     out << "  #" << s.rank << " " << site_kind_name(s.trend.kind) << " "
         << site_text(s.frames, s.site) << ": ";
-    if (lost(s)) out << lost_text(*s.trend.reachability) << "; ";
+    if (lost(s)) out << lost_text(*s.trend.reachability, s.trend.kind) << "; ";
     out << style.bytes_change(as_int(s.trend.bytes.growth)) << " ("
         << blocks_change(report, style, s.trend.blocks.growth) << " blocks), "
         << rate(report, s.trend.bytes.slope_per_s * 60);
@@ -508,7 +512,11 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const Nu
       if (s.rank > 5) break;
       out << "#" << s.rank << " " << suspect_title(s.judgement) << ", "
           << site_kind_name(s.trend.kind) << ", " << style.bytes(s.live_bytes) << " live";
-      if (report.block_counts_known) out << " in " << count_of(s.live_blocks, "block", "blocks");
+      if (report.block_counts_known)
+        out << " in "
+            << (s.trend.kind == SiteKind::kMmap
+                    ? count_of(s.live_blocks, "mmap region", "mmap regions")
+                    : count_of(s.live_blocks, "block", "blocks"));
       out << ": "
           << reason_text(s.trend, s.judgement, report.has_times, noun_of(report),
                          report.block_counts_known)
@@ -542,6 +550,16 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const Nu
           << part(report.exit_unreachable) << ", indirect (lost behind them) "
           << part(report.exit_indirect) << ", possibly lost " << part(report.exit_possibly)
           << ", still reachable " << part(reachable) << "\n";
+      if (report.exit_regions_classified && report.exit_mmap.blocks) {
+        auto regions = [](const LiveTotal& t) {
+          return format_bytes(t.bytes) + " in " + count_of(t.blocks, "region", "regions");
+        };
+        // Shared and file-backed regions have no class: not among the reachable.
+        out << "  mmap regions by reachability: unreachable "
+            << regions(report.exit_region_unreachable) << ", indirect "
+            << regions(report.exit_region_indirect) << ", possibly "
+            << regions(report.exit_region_possibly) << "\n";
+      }
     }
     Table exits;
     for (const char* title : {"kind", "bytes", "blocks"}) exits.add_column(title);
@@ -554,11 +572,11 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const Nu
       std::vector<std::string> row = {std::string(site_kind_name(e.kind)),
                                       format_bytes(e.live.bytes), std::to_string(e.live.blocks)};
       if (report.exit_classified) {
-        const bool heap = e.kind == SiteKind::kHeap;
+        const bool classes = e.kind == SiteKind::kHeap || report.exit_regions_classified;
         for (uint64_t n :
              {e.unreachable.blocks, e.indirect.blocks, e.possibly.blocks,
               e.live.blocks - e.unreachable.blocks - e.indirect.blocks - e.possibly.blocks})
-          row.push_back(heap ? std::to_string(n) : "-");
+          row.push_back(classes ? std::to_string(n) : "-");
       }
       row.push_back(site_text(e.frames, e.site));
       exits.add_row(row);
@@ -698,22 +716,28 @@ json analyze_to_json(const AnalyzeReport& report) {
                        {"bytes", e.live.bytes},
                        {"blocks", e.live.blocks},
                        {"frames", frames_to_json(e.frames)}});
-      if (report.exit_classified && e.kind == SiteKind::kHeap)
+      if (report.exit_classified && (e.kind == SiteKind::kHeap || report.exit_regions_classified))
         sites.back()["classes"] = {{"unreachable", total_json(e.unreachable)},
                                    {"indirect", total_json(e.indirect)},
                                    {"possibly", total_json(e.possibly)}};
       add_site_fields(sites.back(), e.frames, e.site);
     }
-    exit = {{"heap_bytes", report.exit_heap.bytes},
-            {"heap_blocks", report.exit_heap.blocks},
-            {"mmap_bytes", report.exit_mmap.bytes},
-            {"mmap_regions", report.exit_mmap.blocks},
-            {"classes", report.exit_classified
-                            ? json{{"unreachable", total_json(report.exit_unreachable)},
-                                   {"indirect", total_json(report.exit_indirect)},
-                                   {"possibly", total_json(report.exit_possibly)}}
-                            : json(nullptr)},
-            {"sites", sites}};
+    exit = {
+        {"heap_bytes", report.exit_heap.bytes},
+        {"heap_blocks", report.exit_heap.blocks},
+        {"mmap_bytes", report.exit_mmap.bytes},
+        {"mmap_regions", report.exit_mmap.blocks},
+        {"classes", report.exit_classified
+                        ? json{{"unreachable", total_json(report.exit_unreachable)},
+                               {"indirect", total_json(report.exit_indirect)},
+                               {"possibly", total_json(report.exit_possibly)}}
+                        : json(nullptr)},
+        {"region_classes", report.exit_regions_classified
+                               ? json{{"unreachable", total_json(report.exit_region_unreachable)},
+                                      {"indirect", total_json(report.exit_region_indirect)},
+                                      {"possibly", total_json(report.exit_region_possibly)}}
+                               : json(nullptr)},
+        {"sites", sites}};
   }
 
   json notes = json::array(), note_codes = json::array();

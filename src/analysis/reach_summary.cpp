@@ -133,24 +133,31 @@ void require_reachability(const HeapModel& model) {
               std::string(reach_status_name(model.reachability.status)) + ")");
 }
 
-ReferrerList referrers_of(const HeapModel& model, const Block& block) {
+namespace {
+
+// The parent, then the others `recorded` (sorted by target) holds for the item.
+template <class Item>
+ReferrerList referrers_from(const HeapModel& model, const Item& item,
+                            const std::vector<Referrer>& recorded) {
   ReferrerList list;
-  list.total = block.referrer_count;
-  if (block.parent_kind != ReferrerKind::kNone) list.referrers.push_back(parent_of(model, block));
+  if (item.parent_kind != ReferrerKind::kNone) list.referrers.push_back(parent_of(model, item));
   auto it =
-      std::lower_bound(model.referrers.begin(), model.referrers.end(), block.address,
+      std::lower_bound(recorded.begin(), recorded.end(), item.address,
                        [](const Referrer& r, uint64_t address) { return r.target < address; });
-  for (; it != model.referrers.end() && it->target == block.address; ++it)
+  for (; it != recorded.end() && it->target == item.address; ++it)
     list.referrers.push_back(describe(model, it->kind, it->slot, it->tid, it->target));
-  list.total = std::max<uint64_t>(list.total, list.referrers.size());
+  list.total = std::max<uint64_t>(item.referrer_count, list.referrers.size());
   return list;
 }
 
+}  // namespace
+
+ReferrerList referrers_of(const HeapModel& model, const Block& block) {
+  return referrers_from(model, block, model.referrers);
+}
+
 ReferrerList referrers_of(const HeapModel& model, const Region& region) {
-  ReferrerList list;
-  if (region.parent_kind != ReferrerKind::kNone) list.referrers.push_back(parent_of(model, region));
-  list.total = std::max<uint64_t>(region.referrer_count, list.referrers.size());
-  return list;
+  return referrers_from(model, region, model.region_referrers);
 }
 
 std::vector<ReferrerInfo> retainer_path(const HeapModel& model, const Block& block) {

@@ -50,7 +50,8 @@ struct ReferrerList {
 };
 
 ReferrerList referrers_of(const HeapModel& model, const Block& block);
-// A classified region's: its parent only (the snapshot keeps no other referrers of regions).
+// A classified region's: its parent, then the others the snapshot recorded (files of earlier
+// writers hold the parent only).
 ReferrerList referrers_of(const HeapModel& model, const Region& region);
 
 // The chain from a root to `block`: each step is the referrer of the next block, the last

@@ -1,7 +1,7 @@
-// Where each block's retainer path starts (reach_summary.h's retainer_path, for every block
-// at once): the root that holds the chain and the first block below it, the "container"
-// a suspect's reachable growth is held in. Linear in the blocks: paths share their tops, so
-// each block is walked once.
+// Where each block's (and classified mmap region's) retainer path starts (reach_summary.h's
+// retainer_path, for every item at once): the root that holds the chain and the first item
+// below it, the "container" a suspect's reachable growth is held in. Linear in the items:
+// paths share their tops, so each item is walked once.
 #pragma once
 
 #include <cstdint>
@@ -13,10 +13,12 @@ namespace leakdbg {
 
 inline constexpr uint32_t kNoRetainerTop = UINT32_MAX;
 
-// Per block of `model` (same order): the index of the first block on its retainer path, the
-// one a root points at (the block itself when a root points at it directly), or
-// kNoRetainerTop when no root holds it (lost blocks, or a chain through a block the snapshot
-// does not hold). Empty when the model has no classes.
+// Per item of `model` (the blocks in their order, then the regions in theirs: region r is
+// item blocks.size() + r): the index of the first item on its retainer path, the one a root
+// points at (the item itself when a root points at it directly), or kNoRetainerTop when no
+// root holds it (lost items, unclassified regions, or a chain through memory the snapshot
+// does not hold). A chain may pass through regions (a block held by a region a global
+// holds) and through blocks (a region held by a block). Empty when the model has no classes.
 std::vector<uint32_t> retainer_tops(const HeapModel& model);
 
 }  // namespace leakdbg

@@ -16,11 +16,13 @@
 
 namespace leakdbg::analysis {
 
-// What holds most of a site's reachable blocks: the root at the top of their retainer paths
-// and the block it points at (the container), when that is another site's.
+// What holds most of a site's reachable blocks (an mmap site's: regions): the root at the top
+// of their retainer paths and the block or region it points at (the container), when that is
+// another site's.
 struct HeldBy {
   HolderRoot root;
   bool has_container = false;
+  SiteKind container_kind = SiteKind::kHeap;
   std::vector<SymbolicFrame> container_frames;
   SiteLabel container_site;
   uint64_t blocks = 0, bytes = 0;  // held this way

@@ -31,6 +31,13 @@ std::string blocks_text(uint64_t blocks) {
   return std::to_string(blocks) + (blocks == 1 ? " block" : " blocks");
 }
 
+// What an mmap site's counts count.
+std::string items_text(uint64_t items, SiteKind kind) {
+  if (kind == SiteKind::kMmap)
+    return std::to_string(items) + (items == 1 ? " mmap region" : " mmap regions");
+  return blocks_text(items);
+}
+
 std::string intervals_text(size_t grew, size_t intervals) {
   return std::to_string(grew) + " of " + std::to_string(intervals) +
          (intervals == 1 ? " interval" : " intervals");
@@ -64,8 +71,7 @@ std::string held_text(const SiteTrend& t, const char* what) {
   const HeldBy& h = *t.reachability->held_by;
   std::string text = std::string("; ") + what + " held by " + held_by_text(h);
   if (h.blocks < h.reachable_blocks)
-    text +=
-        " (" + std::to_string(h.blocks) + " of " + std::to_string(h.reachable_blocks) + " blocks)";
+    text += " (" + std::to_string(h.blocks) + " of " + items_text(h.reachable_blocks, t.kind) + ")";
   return text;
 }
 
@@ -105,18 +111,20 @@ std::string held_by_text(const HeldBy& held) {
       break;
   }
   if (held.has_container)
-    text += " through blocks from " + site_text(held.container_frames, held.container_site);
+    text += std::string(held.container_kind == SiteKind::kMmap ? " through mmap regions from "
+                                                               : " through blocks from ") +
+            site_text(held.container_frames, held.container_site);
   return text;
 }
 
-std::string lost_text(const ReachabilityEvidence& r) {
+std::string lost_text(const ReachabilityEvidence& r, SiteKind kind) {
   std::string text;
   if (r.unreachable_blocks)
-    text = "no longer referenced: " + blocks_text(r.unreachable_blocks) + " (" +
+    text = "no longer referenced: " + items_text(r.unreachable_blocks, kind) + " (" +
            format_bytes(r.unreachable_bytes) + ")";
   if (r.indirect_blocks)
     text += std::string(text.empty() ? "no longer referenced: " : ", and ") +
-            blocks_text(r.indirect_blocks) + " (" + format_bytes(r.indirect_bytes) +
+            items_text(r.indirect_blocks, kind) + " (" + format_bytes(r.indirect_bytes) +
             ") referenced only by lost blocks";
   return text;
 }
@@ -224,7 +232,7 @@ std::string reason_text(const SiteTrend& t, const Judgement& j, bool has_times, 
     case ReasonCode::kCommitGrowing:  // heaps only; analyze_render words them
       return "committed memory " + rate_text(b, has_times, noun);
     case ReasonCode::kUnreferenced: {
-      std::string text = lost_text(*t.reachability);
+      std::string text = lost_text(*t.reachability, t.kind);
       if (b.points >= 2 && b.growth > 0)
         text += "; grew " + signed_bytes_text(b.growth) + " in " +
                 intervals_text(b.intervals_grew, b.intervals) + ", " +

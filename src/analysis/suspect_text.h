@@ -36,6 +36,6 @@ std::string_view verdict_class_word(VerdictClass c);
 std::string held_by_text(const HeldBy& held);
 
 // "no longer referenced: 3120 blocks (1.2 MiB)", with the indirectly lost; "" when none.
-std::string lost_text(const ReachabilityEvidence& r);
+std::string lost_text(const ReachabilityEvidence& r, SiteKind kind = SiteKind::kHeap);
 
 }  // namespace leakdbg::analysis

@@ -1,5 +1,6 @@
-// `leakdbg blocks SNAP (--size N | --range MIN MAX) [--heap ID] [--type T] [--top N]`:
-// the busy blocks of one size or size range, as WinDbg's `!heap -flt s|r`.
+// `leakdbg blocks SNAP (--size N | --range MIN MAX | --unreachable | --class C) [--heap ID]
+// [--type T] [--top N]`: the busy blocks of one size or size range, as WinDbg's
+// `!heap -flt s|r`, or of one reachability class (with the tracked mmap regions of it).
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -31,12 +32,36 @@ struct BlocksArgs {
   SymbolFlags symbols;
 };
 
+nlohmann::json reach_json(ReachClass reach) {
+  return reach == ReachClass::kUnknown ? nlohmann::json(nullptr)
+                                       : nlohmann::json(reach_class_name(reach));
+}
+
+nlohmann::json region_json(const BlockRow& row, bool origin_known) {
+  auto known = [&](nlohmann::json value) { return origin_known ? value : nlohmann::json(); };
+  const Region& r = *row.region;
+  return {{"address", json_address(r.address)},
+          {"size", r.length},
+          {"heap", row.heap},
+          {"age_s", known(row.age_seconds)},
+          {"thread", known(r.thread_id)},
+          {"api", known(std::string(api_name(r.api)))},
+          {"stack_id", r.stack_id},
+          {"class", reach_json(r.reach)},
+          {"frame", row.top_frame ? frame_to_json(*row.top_frame) : nlohmann::json(nullptr)}};
+}
+
 nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args,
                             bool origin_known) {
   // What the source does not give is null, not 0.
   auto known = [&](nlohmann::json value) { return origin_known ? value : nlohmann::json(); };
   nlohmann::json blocks = nlohmann::json::array();
+  nlohmann::json regions = nlohmann::json::array();
   for (const BlockRow& row : listing.rows) {
+    if (row.region) {
+      regions.push_back(region_json(row, origin_known));
+      continue;
+    }
     const Block& b = *row.block;
     blocks.push_back(
         {{"address", json_address(b.address)},
@@ -48,34 +73,52 @@ nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args,
          {"thread", known(b.thread_id)},
          {"api", known(std::string(api_name(b.api)))},
          {"stack_id", b.stack_id},
-         {"class", b.reach == ReachClass::kUnknown ? nlohmann::json(nullptr)
-                                                   : nlohmann::json(reach_class_name(b.reach))},
+         {"class", reach_json(b.reach)},
          {"frame", row.top_frame ? frame_to_json(*row.top_frame) : nlohmann::json(nullptr)}});
   }
-  return {{"snapshot", args.snapshot},
-          {"total", listing.total},
-          {"total_bytes", listing.total_bytes},
-          {"shown", listing.rows.size()},
-          {"blocks", std::move(blocks)}};
+  nlohmann::json out = {{"snapshot", args.snapshot},
+                        {"total", listing.total},
+                        {"total_bytes", listing.total_bytes},
+                        {"shown", listing.rows.size()},
+                        {"blocks", std::move(blocks)}};
+  if (listing.regions_considered) {
+    out["region_total"] = listing.region_total;
+    out["region_bytes"] = listing.region_bytes;
+    out["regions"] = std::move(regions);
+  }
+  return out;
 }
 
 void print_listing(const BlockListing& listing, bool classes, const NumberStyle& style,
                    bool origin_known, std::ostream& out) {
+  // The kind column appears only when regions are listed: listings of blocks alone keep
+  // their shape.
+  const bool kinds = listing.region_total > 0;
   Table table;
   table.add_column("address", Table::Align::kLeft);
+  if (kinds) table.add_column("kind", Table::Align::kLeft);
   for (const char* title : {"requested", "usable", "age"}) table.add_column(title);
   if (classes) table.add_column("class", Table::Align::kLeft);
   for (const char* title : {"thread", "api", "type", "allocated by"})
     table.add_column(title, Table::Align::kLeft);
   for (const BlockRow& row : listing.rows) {
-    const Block& b = *row.block;
-    std::vector<std::string> cells = {
-        style.hex ? format_hex_plain(b.address) : format_hex(b.address), style.size(b.size),
-        b.usable ? style.size(b.usable) : "?",
-        origin_known ? format_duration(row.age_seconds) : "-"};
-    if (classes) cells.emplace_back(reach_class_name(b.reach));
+    const uint64_t address = row.block ? row.block->address : row.region->address;
+    std::vector<std::string> cells = {style.hex ? format_hex_plain(address) : format_hex(address)};
+    if (kinds) cells.emplace_back(row.block ? "block" : "mmap region");
+    if (row.block) {
+      const Block& b = *row.block;
+      cells.push_back(style.size(b.size));
+      cells.push_back(b.usable ? style.size(b.usable) : "?");
+    } else {
+      cells.push_back(style.size(row.region->length));
+      cells.emplace_back("-");
+    }
+    cells.push_back(origin_known ? format_duration(row.age_seconds) : "-");
+    const ReachClass reach = row.block ? row.block->reach : row.region->reach;
+    const ApiKind api = row.block ? row.block->api : row.region->api;
+    if (classes) cells.emplace_back(reach_class_name(reach));
     for (std::string cell :
-         {origin_known ? row.thread : "-", origin_known ? std::string(api_name(b.api)) : "-",
+         {origin_known ? row.thread : "-", origin_known ? std::string(api_name(api)) : "-",
           row.type, row.top_frame ? frame_to_text(*row.top_frame) : std::string()})
       cells.push_back(std::move(cell));
     table.add_row(std::move(cells));
@@ -83,8 +126,12 @@ void print_listing(const BlockListing& listing, bool classes, const NumberStyle&
   table.print(out);
   out << style.count(listing.total) << " blocks, " << style.bytes(listing.total_bytes)
       << " requested";
-  if (listing.total > listing.rows.size())
-    out << "; " << style.count(listing.total - listing.rows.size())
+  if (kinds)
+    out << "; " << style.count(listing.region_total) << " mmap regions, "
+        << style.bytes(listing.region_bytes);
+  const uint64_t matched = listing.total + listing.region_total;
+  if (matched > listing.rows.size())
+    out << "; " << style.count(matched - listing.rows.size())
         << " more not listed (--top 0 lists all)";
   out << '\n';
 }
@@ -102,11 +149,11 @@ Action setup_blocks(CommandOptions& app) {
   app.add_option("--heap", args->heap, "Only this heap (an id from `leakdbg summary`)");
   app.add_option("--type", args->type, "Only blocks whose type hint contains this text");
   add_row_limit(app, args->limit, "Blocks to list; 0 lists all");
-  auto* unreachable =
-      app.add_flag("--unreachable", args->unreachable, "Only blocks no longer referenced");
+  auto* unreachable = app.add_flag("--unreachable", args->unreachable,
+                                   "Only blocks (and mmap regions) no longer referenced");
   auto* reach_class = app.add_option("--class", args->reach_class,
-                                     "Only blocks of this class: reachable, unreachable, "
-                                     "indirect or possibly");
+                                     "Only blocks (and mmap regions) of this class: "
+                                     "reachable, unreachable, indirect or possibly");
   unreachable->excludes(reach_class);
   reach_class->excludes(unreachable);
   app.add_flag("--json", args->json, "JSON output");

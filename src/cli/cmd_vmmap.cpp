@@ -1,5 +1,7 @@
 // `leakdbg vmmap PID | SNAP [--base BASE] [--detail TYPE] [--json] [--hex]` (Sysinternals VMMap):
-// the address space by memory type, live from /proc/PID/smaps or as a snapshot recorded it.
+// the address space by memory type, live from /proc/PID/smaps or as a snapshot recorded it;
+// a snapshot with region classes adds its tracked anonymous mmap regions by class (a live
+// process has no scan to classify them).
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -40,6 +42,7 @@ VmTarget open_target(const std::string& arg) {
   t.kind = "snapshot";
   t.pid = model.pid;
   t.view = procmem::view_of_model(model);
+  if (model.caps.region_classes) t.reach = summarize_reachability(model);
   t.description = escape_control_chars(arg) + " (pid " + std::to_string(model.pid) + ", snapshot " +
                   std::to_string(model.sequence) + ")";
   return t;

@@ -42,14 +42,19 @@ nlohmann::json reach_summary_json(const ReachSummary& summary) {
     out[std::string(reach_class_name(c))] = {{"blocks", t.blocks}, {"bytes", t.bytes}};
   }
   if (!summary.regions_classified) return out;
+  out["mmap_regions"] = region_classes_json(summary);
+  return out;
+}
+
+nlohmann::json region_classes_json(const ReachSummary& summary) {
+  if (!summary.regions_classified) return nullptr;
   nlohmann::json regions = nlohmann::json::object();
   for (ReachClass c : {ReachClass::kReachable, ReachClass::kPossibly, ReachClass::kIndirect,
                        ReachClass::kUnreachable}) {
     const ClassTotals& t = region_totals_of(summary, c);
     regions[std::string(reach_class_name(c))] = {{"regions", t.blocks}, {"bytes", t.bytes}};
   }
-  out["mmap_regions"] = std::move(regions);
-  return out;
+  return regions;
 }
 
 void print_reach_summary(const ReachSummary& summary, const NumberStyle& style, std::ostream& out) {
@@ -89,8 +94,10 @@ std::string ReferrerRenderer::symbol(const ReferrerInfo& r) {
 }
 
 std::string ReferrerRenderer::site(const ReferrerInfo& r) {
-  if (!r.holder || !symbolizer_ || r.holder->stack_id == 0) return "";
-  std::vector<SymbolicFrame> frames = symbolizer_->frames_of(r.holder->stack_id);
+  // The allocation site of the block (or mmap region) holding the word.
+  const uint32_t stack = r.holder ? r.holder->stack_id : r.region ? r.region->stack_id : 0;
+  if (!symbolizer_ || stack == 0) return "";
+  std::vector<SymbolicFrame> frames = symbolizer_->frames_of(stack);
   const SymbolicFrame* frame = first_user_frame(frames);
   if (!frame && !frames.empty()) frame = &frames.back();
   return frame ? frame_to_text(*frame) : "";

@@ -14,6 +14,9 @@ namespace leakdbg::cli {
 // {"status", "reachable": {"blocks", "bytes"}, "possibly", "indirect", "unreachable", ...};
 // null when no scan was attempted.
 nlohmann::json reach_summary_json(const ReachSummary& summary);
+// {"reachable": {"regions", "bytes"}, "possibly", "indirect", "unreachable"} of the
+// classified mmap regions; null when the snapshot does not classify them.
+nlohmann::json region_classes_json(const ReachSummary& summary);
 // "reachability: 12 blocks (3.1 KiB) unreachable, ..." lines; nothing without a scan.
 void print_reach_summary(const ReachSummary& summary, const NumberStyle& style, std::ostream& out);
 

@@ -1,5 +1,6 @@
 #include "cli/vmmap_render.h"
 
+#include "cli/reach_render.h"
 #include "procmem/private_growth.h"
 #include "util/table.h"
 #include "util/units.h"
@@ -139,6 +140,29 @@ void print_detail(const VmView& view, MemType type, const NumberStyle& style, st
   table.print(out);
 }
 
+// The tracked anonymous regions by class, with the change against a base that has them too.
+void print_region_classes(const ReachSummary& reach, const ReachSummary* base,
+                          const NumberStyle& style, std::ostream& out) {
+  out << "\nTracked anonymous mmap regions by reachability (in Private Data):\n";
+  Table table;
+  table.add_column("Class", Table::Align::kLeft);
+  table.add_column("Size");
+  if (base) table.add_column("Change");
+  table.add_column("Regions");
+  if (base) table.add_column("Change");
+  for (ReachClass c : {ReachClass::kUnreachable, ReachClass::kIndirect, ReachClass::kPossibly,
+                       ReachClass::kReachable}) {
+    const ClassTotals& t = region_totals_of(reach, c);
+    const ClassTotals* b = base ? &region_totals_of(*base, c) : nullptr;
+    std::vector<std::string> cells{std::string(reach_class_name(c)), style.bytes(t.bytes)};
+    if (b) cells.push_back(style.bytes_change(change(t.bytes, b->bytes)));
+    cells.push_back(style.count(t.blocks));
+    if (b) cells.push_back(style.count_change(change(t.blocks, b->blocks)));
+    table.add_row(std::move(cells));
+  }
+  table.print(out);
+}
+
 }  // namespace
 
 nlohmann::json vmmap_json(const VmTarget& target, const VmTarget* base,
@@ -149,6 +173,7 @@ nlohmann::json vmmap_json(const VmTarget& target, const VmTarget* base,
                         {"types", types_json(target.view.summary)},
                         {"total", totals_json(target.view.summary.total, "Total")},
                         {"private_bytes", procmem::view_private_bytes(target.view)}};
+  if (target.reach) out["mmap_region_classes"] = region_classes_json(*target.reach);
   if (detail) {
     out["detail"] = std::string(procmem::mem_type_name(*detail));
     out["mappings"] = detail_json(target.view, *detail);
@@ -158,6 +183,7 @@ nlohmann::json vmmap_json(const VmTarget& target, const VmTarget* base,
                    {"types", types_json(base->view.summary)},
                    {"total", totals_json(base->view.summary.total, "Total")},
                    {"private_bytes", procmem::view_private_bytes(base->view)}};
+    if (base->reach) out["base"]["mmap_region_classes"] = region_classes_json(*base->reach);
     nlohmann::json changes = nlohmann::json::array();
     for (size_t i = 0; i < target.view.summary.types.size(); ++i)
       changes.push_back(
@@ -183,6 +209,8 @@ void print_vmmap(const VmTarget& target, const VmTarget* base, std::optional<Mem
     out << "Private growth: "
         << procmem::explain_private_growth(procmem::private_growth(base->view, target.view))
         << "\n";
+  if (target.reach)
+    print_region_classes(*target.reach, base && base->reach ? &*base->reach : nullptr, style, out);
   if (detail) print_detail(target.view, *detail, style, out);
 }
 

@@ -181,15 +181,19 @@ void write_snapshot(const HeapModel& m, const std::string& path) {
     e.put_array<BlockReachRecord>(SectionType::kBlockClasses, m.blocks, class_record<Block>);
     if (m.caps.region_classes)
       e.put_array<BlockReachRecord>(SectionType::kRegionClasses, m.regions, class_record<Region>);
+    auto referrer_record = [](const Referrer& x) {
+      ReferrerRecord r{};
+      r.target = x.target;
+      r.slot = x.slot;
+      r.tid = x.tid;
+      r.kind = static_cast<uint8_t>(x.kind);
+      return r;
+    };
     if (!m.referrers.empty())
-      e.put_array<ReferrerRecord>(SectionType::kReferrers, m.referrers, [](const Referrer& x) {
-        ReferrerRecord r{};
-        r.target = x.target;
-        r.slot = x.slot;
-        r.tid = x.tid;
-        r.kind = static_cast<uint8_t>(x.kind);
-        return r;
-      });
+      e.put_array<ReferrerRecord>(SectionType::kReferrers, m.referrers, referrer_record);
+    if (m.caps.region_classes && !m.region_referrers.empty())
+      e.put_array<ReferrerRecord>(SectionType::kRegionReferrers, m.region_referrers,
+                                  referrer_record);
   }
   if (m.caps.regions || !m.regions.empty())
     e.put_array<RegionRecord>(SectionType::kMmapRegions, m.regions, [](const Region& g) {

@@ -150,14 +150,25 @@ BlockReachRecord to_model(const BlockReachRecord& r) {
   return r;
 }
 
-Referrer to_model(const ReferrerRecord& r) {
-  check_kind(r.kind, "referrers");
+namespace {
+Referrer referrer_of(const ReferrerRecord& r) {
   Referrer out;
   out.target = r.target;
   out.slot = r.slot;
   out.tid = r.tid;
   out.kind = static_cast<ReferrerKind>(r.kind);
   return out;
+}
+}  // namespace
+
+Referrer to_model(const ReferrerRecord& r) {
+  check_kind(r.kind, "referrers");
+  return referrer_of(r);
+}
+
+Referrer to_model(const RegionReferrerRecord& r) {
+  check_kind(r.kind, "region referrers");
+  return referrer_of(r);
 }
 
 Block to_model(const BlockRecord& r) {

@@ -26,5 +26,9 @@ Sample to_model(const SampleRecord& r);
 // These two check their enumerations (class, kind) and throw Corrupt on unknown values.
 BlockReachRecord to_model(const BlockReachRecord& r);
 Referrer to_model(const ReferrerRecord& r);
+// The region referrers section's records: the same layout, named apart in messages.
+struct RegionReferrerRecord : ReferrerRecord {};
+static_assert(sizeof(RegionReferrerRecord) == sizeof(ReferrerRecord));
+Referrer to_model(const RegionReferrerRecord& r);
 
 }  // namespace leakdbg::fmt

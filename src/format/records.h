@@ -75,7 +75,8 @@ enum class SectionType : uint32_t {
   kBlockClasses = 15,  // BlockReachRecord array, one per block in blocks-section order
   kReferrers = 16,     // ReferrerRecord array
   // 17: reserved.
-  kRegionClasses = 18,  // BlockReachRecord array, one per region in regions-section order
+  kRegionClasses = 18,    // BlockReachRecord array, one per region in regions-section order
+  kRegionReferrers = 19,  // ReferrerRecord array: the classified regions' further referrers
   kEnd = 0xFFFF,
 };
 
@@ -241,7 +242,8 @@ struct BlockReachRecord {
 };
 static_assert(sizeof(BlockReachRecord) == 16);
 
-// Further referrers of a block besides its parent, up to a limit per block.
+// Further referrers of a block (or, in the region referrers section, of a classified mmap
+// region) besides its parent, up to a limit per block.
 struct ReferrerRecord {
   uint64_t target;  // address of the block pointed at
   uint64_t slot;    // address of the pointing word (register number for registers)

@@ -59,6 +59,8 @@ std::string section_name(uint32_t type) {
       return "referrers";
     case SectionType::kRegionClasses:
       return "region classes";
+    case SectionType::kRegionReferrers:
+      return "region referrers";
     case SectionType::kEnd:
       return "end";
   }

@@ -205,6 +205,10 @@ class SnapshotParser {
         seen_.insert(section.header.type);
         decode_array<BlockReachRecord>(decoder_, section, region_classes_);
         break;
+      case SectionType::kRegionReferrers:
+        seen_.insert(section.header.type);
+        decode_array<RegionReferrerRecord>(decoder_, section, model_.region_referrers);
+        break;
       case SectionType::kEnd:
         break;
       default:
@@ -227,8 +231,10 @@ class SnapshotParser {
       if (!model_.referrers.empty()) throw Corrupt("referrers section without block classes");
       if (seen(SectionType::kRegionClasses))
         throw Corrupt("region classes section without block classes");
-      return;
     }
+    if (!model_.region_referrers.empty() && !seen(SectionType::kRegionClasses))
+      throw Corrupt("region referrers section without region classes");
+    if (!seen(SectionType::kBlockClasses)) return;
     if (seen(SectionType::kRegionClasses)) {
       if (region_classes_.size() != model_.regions.size())
         throw Corrupt("region classes section holds " + std::to_string(region_classes_.size()) +
@@ -244,6 +250,7 @@ class SnapshotParser {
     for (size_t i = 0; i < classes_.size(); ++i) apply_class(classes_[i], model_.blocks[i]);
     std::vector<BlockReachRecord>().swap(classes_);
     sort_by(model_.referrers, [](const Referrer& r) { return r.target; });
+    sort_by(model_.region_referrers, [](const Referrer& r) { return r.target; });
     model_.caps.reachability = true;
   }
 

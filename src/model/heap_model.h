@@ -228,7 +228,8 @@ struct HeapModel {
   std::vector<ThreadInfo> threads;
   TrackerStats stats;
   ReachabilityInfo reachability;
-  std::vector<Referrer> referrers;               // besides the blocks' parents; sorted by target
+  std::vector<Referrer> referrers;         // besides the blocks' parents; sorted by target
+  std::vector<Referrer> region_referrers;  // besides the classified regions' parents; likewise
   std::string proc_status, smaps, smaps_rollup;  // raw /proc text, empty if absent
   SourceNotes notes;
 

@@ -24,6 +24,7 @@ std::string describe(const ReferrerInfo& r) {
   switch (r.kind) {
     case ReferrerKind::kBlock:
       if (r.holder) return "block " + hex(r.holder->address) + " +" + hex(r.offset);
+      if (r.region) return "mmap region " + hex(r.region->address) + " +" + hex(r.offset);
       return "block word at " + hex(r.slot);
     case ReferrerKind::kMemory:
       return (r.module ? "global in " + r.module->path : std::string("memory")) + " at " +
@@ -42,37 +43,60 @@ std::string describe(const ReferrerInfo& r) {
 
 }  // namespace
 
-void print_leaked_blocks(const HeapModel& model, Symbolizer& symbolizer, std::ostream& out) {
-  require_reachability(model);
-  struct Group {
-    uint64_t blocks = 0, bytes = 0;
-    std::vector<uint64_t> addresses;
-  };
-  std::map<uint32_t, Group> by_stack;
-  uint64_t total = 0;
-  for (const Block& b : model.blocks) {
-    if (b.reach != ReachClass::kUnreachable) continue;
-    Group& g = by_stack[b.stack_id];
-    ++g.blocks;
-    g.bytes += b.size;
-    if (g.addresses.size() < 8) g.addresses.push_back(b.address);
-    ++total;
-  }
-  std::vector<std::pair<uint32_t, const Group*>> order;
+namespace {
+
+struct LeakGroup {
+  uint64_t items = 0, bytes = 0;
+  std::vector<uint64_t> addresses;
+};
+
+// Groups of lost items by allocation stack, largest first, as `!heap -l` lists them.
+void print_groups(const std::map<uint32_t, LeakGroup>& by_stack, const char* what,
+                  const char* items, Symbolizer& symbolizer, std::ostream& out) {
+  std::vector<std::pair<uint32_t, const LeakGroup*>> order;
   for (const auto& [stack, group] : by_stack) order.push_back({stack, &group});
   std::stable_sort(order.begin(), order.end(),
                    [](const auto& a, const auto& b) { return a.second->bytes > b.second->bytes; });
   for (const auto& [stack, group] : order) {
-    out << hex(group->blocks) << " leaked blocks, " << hex(group->bytes)
+    out << hex(group->items) << ' ' << what << ", " << hex(group->bytes)
         << " bytes, allocated at:\n";
     for (const SymbolicFrame& frame : symbolizer.frames_of(stack))
       out << "        " << windbg_frame(frame) << '\n';
-    out << "    blocks:";
+    out << "    " << items << ':';
     for (uint64_t address : group->addresses) out << ' ' << hex(address);
-    if (group->blocks > group->addresses.size()) out << " ...";
+    if (group->items > group->addresses.size()) out << " ...";
     out << "\n\n";
   }
-  out << hex(total) << " leaked heap blocks\n";
+}
+
+void add_to(std::map<uint32_t, LeakGroup>& by_stack, uint32_t stack, uint64_t address,
+            uint64_t bytes) {
+  LeakGroup& g = by_stack[stack];
+  ++g.items;
+  g.bytes += bytes;
+  if (g.addresses.size() < 8) g.addresses.push_back(address);
+}
+
+}  // namespace
+
+void print_leaked_blocks(const HeapModel& model, Symbolizer& symbolizer, std::ostream& out) {
+  require_reachability(model);
+  std::map<uint32_t, LeakGroup> blocks, regions;
+  uint64_t block_total = 0, region_total = 0;
+  for (const Block& b : model.blocks) {
+    if (b.reach != ReachClass::kUnreachable) continue;
+    add_to(blocks, b.stack_id, b.address, b.size);
+    ++block_total;
+  }
+  for (const Region& r : model.regions) {
+    if (r.reach != ReachClass::kUnreachable) continue;
+    add_to(regions, r.stack_id, r.address, r.length);
+    ++region_total;
+  }
+  print_groups(blocks, "leaked blocks", "blocks", symbolizer, out);
+  print_groups(regions, "leaked mmap regions", "regions", symbolizer, out);
+  out << hex(block_total) << " leaked heap blocks\n";
+  if (region_total) out << hex(region_total) << " leaked mmap regions\n";
 }
 
 void print_block_references(const HeapModel& model, uint64_t address, std::ostream& out) {

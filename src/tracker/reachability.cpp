@@ -45,6 +45,7 @@ struct SharedResult {
   std::atomic<uint32_t> done;  // 1 when every field below is final
   uint32_t status;             // ReachStatus
   uint64_t block_count, referrer_count, region_count;
+  uint64_t region_referrer_count;  // after the blocks' referrers
   uint64_t block_capacity, referrer_capacity, region_capacity;
   uint64_t root_bytes, block_bytes, found, dropped, scan_ns, scan_cpu_ns;
   uintptr_t arenas[256];  // BlockCopy's temporary arena numbering
@@ -157,26 +158,48 @@ bool collect_blocks(ByteBuffer& live, ByteBuffer& blocks, uint64_t capacity) {
 // scanned first), then blocks' in breadth-first order. With a quarter of one per block the
 // snapshot stays within 1.3 times its size without reachability (bench/RESULTS.md).
 uint64_t referrer_budget(uint64_t blocks) { return blocks / 4 + 1024; }
+// Regions are few and large: each may keep as many referrers as `block` lists.
+uint64_t region_referrer_budget(uint64_t regions) {
+  return regions * ReachScan::kReferrersKeptPerBlock;
+}
 
-// Drops the referrers that are their block's parent (the block's own record has it) and
-// those to regions (a region's record has its parent and count only) and sorts the rest by
-// target, which the reader needs and which compresses best. Returns how many are left.
-size_t keep_other_referrers(const BlockIndex& index, const fmt::BlockReachRecord* records,
-                            fmt::ReferrerRecord* referrers, size_t count) {
+// Drops the referrers that are their item's parent (the item's own record has it) and
+// orders the rest: the blocks' first, then the classified regions' (their own section), each
+// sorted by target, which the reader needs and which compresses best. `records` holds the
+// blocks' classes, then the regions' (items `block_count` on, as `items` lists them). Returns
+// how many are left; `region_kept` gets how many of them are the regions'.
+size_t keep_other_referrers(const BlockIndex& index, const ScanBlock* items, size_t block_count,
+                            size_t item_count, const fmt::BlockReachRecord* records,
+                            fmt::ReferrerRecord* referrers, size_t count, size_t& region_kept) {
+  auto region_of = [&](uint64_t target) -> long {
+    const ScanBlock* at = std::lower_bound(
+        items + block_count, items + item_count, target,
+        [](const ScanBlock& item, uint64_t value) { return item.address < value; });
+    return at != items + item_count && at->address == target ? at - items : -1;
+  };
   size_t kept = 0;
   for (size_t i = 0; i < count; ++i) {
     const fmt::ReferrerRecord& r = referrers[i];
-    const long at = index.find(r.target);
+    long at = index.find(r.target);
+    if (at < 0) at = region_of(r.target);
     if (at < 0) continue;
     if (records[at].parent_slot == r.slot && records[at].parent_kind == r.kind &&
         records[at].parent_tid == r.tid)
       continue;
-    referrers[kept++] = r;
+    referrers[kept] = r;
+    referrers[kept].reserved[0] = at >= static_cast<long>(block_count);  // sort key only
+    ++kept;
   }
   std::sort(referrers, referrers + kept,
             [](const fmt::ReferrerRecord& a, const fmt::ReferrerRecord& b) {
+              if (a.reserved[0] != b.reserved[0]) return a.reserved[0] < b.reserved[0];
               return a.target != b.target ? a.target < b.target : a.slot < b.slot;
             });
+  region_kept = 0;
+  for (size_t i = 0; i < kept; ++i) {
+    region_kept += referrers[i].reserved[0];
+    referrers[i].reserved[0] = 0;
+  }
   return kept;
 }
 
@@ -302,9 +325,11 @@ ReachStatus scan_in_child(const ChildScan& job) {
     return ReachStatus::kOutOfMemory;
   BlockIndex index;
   index.build(blocks, count, index_buffer.data());
-  ReachScan scan(blocks, items, out, reinterpret_cast<uint32_t*>(queue_buffer.data()),
-                 reinterpret_cast<ScanMark*>(state_buffer.data()), referrers,
-                 std::min<uint64_t>(result.referrer_capacity, referrer_budget(count)));
+  ReachScan scan(
+      blocks, items, out, reinterpret_cast<uint32_t*>(queue_buffer.data()),
+      reinterpret_cast<ScanMark*>(state_buffer.data()), referrers,
+      std::min<uint64_t>(result.referrer_capacity,
+                         referrer_budget(count) + region_referrer_budget(items - count)));
   scan.use_index(&index);
   scan.use_regions(count, reinterpret_cast<const uint64_t(*)[2]>(readable_buffer.data()),
                    readable_buffer.size() / 16);
@@ -350,7 +375,9 @@ ReachStatus scan_in_child(const ChildScan& job) {
   if (job.self) thread_roots(*job.self, 0);
   scan.run();
 
-  const size_t kept = keep_other_referrers(index, out, referrers, scan.referrers_kept());
+  size_t region_kept = 0;
+  const size_t kept = keep_other_referrers(index, blocks, count, items, out, referrers,
+                                           scan.referrers_kept(), region_kept);
 
   // The snapshot's blocks are this image's: classes and blocks describe the same moment.
   BlockCopy copy;
@@ -369,7 +396,8 @@ ReachStatus scan_in_child(const ChildScan& job) {
   for (int i = 0; i < copy.arena_count; ++i) result.arenas[i] = copy.arenas[i];
   result.arena_count = copy.arena_count;
   result.block_count = count;
-  result.referrer_count = kept;
+  result.referrer_count = kept - region_kept;
+  result.region_referrer_count = region_kept;
   result.root_bytes = scan.root_bytes();
   result.block_bytes = scan.block_bytes();
   result.found = scan.referrers_found();
@@ -415,9 +443,10 @@ void begin_reachability(ReachabilityRun& run) {
   // Room for the answer, sized before the stop (no allocation while threads are stopped).
   const uint64_t live = live_totals().blocks;
   const uint64_t block_capacity = live + live / 4 + 65536;
-  const uint64_t referrer_capacity = referrer_budget(block_capacity);
   const uint64_t regions = g_regions.count();
   const uint64_t region_capacity = regions + regions / 4 + 256;
+  const uint64_t referrer_capacity =
+      referrer_budget(block_capacity) + region_referrer_budget(region_capacity);
   run.shared_bytes =
       kHeaderBytes + block_capacity * (sizeof(fmt::BlockRecord) + sizeof(fmt::BlockReachRecord)) +
       referrer_capacity * sizeof(fmt::ReferrerRecord) +
@@ -508,6 +537,8 @@ void finish_reachability(ReachabilityRun& run) {
     run.classes = shared_records(run.shared);
     run.referrers = shared_referrers(run.shared);
     run.referrer_count = result->referrer_count;
+    run.region_referrers = run.referrers + result->referrer_count;
+    run.region_referrer_count = result->region_referrer_count;
     run.regions = shared_regions(run.shared);
     run.region_classes = shared_region_classes(run.shared);
     run.region_count = result->region_count;

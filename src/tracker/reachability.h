@@ -38,6 +38,8 @@ struct ReachabilityRun {
   fmt::BlockReachRecord* classes = nullptr;
   fmt::ReferrerRecord* referrers = nullptr;
   size_t referrer_count = 0;
+  fmt::ReferrerRecord* region_referrers = nullptr;  // the classified regions' (type 19)
+  size_t region_referrer_count = 0;
   fmt::RegionRecord* regions = nullptr;
   fmt::BlockReachRecord* region_classes = nullptr;
   size_t region_count = 0;

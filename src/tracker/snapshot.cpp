@@ -310,7 +310,10 @@ bool take_snapshot(const RecursionGuard&, fmt::Trigger trigger, const char* labe
                             reach.referrer_count * sizeof(fmt::ReferrerRecord))) &&
             (!reach.regions_provided ||
              write_released(writer, fmt::SectionType::kRegionClasses, reach.region_classes,
-                            reach.region_count * sizeof(fmt::BlockReachRecord)));
+                            reach.region_count * sizeof(fmt::BlockReachRecord))) &&
+            (reach.region_referrer_count == 0 ||
+             write_released(writer, fmt::SectionType::kRegionReferrers, reach.region_referrers,
+                            reach.region_referrer_count * sizeof(fmt::ReferrerRecord)));
   // Raw /proc texts, one at a time through the same scratch buffer.
   static const struct {
     const char* path;

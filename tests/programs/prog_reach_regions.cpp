@@ -15,15 +15,31 @@
 //   threadstack 256 KiB, a worker's stack (pthread_attr_setstack),
 //               no pointer kept                                   reachable
 //   shared      36 KiB, MAP_SHARED, no pointer kept               not classified
+// The `global` region is also held by a second global, g_global_copy: two referrers.
+//
+// With --grow-seconds S the program then grows two mmap sites for S seconds, 50 rounds a
+// second, for leakdbg analyze: pool_region maps 8 KiB that the global array g_pool keeps
+// (reachable, held by g_pool), drop_region maps 4 KiB and drops the pointer (unreachable).
+// It prints "pooled N dropped M" at the end.
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
+
+#include "program_options.h"
+
+// Outside the anonymous namespace, so that the symbols read "g_pool" and "g_global_copy".
+constexpr unsigned kPoolCapacity = 4096;
+void* volatile g_pool[kPoolCapacity];
+unsigned g_pooled = 0;
+void* volatile g_global_copy;
 
 namespace {
 
@@ -141,16 +157,49 @@ __attribute__((noinline)) void start_on_own_stack(int depth) {
 
 }  // namespace
 
-int main() {
+__attribute__((noinline)) void pool_region() {
+  if (g_pooled < kPoolCapacity) g_pool[g_pooled++] = map(8 * kKiB);
+}
+
+// Deep, as make_lost: no stack slot the running snapshots read keeps the pointer.
+__attribute__((noinline)) void drop_region(int depth) {
+  volatile char pad[1024];
+  pad[0] = 0;
+  if (depth > 0) return drop_region(depth - 1);
+  void* volatile dropped = map(4 * kKiB);
+  dropped = nullptr;
+  clear_vector_registers();
+  (void)pad[0];
+}
+
+void grow(double seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto end = start + std::chrono::duration<double>(seconds);
+  unsigned rounds = 0;
+  for (auto now = start; now < end; now = std::chrono::steady_clock::now()) {
+    const auto due = static_cast<unsigned>(std::chrono::duration<double>(now - start).count() * 50);
+    for (; rounds < due && g_pooled < kPoolCapacity; ++rounds) {
+      pool_region();
+      drop_region(32);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::printf("pooled %u dropped %u\n", g_pooled, rounds);
+}
+
+int main(int argc, char** argv) {
   if (pipe(g_pipe) != 0) return 1;
   make_lost(32);
   start_on_own_stack(32);
   g_global = map(16 * kKiB);
+  g_global_copy = g_global;
   say("global", g_global);
   make_held(32);
   pthread_t thread;
   pthread_create(&thread, nullptr, stack_worker, nullptr);
   while (g_ready.load() < 2) usleep(1000);
+  if (const char* seconds = program_options::option(argc, argv, "--grow-seconds"))
+    grow(std::atof(seconds));
   std::fflush(stdout);
   clear_vector_registers();
   return 0;

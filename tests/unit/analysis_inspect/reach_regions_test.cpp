@@ -2,6 +2,7 @@
 // paths that go through a region (a block held by a region a global holds).
 #include <gtest/gtest.h>
 
+#include "analysis/block_filter.h"
 #include "analysis/reach_summary.h"
 
 namespace leakdbg {
@@ -72,6 +73,91 @@ TEST(RegionClasses, RetainerPathGoesThroughTheHoldingRegion) {
   ASSERT_EQ(held.referrers.size(), 1u);
   EXPECT_TRUE(held.referrers[0].parent);
   EXPECT_TRUE(retainer_path(m, m.regions[1]).empty());  // lost: no chain
+}
+
+BlockQuery class_query(ReachClass c) {
+  BlockQuery query;
+  query.reach = c;
+  return query;
+}
+
+TEST(RegionClasses, ClassQueryListsRegionsOfTheClassInAddressOrder) {
+  HeapModel m = model_with_regions();
+  Block lost_block;
+  lost_block.address = 0x7f0000200000 + 0x100000;  // above every region
+  lost_block.size = 48;
+  lost_block.reach = ReachClass::kUnreachable;
+  m.blocks.push_back(lost_block);
+  BlockListing listing = list_blocks(m, nullptr, class_query(ReachClass::kUnreachable));
+  EXPECT_TRUE(listing.regions_considered);
+  EXPECT_EQ(listing.total, 1u);
+  EXPECT_EQ(listing.total_bytes, 48u);
+  EXPECT_EQ(listing.region_total, 1u);
+  EXPECT_EQ(listing.region_bytes, 4096u);
+  ASSERT_EQ(listing.rows.size(), 2u);
+  ASSERT_NE(listing.rows[0].region, nullptr);
+  EXPECT_EQ(listing.rows[0].block, nullptr);
+  EXPECT_EQ(listing.rows[0].region->address, 0x7f0000100000u);
+  ASSERT_NE(listing.rows[1].block, nullptr);
+  EXPECT_EQ(listing.rows[1].block->address, lost_block.address);
+
+  // The reachable class: the held region and the block it holds; the file-backed region
+  // has no class and is never listed.
+  listing = list_blocks(m, nullptr, class_query(ReachClass::kReachable));
+  EXPECT_EQ(listing.total, 1u);
+  EXPECT_EQ(listing.region_total, 1u);
+  ASSERT_EQ(listing.rows.size(), 2u);
+  EXPECT_EQ(listing.rows[0].block, &m.blocks[0]);
+  EXPECT_EQ(listing.rows[1].region, &m.regions[0]);
+}
+
+TEST(RegionClasses, SizeFiltersApplyToRegionLengthsAndTheLimitToAllRows) {
+  HeapModel m = model_with_regions();
+  BlockQuery query = BlockQuery::size_range(4096, 8192);
+  query.reach = ReachClass::kReachable;
+  BlockListing listing = list_blocks(m, nullptr, query);
+  EXPECT_EQ(listing.region_total, 0u);  // 8192 is past the (exclusive) maximum
+  EXPECT_EQ(listing.total, 0u);
+
+  query = class_query(ReachClass::kReachable);
+  query.limit = 1;
+  listing = list_blocks(m, nullptr, query);
+  EXPECT_EQ(listing.total, 1u);
+  EXPECT_EQ(listing.region_total, 1u);
+  EXPECT_EQ(listing.rows.size(), 1u);  // the block, lowest address
+}
+
+TEST(RegionClasses, RegionsAreLeftOutOfHeapQueriesAndUnclassifiedSnapshots) {
+  HeapModel m = model_with_regions();
+  Block lost_block;
+  lost_block.address = 0x6000;
+  lost_block.size = 48;
+  lost_block.reach = ReachClass::kUnreachable;
+  m.blocks.push_back(lost_block);
+  BlockQuery query = class_query(ReachClass::kUnreachable);
+  query.heap = "other";  // a heap of blocks: no regions
+  BlockListing listing = list_blocks(m, nullptr, query);
+  EXPECT_FALSE(listing.regions_considered);
+  EXPECT_EQ(listing.region_total, 0u);
+  EXPECT_EQ(listing.total, 1u);
+  query.heap = "mmap";  // the anonymous regions' own: no blocks
+  listing = list_blocks(m, nullptr, query);
+  EXPECT_EQ(listing.total, 0u);
+  EXPECT_EQ(listing.region_total, 1u);
+  ASSERT_EQ(listing.rows.size(), 1u);
+  EXPECT_EQ(listing.rows[0].heap, "mmap");
+  m.blocks.pop_back();
+
+  m.caps.region_classes = false;  // a snapshot of a writer that did not classify regions
+  listing = list_blocks(m, nullptr, class_query(ReachClass::kUnreachable));
+  EXPECT_FALSE(listing.regions_considered);
+  EXPECT_TRUE(listing.rows.empty());
+
+  // Not a class query: regions are not blocks of a size.
+  m.caps.region_classes = true;
+  listing = list_blocks(m, nullptr, BlockQuery::exact_size(4096));
+  EXPECT_FALSE(listing.regions_considered);
+  EXPECT_TRUE(listing.rows.empty());
 }
 
 }  // namespace

@@ -223,6 +223,46 @@ TEST(VmmapRender, JsonTypesChangesAndMappings) {
   EXPECT_TRUE(j.contains("private_growth"));
 }
 
+// Region classes as a classified snapshot gives them: 2 lost regions, 1 reachable.
+ReachSummary region_classes(uint64_t lost_regions) {
+  ReachSummary s;
+  s.classified = s.regions_classified = true;
+  s.region_unreachable = {lost_regions, lost_regions * 0x10000};
+  s.region_reachable = {1, 0x40000};
+  return s;
+}
+
+TEST(VmmapRender, SnapshotWithRegionClassesShowsThemWithTheirChange) {
+  VmTarget now = heap_target("now.ldsnap", 0x20000), base = heap_target("base.ldsnap", 0x8000);
+  now.reach = region_classes(2);
+  base.reach = region_classes(1);
+  std::ostringstream out;
+  print_vmmap(now, &base, std::nullopt, NumberStyle{}, out);
+  const std::string text = out.str();
+  EXPECT_TRUE(has(text, "Tracked anonymous mmap regions by reachability (in Private Data):"))
+      << text;
+  const size_t lost = text.find("unreachable");
+  ASSERT_NE(lost, std::string::npos) << text;
+  const std::string row = text.substr(lost, text.find('\n', lost) - lost);
+  EXPECT_TRUE(has(row, "128 KiB")) << row;
+  EXPECT_TRUE(has(row, "+64.0 KiB")) << row;
+  EXPECT_TRUE(has(row, "+1")) << row;
+
+  nlohmann::json j = vmmap_json(now, &base, std::nullopt);
+  EXPECT_EQ(j["mmap_region_classes"]["unreachable"]["regions"], 2);
+  EXPECT_EQ(j["mmap_region_classes"]["unreachable"]["bytes"], 0x20000);
+  EXPECT_EQ(j["mmap_region_classes"]["reachable"]["regions"], 1);
+  EXPECT_EQ(j["base"]["mmap_region_classes"]["unreachable"]["regions"], 1);
+}
+
+TEST(VmmapRender, WithoutRegionClassesNothingIsAdded) {
+  VmTarget now = heap_target("now.ldsnap", 0x20000);
+  std::ostringstream out;
+  print_vmmap(now, nullptr, std::nullopt, NumberStyle{}, out);
+  EXPECT_FALSE(has(out.str(), "reachability")) << out.str();
+  EXPECT_FALSE(vmmap_json(now, nullptr, std::nullopt).contains("mmap_region_classes"));
+}
+
 HeapModel one_block_model() {
   HeapModel m;
   m.tick_ns = 1000000;

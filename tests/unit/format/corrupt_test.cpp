@@ -133,6 +133,41 @@ TEST(Corrupt, NamedProblems) {
                                            .bytes());
   EXPECT_TRUE(contains(region_orphan, "region classes section without block classes"))
       << region_orphan;
+  // Region referrers (type 19): only with region classes, and of known kinds.
+  cls.reach_class = 1;
+  std::string region_referrers_alone = error_of(test::SnapshotBytes(1)
+                                                    .meta()
+                                                    .section(4, test::raw_of(block))
+                                                    .section(15, test::raw_of(cls))
+                                                    .section(5, test::raw_of(region))
+                                                    .section(19, test::raw_of(referrer))
+                                                    .end()
+                                                    .bytes());
+  EXPECT_TRUE(contains(region_referrers_alone, "region referrers section without region classes"))
+      << region_referrers_alone;
+  fmt::ReferrerRecord bad_kind = referrer;
+  bad_kind.kind = 12;
+  std::string region_referrer_kind = error_of(test::SnapshotBytes(1)
+                                                  .meta()
+                                                  .section(4, test::raw_of(block))
+                                                  .section(15, test::raw_of(cls))
+                                                  .section(5, test::raw_of(region))
+                                                  .section(18, test::raw_of(cls))
+                                                  .section(19, test::raw_of(bad_kind))
+                                                  .end()
+                                                  .bytes());
+  EXPECT_TRUE(contains(region_referrer_kind, "region referrers section: unknown referrer kind 12"))
+      << region_referrer_kind;
+  std::string region_referrers_size = error_of(test::SnapshotBytes(1)
+                                                   .meta()
+                                                   .section(4, test::raw_of(block))
+                                                   .section(15, test::raw_of(cls))
+                                                   .section(5, test::raw_of(region))
+                                                   .section(18, test::raw_of(cls))
+                                                   .section(19, std::string(23, '\0'))
+                                                   .end()
+                                                   .bytes());
+  EXPECT_TRUE(contains(region_referrers_size, "region referrers section")) << region_referrers_size;
   fmt::ReachabilityRecord summary{};
   summary.status = 77;
   std::string status =

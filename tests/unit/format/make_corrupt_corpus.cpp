@@ -315,6 +315,33 @@ int main(int argc, char** argv) {
             .section(type_of(SectionType::kReferrers), raw_of(referrer))
             .end()
             .bytes());
+    // Region referrers (type 19): without region classes, or of an unknown kind.
+    cls.parent_kind = 0;
+    fmt::RegionRecord region{};
+    region.address = 0x7f0000000000;
+    region.length = 4096;
+    region.flags = fmt::kRegionAnonymous;
+    fmt::ReferrerRecord region_referrer{};
+    region_referrer.target = region.address;
+    region_referrer.slot = 0x601000;
+    region_referrer.kind = 2;
+    // One classified block and one region, with or without the region's classes.
+    auto with_region = [&](bool region_classes, const fmt::ReferrerRecord& record) {
+      SnapshotBytes bytes(1);
+      bytes.meta()
+          .section(blocks, raw_of(block))
+          .section(classes, raw_of(cls))
+          .section(type_of(SectionType::kMmapRegions), raw_of(region));
+      if (region_classes) bytes.section(type_of(SectionType::kRegionClasses), raw_of(cls));
+      return bytes.section(type_of(SectionType::kRegionReferrers), raw_of(record)).end().bytes();
+    };
+    put("bad-region-referrers-alone.ldsnap", with_region(false, region_referrer));
+    fmt::ReferrerRecord bad_kind = region_referrer;
+    bad_kind.kind = 12;
+    put("bad-region-referrer-kind.ldsnap", with_region(true, bad_kind));
+    put("ok-region-referrers.ldsnap", with_region(true, region_referrer));
+    fs::copy_file(out / "ok-region-referrers.ldsnap", seeds / "ok-region-referrers.ldsnap",
+                  fs::copy_options::overwrite_existing);
     fmt::ReachabilityRecord summary{};
     put("bad-reachability-twice.ldsnap",
         SnapshotBytes(1)

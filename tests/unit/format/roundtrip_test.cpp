@@ -50,6 +50,9 @@ TEST(RoundTrip, EverySectionSurvives) {
   in.regions[0].parent_kind = ReferrerKind::kBlock;
   in.regions[0].parent_slot = 0x10008;
   in.regions[0].referrer_count = 3;
+  // Its further referrers, out of order: read back sorted by target.
+  in.region_referrers = {{in.regions[0].address, 0x601000, 0, ReferrerKind::kMemory},
+                         {in.regions[0].address, 5, 4242, ReferrerKind::kRegister}};
   std::string path = (dir / "0003-interval.ldsnap").string();
   fmt::write_snapshot(in, path);
   HeapModel out = fmt::read_snapshot(path);
@@ -120,6 +123,13 @@ TEST(RoundTrip, EverySectionSurvives) {
   EXPECT_EQ(out.regions[1].parent_slot, 0x10008u);
   EXPECT_EQ(out.regions[1].referrer_count, 3u);
   EXPECT_EQ(out.regions[0].reach, ReachClass::kUnknown);  // file-backed: not classified
+  ASSERT_EQ(out.region_referrers.size(), 2u);
+  EXPECT_EQ(out.region_referrers[0].target, out.regions[1].address);
+  EXPECT_EQ(out.region_referrers[0].kind, ReferrerKind::kMemory);
+  EXPECT_EQ(out.region_referrers[0].slot, 0x601000u);
+  EXPECT_EQ(out.region_referrers[1].kind, ReferrerKind::kRegister);
+  EXPECT_EQ(out.region_referrers[1].tid, 4242u);
+  EXPECT_EQ(out.referrers.size(), in.referrers.size());  // the blocks' apart
 
   ASSERT_EQ(out.arenas.size(), 2u);
   EXPECT_TRUE(out.arenas[0].is_main);
