@@ -97,8 +97,8 @@ class ReachScan {
     long at;
     unsigned proof;
   };
-  static constexpr size_t kPipeline = 64;  // a power of two, at least both distances
-  static constexpr size_t kGroupDistance = 24, kBlockDistance = 24;
+  static constexpr size_t kPipeline = 32;  // a power of two, at least both distances
+  static constexpr size_t kGroupDistance = 8, kBlockDistance = 8;
   void enqueue(uint64_t value, uint64_t slot);
   void resolve_next();
   void visit_next();
