@@ -12,7 +12,9 @@
 //
 // usage: reach_bench [BLOCKS [SNAPSHOTS]]
 // Prints key=value pairs on one line: blocks, heap_bytes, snapshots, snapshot_ok,
-// max_snapshot_seconds, max_stall_during_snapshot_ms, max_stall_before_snapshot_ms.
+// max_snapshot_seconds, max_stall_during_snapshot_ms, max_stall_before_snapshot_ms,
+// max_stall_runqueue_wait_ms and max_stall_window_ms (how much of a window around the
+// longest stall the thread spent waiting for a core: stall_meter.h).
 #include <leakdbg/leakdbg.h>
 
 #include <atomic>
@@ -117,10 +119,13 @@ int main(int argc, char** argv) {
   std::printf(
       "blocks=%zu heap_bytes=%llu dropped=%zu snapshots=%d snapshot_ok=%d "
       "max_snapshot_seconds=%.3f max_stall_during_snapshot_ms=%.3f "
-      "max_stall_before_snapshot_ms=%.3f\n",
+      "max_stall_before_snapshot_ms=%.3f max_stall_runqueue_wait_ms=%.3f "
+      "max_stall_window_ms=%.3f\n",
       count, static_cast<unsigned long long>(heap), dropped_count, snapshots, ok,
       static_cast<double>(longest) / 1e9, static_cast<double>(meter.max_during) / 1e6,
-      static_cast<double>(meter.max_before) / 1e6);
+      static_cast<double>(meter.max_before) / 1e6,
+      static_cast<double>(meter.max_during_runqueue_wait) / 1e6,
+      static_cast<double>(meter.max_during_window) / 1e6);
   for (size_t i = 0; i < count; ++i) std::free(g_table[i]);
   std::free(g_table);
   return 0;

@@ -87,6 +87,9 @@ report=$scratch/report.md
   echo
   echo "Longest free + malloc pair of a running thread overlapping a snapshot: $(field requested max_stall_during_snapshot_ms) ms with"
   echo "reachability, $(field none max_stall_during_snapshot_ms) ms without (before any snapshot: $(field requested max_stall_before_snapshot_ms) ms)."
+  echo "Around the longest pair with reachability the thread waited $(field requested max_stall_runqueue_wait_ms) ms for a core over a window"
+  echo "of $(field requested max_stall_window_ms) ms (without: $(field none max_stall_runqueue_wait_ms) of $(field none max_stall_window_ms) ms; run-queue wait from"
+  echo "/proc/thread-self/schedstat: near the window, other jobs held it off the cores; near zero, it was blocked)."
   echo
   echo '```'
   echo "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_REACHABILITY=none $build/bin/reach_bench $blocks $snapshots"

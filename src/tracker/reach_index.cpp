@@ -1,5 +1,7 @@
 #include "tracker/reach_index.h"
 
+#include <algorithm>
+
 namespace leakdbg::tracker {
 namespace {
 
@@ -31,6 +33,19 @@ uint64_t group_count(uint64_t start, uint64_t end) {
 
 }  // namespace
 
+void BlockIndex::cover(Group* groups, uint64_t from, uint64_t to) {
+  while (from < to) {
+    Group& group = groups[from >> 6];
+    const unsigned first = from & 63;
+    const uint64_t last = std::min<uint64_t>(to, (from | 63) + 1);  // exclusive, this group
+    const unsigned n = static_cast<unsigned>(last - from);
+    const uint64_t mask = (n == 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1)) << first;
+    group.cover[0] |= static_cast<uint32_t>(mask);
+    group.cover[1] |= static_cast<uint32_t>(mask >> 32);
+    from = last;
+  }
+}
+
 size_t BlockIndex::memory_bytes(const ScanBlock* blocks, size_t count) {
   size_t bytes = 0;
   for_each_span(blocks, count, [&](size_t first, size_t, uint64_t end) {
@@ -56,7 +71,8 @@ void BlockIndex::build(const ScanBlock* blocks, size_t count, void* memory) {
     span.groups = groups;
     span.one_start_per_granule = true;
     const uint64_t n = group_count(span.start, end);
-    for (uint64_t g = 0; g < n; ++g) groups[g] = Group{static_cast<uint32_t>(last + 1), {0, 0}};
+    for (uint64_t g = 0; g < n; ++g)
+      groups[g] = Group{static_cast<uint32_t>(last + 1), {0, 0}, {0, 0}};
     // Backwards, so that each group's `first` ends as its lowest block.
     uint64_t previous_granule = ~uint64_t{0};
     for (size_t i = last + 1; i-- > first;) {
@@ -67,6 +83,10 @@ void BlockIndex::build(const ScanBlock* blocks, size_t count, void* memory) {
       group.bits[(granule >> 5) & 1] |= uint32_t{1} << (granule & 31);
       if (granule == previous_granule) span.one_start_per_granule = false;
       previous_granule = granule;
+      // The granules wholly inside the block: from its first whole granule up to the last
+      // granule that ends at or before its end.
+      const uint64_t size = blocks[i].size ? blocks[i].size : 1;
+      cover(groups, (offset + kGranuleMask) >> kGranuleShift, (offset + size) >> kGranuleShift);
     }
     // A group where no block starts: its first block is the next group's.
     for (uint64_t g = n - 1; g-- > 0;)

@@ -97,10 +97,12 @@ long ReachScan::find_block(uint64_t value) const {
 
 void ReachScan::visit(uint64_t value, uint64_t slot, ReferrerKind kind, uint32_t tid, Phase phase) {
   const long found = find(value);
-  if (found >= 0) visit_block(static_cast<size_t>(found), value, slot, kind, tid, phase);
+  if (found >= 0)
+    visit_block(static_cast<size_t>(found), value == blocks_[found].address, slot, kind, tid,
+                phase);
 }
 
-void ReachScan::visit_block(size_t index, uint64_t value, uint64_t slot, ReferrerKind kind,
+void ReachScan::visit_block(size_t index, bool at_start, uint64_t slot, ReferrerKind kind,
                             uint32_t tid, Phase phase) {
   ++found_;
   ScanMark& mark = marks_[index];
@@ -128,7 +130,7 @@ void ReachScan::visit_block(size_t index, uint64_t value, uint64_t slot, Referre
   const uint8_t state = mark.state;
   switch (phase) {
     case kFromReachable:
-      if (value == blocks_[index].address) {
+      if (at_start) {
         if (state == kUnseen || state == kInteriorHit) adopt(kReachable, true);
       } else if (state == kUnseen) {
         adopt(kInteriorHit, false);
@@ -163,44 +165,60 @@ void ReachScan::scan_words(uint64_t begin, uint64_t end, ReferrerKind kind, uint
     }
     return;
   }
-  // Words that may be pointers are looked up a batch at a time, each stage starting the
-  // memory reads of the next for the whole batch: the index's groups, then the blocks'
-  // bounds and marks are cache misses that overlap instead of following one another.
-  constexpr size_t kBatch = 32;
-  uint64_t values[kBatch], slots[kBatch];
-  long found[kBatch];
-  size_t n = 0;
-  auto flush = [&] {
-    for (size_t i = 0; i < n; ++i) __builtin_prefetch(index_->group_of(values[i]));
-    // The candidate is nearly always the block (or the one before it, whose mark is next
-    // to its own): its bounds and its mark are fetched together.
-    for (size_t i = 0; i < n; ++i) {
-      found[i] = index_->candidate(values[i]);
-      if (found[i] >= 0) {
-        __builtin_prefetch(&index_->block(found[i]));
-        __builtin_prefetch(&marks_[found[i]], 1);
-      }
-    }
-    for (size_t i = 0; i < n; ++i) {
-      const long block = index_->confirm(found[i], values[i]);
-      if (block >= 0)
-        visit_block(static_cast<size_t>(block), values[i], slots[i], kind, tid, phase);
-      else
-        visit_region(values[i], slots[i], kind, tid, phase);
-    }
-    n = 0;
-  };
+  if (enqueued_ != visited_ &&
+      (kind != pending_kind_ || tid != pending_tid_ || phase != pending_phase_))
+    flush();
+  pending_kind_ = kind;
+  pending_tid_ = tid;
+  pending_phase_ = phase;
+  const bool regions = region_extent_ != 0;
   for (; at + 8 <= end; at += 8) {
     const uint64_t value = *reinterpret_cast<const uint64_t*>(at);
-    if (value - lowest_ >= extent) {
-      visit_region(value, slot_is_index ? index_base + (at - begin) / 8 : at, kind, tid, phase);
+    // Most words are not pointers: one compare (two with regions) rejects them.
+    if (value - lowest_ >= extent && !(regions && value - region_lowest_ < region_extent_))
       continue;
-    }
-    values[n] = value;
-    slots[n] = slot_is_index ? index_base + (at - begin) / 8 : at;
-    if (++n == kBatch) flush();
+    enqueue(value, slot_is_index ? index_base + (at - begin) / 8 : at);
   }
-  flush();
+}
+
+void ReachScan::enqueue(uint64_t value, uint64_t slot) {
+  const void* group = index_->group_of(value);
+  // In the blocks' range but in no span: only a region may hold it.
+  if (group == nullptr && !(value - region_lowest_ < region_extent_)) return;
+  if (group) __builtin_prefetch(group);
+  Pending& p = pending_[enqueued_++ & (kPipeline - 1)];
+  p.value = value;
+  p.slot = slot;
+  if (enqueued_ - resolved_ > kGroupDistance) resolve_next();
+  if (resolved_ - visited_ > kBlockDistance) visit_next();
+}
+
+void ReachScan::resolve_next() {
+  Pending& p = pending_[resolved_++ & (kPipeline - 1)];
+  p.at = index_->candidate(p.value, &p.proof);
+  if (p.at < 0) return;
+  if (!(p.proof & BlockIndex::kInside)) __builtin_prefetch(&index_->block(p.at));
+  __builtin_prefetch(&marks_[p.at], 1);
+}
+
+void ReachScan::visit_next() {
+  const Pending& p = pending_[visited_++ & (kPipeline - 1)];
+  if (p.proof & BlockIndex::kInside) {
+    visit_block(static_cast<size_t>(p.at), p.proof & BlockIndex::kAtStart, p.slot, pending_kind_,
+                pending_tid_, pending_phase_);
+    return;
+  }
+  const long block = index_->confirm(p.at, p.value);
+  if (block >= 0)
+    visit_block(static_cast<size_t>(block), p.value == blocks_[block].address, p.slot,
+                pending_kind_, pending_tid_, pending_phase_);
+  else
+    visit_region(p.value, p.slot, pending_kind_, pending_tid_, pending_phase_);
+}
+
+void ReachScan::flush() {
+  while (resolved_ < enqueued_) resolve_next();
+  while (visited_ < resolved_) visit_next();
 }
 
 void ReachScan::scan_block(size_t index, Phase phase) {
@@ -230,6 +248,15 @@ void ReachScan::scan_block(size_t index, Phase phase) {
 }
 
 void ReachScan::drain(Phase phase) {
+  for (;;) {
+    drain_queued(phase);
+    // The pending lookups may queue more blocks.
+    if (index_) flush();
+    if (head_ == tail_) return;
+  }
+}
+
+void ReachScan::drain_queued(Phase phase) {
   while (head_ < tail_) {
     // Queued blocks lie anywhere: the bounds of the block eight ahead, and the first lines
     // of the one two ahead (whose bounds were fetched six blocks ago), while this one is
@@ -249,6 +276,7 @@ void ReachScan::scan_root(const RootRange& root) {
   root_bytes_ += root.end - root.begin;
   scan_words(root.begin, root.end, root.kind, root.tid, root.slot_is_index, root.index_base,
              kFromReachable);
+  if (index_) flush();
 }
 
 void ReachScan::hold(uint64_t value, uint64_t slot, ReferrerKind kind, uint32_t tid) {

@@ -83,17 +83,38 @@ class ReachScan {
   void scan_words(uint64_t begin, uint64_t end, fmt::ReferrerKind kind, uint32_t tid,
                   bool slot_is_index, uint64_t index_base, Phase phase);
   void visit(uint64_t value, uint64_t slot, fmt::ReferrerKind kind, uint32_t tid, Phase phase);
-  void visit_block(size_t index, uint64_t value, uint64_t slot, fmt::ReferrerKind kind,
-                   uint32_t tid, Phase phase);
+  void visit_block(size_t index, bool at_start, uint64_t slot, fmt::ReferrerKind kind, uint32_t tid,
+                   Phase phase);
+  // The lookups of the words scan_words() found in range go through a pipeline of three
+  // stages, each a fixed distance behind the one before: prefetch the index's group, read
+  // it and prefetch the block's mark (and bounds, when the index alone does not prove the
+  // word inside), then visit. The words are visited in the order they were read, so the
+  // result is the one visiting each at once would give; flush() finishes every pending
+  // one, and runs before the kind, thread or phase of the words changes and before a queue
+  // that ran dry is taken as done.
+  struct Pending {
+    uint64_t value, slot;
+    long at;
+    unsigned proof;
+  };
+  static constexpr size_t kPipeline = 32;  // a power of two, at least both distances
+  static constexpr size_t kGroupDistance = 8, kBlockDistance = 8;
+  void enqueue(uint64_t value, uint64_t slot);
+  void resolve_next();
+  void visit_next();
+  void flush();
   void scan_block(size_t index, Phase phase);
   void drain(Phase phase);
+  void drain_queued(Phase phase);
   long find_block(uint64_t value) const;
   long find_region(uint64_t value) const;
   void visit_region(uint64_t value, uint64_t slot, fmt::ReferrerKind kind, uint32_t tid,
                     Phase phase) {
     if (value - region_lowest_ >= region_extent_) return;
     const long found = find_region(value);
-    if (found >= 0) visit_block(static_cast<size_t>(found), value, slot, kind, tid, phase);
+    if (found >= 0)
+      visit_block(static_cast<size_t>(found), value == blocks_[found].address, slot, kind, tid,
+                  phase);
   }
 
   const ScanBlock* blocks_;
@@ -113,6 +134,11 @@ class ReachScan {
   size_t leader_ = 0;
   uint64_t lowest_ = 0, highest_ = 0;  // [lowest_, highest_) covers every block
   uint64_t found_ = 0, dropped_ = 0, root_bytes_ = 0, block_bytes_ = 0;
+  Pending pending_[kPipeline];
+  size_t enqueued_ = 0, resolved_ = 0, visited_ = 0;  // counts; positions modulo kPipeline
+  fmt::ReferrerKind pending_kind_ = fmt::ReferrerKind::kNone;
+  uint32_t pending_tid_ = 0;
+  Phase pending_phase_ = kFromReachable;
 };
 
 }  // namespace leakdbg::tracker

@@ -120,6 +120,52 @@ TEST(BlockIndex, CandidateThenConfirmIsFind) {
   }
 }
 
+// What the index proves alone (the word inside the candidate, at its first byte) is never
+// wrong, and it proves most words of glibc-like layouts, whose bounds then need no read.
+TEST(BlockIndex, WhatTheIndexProvesIsWhatTheBlocksSay) {
+  std::mt19937_64 random(13);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<ScanBlock> blocks = random_layout(random, 1 + random() % 2000);
+    if (round % 2) {  // glibc's: 16-byte aligned starts, at least 32 bytes apart
+      uint64_t at = 0x7f0000000000;
+      for (ScanBlock& b : blocks) {
+        b.address = at;
+        at += std::max<uint64_t>(32, (b.size + 8 + 15) & ~uint64_t{15}) + 16 * (random() % 3);
+      }
+    }
+    Indexed t(blocks);
+    const std::vector<ScanBlock>& b = t.blocks;
+    uint64_t inside = 0, proven = 0;
+    for (int i = 0; i < 50000; ++i) {
+      const uint64_t v =
+          b.front().address - 64 + random() % (block_end(b.back()) - b.front().address + 128);
+      unsigned proof = 0;
+      const long at = t.index.candidate(v, &proof);
+      const long found = searched(b, v);
+      if (found >= 0) ++inside;
+      if (!(proof & BlockIndex::kInside)) {
+        ASSERT_EQ(proof, 0u);
+        continue;
+      }
+      ++proven;
+      ASSERT_EQ(at, found) << round << " " << v;
+      ASSERT_EQ((proof & BlockIndex::kAtStart) != 0, v == b[at].address) << round << " " << v;
+    }
+    // Starts at the first byte of a block are proven too.
+    for (size_t i = 0; i < b.size(); ++i) {
+      unsigned proof = 0;
+      const long at = t.index.candidate(b[i].address, &proof);
+      if (proof & BlockIndex::kInside) {
+        ASSERT_EQ(at, static_cast<long>(i));
+        ASSERT_TRUE(proof & BlockIndex::kAtStart);
+      }
+    }
+    if (round % 2) {
+      EXPECT_GT(proven, inside * 7 / 10) << round;
+    }
+  }
+}
+
 TEST(BlockIndex, FarApartBlocksMakeSeparateSpansOfLittleMemory) {
   std::vector<ScanBlock> blocks = {
       {0x1000, 64}, {0x1040, 64}, {uint64_t{1} << 40, 32}, {(uint64_t{1} << 44) + 8, 16}};
