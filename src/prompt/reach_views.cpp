@@ -99,22 +99,44 @@ void print_leaked_blocks(const HeapModel& model, Symbolizer& symbolizer, std::os
   if (region_total) out << hex(region_total) << " leaked mmap regions\n";
 }
 
-void print_block_references(const HeapModel& model, uint64_t address, std::ostream& out) {
-  require_reachability(model);
-  const Block* block = model.find_block_containing(address);
-  if (!block) throw Error("address " + hex(address) + " is in no tracked block");
-  out << "block " << hex(block->address) << " size " << hex(block->size) << " ("
-      << reach_class_name(block->reach) << ")\n";
-  ReferrerList list = referrers_of(model, *block);
+namespace {
+
+template <class Item>
+void print_references(const HeapModel& model, const Item& item, const char* what, uint64_t size,
+                      std::ostream& out) {
+  out << what << ' ' << hex(item.address) << " size " << hex(size) << " ("
+      << reach_class_name(item.reach) << ")\n";
+  ReferrerList list = referrers_of(model, item);
   out << "referenced by " << list.total << ":\n";
   for (const ReferrerInfo& r : list.referrers) out << "    " << describe(r) << '\n';
   if (list.total > list.referrers.size())
     out << "    (" << list.total - list.referrers.size() << " more not recorded)\n";
-  std::vector<ReferrerInfo> path = retainer_path(model, *block);
+  std::vector<ReferrerInfo> path = retainer_path(model, item);
   if (path.empty()) return;
   out << "retainer path:\n";
   for (const ReferrerInfo& step : path) out << "    " << describe(step) << '\n';
-  out << "    this block\n";
+  out << "    this " << what << "\n";
+}
+
+// The classified region holding `address`, if any.
+const Region* classified_region(const HeapModel& model, uint64_t address) {
+  if (!model.caps.region_classes) return nullptr;
+  auto it = std::upper_bound(model.regions.begin(), model.regions.end(), address,
+                             [](uint64_t value, const Region& r) { return value < r.address; });
+  if (it == model.regions.begin()) return nullptr;
+  const Region& r = *std::prev(it);
+  return address - r.address < r.length && r.reach != ReachClass::kUnknown ? &r : nullptr;
+}
+
+}  // namespace
+
+void print_block_references(const HeapModel& model, uint64_t address, std::ostream& out) {
+  require_reachability(model);
+  if (const Block* block = model.find_block_containing(address))
+    return print_references(model, *block, "block", block->size, out);
+  if (const Region* region = classified_region(model, address))
+    return print_references(model, *region, "mmap region", region->length, out);
+  throw Error("address " + hex(address) + " is in no tracked block");
 }
 
 }  // namespace leakdbg::prompt

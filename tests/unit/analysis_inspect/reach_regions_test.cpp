@@ -75,6 +75,27 @@ TEST(RegionClasses, RetainerPathGoesThroughTheHoldingRegion) {
   EXPECT_TRUE(retainer_path(m, m.regions[1]).empty());  // lost: no chain
 }
 
+TEST(RegionClasses, ReferrersOfARegionAreItsParentThenTheRecordedOthers) {
+  HeapModel m = model_with_regions();
+  m.regions[0].referrer_count = 3;
+  // A second global, and a word of the block (which the region itself holds).
+  m.region_referrers = {{m.regions[0].address, 0x1010, 0, ReferrerKind::kMemory},
+                        {m.regions[0].address, 0x5008, 0, ReferrerKind::kBlock},
+                        {m.regions[1].address, 0x1020, 0, ReferrerKind::kMemory}};
+  ReferrerList list = referrers_of(m, m.regions[0]);
+  EXPECT_EQ(list.total, 3u);
+  ASSERT_EQ(list.referrers.size(), 3u);
+  EXPECT_TRUE(list.referrers[0].parent);
+  EXPECT_EQ(list.referrers[0].slot, 0x1000u);
+  EXPECT_FALSE(list.referrers[1].parent);
+  EXPECT_EQ(list.referrers[1].slot, 0x1010u);
+  ASSERT_NE(list.referrers[2].holder, nullptr);
+  EXPECT_EQ(list.referrers[2].holder->address, 0x5000u);
+  EXPECT_EQ(list.referrers[2].offset, 8u);
+  // The blocks' referrers are not the regions': a block at a region's address has none here.
+  EXPECT_EQ(referrers_of(m, m.blocks[0]).referrers.size(), 1u);  // its parent only
+}
+
 BlockQuery class_query(ReachClass c) {
   BlockQuery query;
   query.reach = c;

@@ -70,5 +70,25 @@ TEST(HeapLeaks, WithoutLostRegionsTheListingIsTheBlocksAlone) {
   EXPECT_TRUE(text.ends_with("\n\n2 leaked heap blocks\n")) << text;
 }
 
+TEST(HeapReferences, ARegionShowsItsReferrersAndPath) {
+  HeapModel m = classified_model();
+  Region& held = m.regions[1];
+  held.parent_kind = ReferrerKind::kMemory;
+  held.parent_slot = 0x601000;
+  held.referrer_count = 2;
+  m.region_referrers = {{held.address, 0x601008, 0, ReferrerKind::kMemory}};
+  std::ostringstream out;
+  print_block_references(m, held.address + 0x10, out);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("mmap region 7f0000100000 size 3000 (reachable)\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("referenced by 2:\n    memory at 601000\n    memory at 601008\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("retainer path:\n    memory at 601000\n    this mmap region\n"),
+            std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace leakdbg::prompt
