@@ -657,6 +657,7 @@ void Analysis::exit_sites(const ResolvedSites& resolved) {
     site.unreachable = cell.unreachable;
     site.indirect = cell.indirect;
     site.possibly = cell.possibly;
+    site.unclassified = cell.unclassified;
     site.frames = info.frames;
     site.site = info.label;
     report_.exit_sites.push_back(std::move(site));

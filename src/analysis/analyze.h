@@ -146,6 +146,7 @@ struct ExitSite {
   // Of `live`, by class, when the exit snapshot was classified (AnalyzeReport::exit_classified;
   // for an mmap site exit_regions_classified).
   LiveTotal unreachable, indirect, possibly;
+  LiveTotal unclassified;  // shared regions the scan does not classify
   std::vector<SymbolicFrame> frames;
   SiteLabel site;
 };

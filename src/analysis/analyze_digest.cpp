@@ -283,6 +283,7 @@ void add_class(StackCell& cell, ReachClass reach, uint64_t bytes) {
   LiveTotal* total = reach == ReachClass::kUnreachable ? &cell.unreachable
                      : reach == ReachClass::kIndirect  ? &cell.indirect
                      : reach == ReachClass::kPossibly  ? &cell.possibly
+                     : reach == ReachClass::kUnknown   ? &cell.unclassified
                                                        : nullptr;
   if (!total) return;
   ++total->blocks;

@@ -48,6 +48,8 @@ struct LiveCell {
   // Of `blocks`, by reachability class, when the snapshot was classified
   // (SnapshotDigest::has_reachability); the rest were reachable.
   LiveTotal unreachable, indirect, possibly;
+  // Shared anonymous regions, which the scan leaves unclassified: not among the reachable.
+  LiveTotal unclassified;
 };
 using StackCell = LiveCell<StackId>;
 using SiteCell = LiveCell<SiteId>;

@@ -573,9 +573,9 @@ void print_analyze_text(std::ostream& out, const AnalyzeReport& report, const Nu
                                       format_bytes(e.live.bytes), std::to_string(e.live.blocks)};
       if (report.exit_classified) {
         const bool classes = e.kind == SiteKind::kHeap || report.exit_regions_classified;
-        for (uint64_t n :
-             {e.unreachable.blocks, e.indirect.blocks, e.possibly.blocks,
-              e.live.blocks - e.unreachable.blocks - e.indirect.blocks - e.possibly.blocks})
+        for (uint64_t n : {e.unreachable.blocks, e.indirect.blocks, e.possibly.blocks,
+                           e.live.blocks - e.unreachable.blocks - e.indirect.blocks -
+                               e.possibly.blocks - e.unclassified.blocks})
           row.push_back(classes ? std::to_string(n) : "-");
       }
       row.push_back(site_text(e.frames, e.site));

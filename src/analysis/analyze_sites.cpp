@@ -19,7 +19,8 @@ void merge_into(SiteCell& into, const SiteCell& from) {
   into.oldest_age_ns = std::max(into.oldest_age_ns, from.oldest_age_ns);
   into.youngest_age_ns = std::min(into.youngest_age_ns, from.youngest_age_ns);
   into.age_sum_ns += from.age_sum_ns;
-  for (auto part : {&SiteCell::unreachable, &SiteCell::indirect, &SiteCell::possibly}) {
+  for (auto part : {&SiteCell::unreachable, &SiteCell::indirect, &SiteCell::possibly,
+                    &SiteCell::unclassified}) {
     (into.*part).blocks += (from.*part).blocks;
     (into.*part).bytes += (from.*part).bytes;
   }
@@ -37,6 +38,7 @@ SiteCell as_site_cell(const StackCell& cell, SiteId site) {
   out.unreachable = cell.unreachable;
   out.indirect = cell.indirect;
   out.possibly = cell.possibly;
+  out.unclassified = cell.unclassified;
   return out;
 }
 

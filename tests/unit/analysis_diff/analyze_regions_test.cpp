@@ -17,8 +17,11 @@ constexpr uint64_t kKiB = 1024;
 // Snapshot `n` (1-based, one a second): Arena::grow maps 2 regions a second that a global
 // holds, Buffer::leak one a second whose pointer is dropped, Pages::map one a second held
 // through the one block of Registry::add (which the global holds).
-HeapModel classified_snapshot(int n) {
-  SnapshotBuilder b(700, static_cast<uint64_t>(n), n);
+// The exit snapshot adds a shared region (Shm::open), which the scan does not classify.
+HeapModel classified_snapshot(int n, Trigger trigger = Trigger::kInterval) {
+  SnapshotBuilder b(700, static_cast<uint64_t>(n), n, trigger);
+  const uint32_t shared = trigger == Trigger::kExit ? b.site("Shm::open", "shm.cpp", 3) : 0;
+  if (shared) b.region(shared, 16 * kKiB, 0.1);
   const uint32_t arena = b.site("Arena::grow", "arena.cpp", 12);
   const uint32_t leak = b.site("Buffer::leak", "buffer.cpp", 30);
   const uint32_t pages = b.site("Pages::map", "pages.cpp", 8);
@@ -39,7 +42,9 @@ HeapModel classified_snapshot(int n) {
   holder.parent_kind = ReferrerKind::kMemory;
   holder.parent_slot = kGlobal + 8;
   for (Region& r : m.regions) {
-    if (r.stack_id == leak) {
+    if (r.stack_id == shared) {
+      r.flags |= kRegionShared;
+    } else if (r.stack_id == leak) {
       r.reach = ReachClass::kUnreachable;
     } else if (r.stack_id == arena) {
       r.reach = ReachClass::kReachable;
@@ -54,14 +59,16 @@ HeapModel classified_snapshot(int n) {
   return m;
 }
 
-AnalyzeReport analyze_series(int snapshots) {
+// `snapshots` interval snapshots, then an exit snapshot if `with_exit`.
+AnalyzeReport analyze_series(int snapshots, bool with_exit = false) {
   AnalyzeOptions options;
   options.frames = synth::fake_symbols();
   int next = 0;
   return analyze_stream(
       [&](HeapModel& model) {
-        if (next == snapshots) return false;
-        model = classified_snapshot(++next);
+        if (next == snapshots + (with_exit ? 1 : 0)) return false;
+        ++next;
+        model = classified_snapshot(next, next > snapshots ? Trigger::kExit : Trigger::kInterval);
         return true;
       },
       options);
@@ -120,6 +127,26 @@ TEST(AnalyzeRegions, RegionsHeldThroughABlockNameTheBlocksSite) {
   ASSERT_NE(container, nullptr);
   EXPECT_EQ(container->function, "Registry::add");
   EXPECT_EQ(held.blocks, 5u);
+}
+
+TEST(AnalyzeRegions, ExitTableCountsRegionsApartFromHeapBlocks) {
+  AnalyzeReport report = analyze_series(4, true);
+  ASSERT_TRUE(report.has_exit);
+  ASSERT_TRUE(report.exit_classified);
+  ASSERT_TRUE(report.exit_regions_classified);
+  // The heap's lost counts hold no region: the one heap block is reachable.
+  EXPECT_EQ(report.exit_unreachable.blocks, 0u);
+  EXPECT_EQ(report.exit_region_unreachable.blocks, 5u);  // Buffer::leak, one a second
+  EXPECT_EQ(report.exit_region_unreachable.bytes, 5 * 128 * kKiB);
+  bool shared_row = false;
+  for (const ExitSite& e : report.exit_sites) {
+    const SymbolicFrame* frame = site_frame_of(e.frames, e.site);
+    if (!frame || frame->function != "Shm::open") continue;
+    shared_row = true;
+    EXPECT_EQ(e.kind, SiteKind::kMmap);
+    EXPECT_EQ(e.unclassified.blocks, 1u);  // not counted as reachable
+  }
+  EXPECT_TRUE(shared_row);
 }
 
 }  // namespace
