@@ -135,7 +135,6 @@ void prefer_huge_pages(ByteBuffer& buffer, size_t bytes) {
 bool collect_blocks(ByteBuffer& live, ByteBuffer& blocks, uint64_t capacity) {
   if (!live.reserve(capacity * sizeof(LiveBlock)) || !blocks.reserve(capacity * sizeof(ScanBlock)))
     return false;
-  prefer_huge_pages(live, capacity * sizeof(LiveBlock));
   prefer_huge_pages(blocks, capacity * sizeof(ScanBlock));
   // The table's blocks (large ones, or those the shadow could not take: most of them in a
   // heap of blocks of a few hundred bytes), sorted, go in among the shadow's as its walk
@@ -143,7 +142,6 @@ bool collect_blocks(ByteBuffer& live, ByteBuffer& blocks, uint64_t capacity) {
   ByteBuffer table;
   const size_t table_capacity = std::min<uint64_t>(g_live.total_blocks(), capacity);
   if (!table.reserve((table_capacity + 1) * sizeof(LiveBlock))) return false;
-  prefer_huge_pages(table, (table_capacity + 1) * sizeof(LiveBlock));
   for (int s = 0; s < LiveTable::kShardCount; ++s) {
     LiveTable::Shard& shard = g_live.shard(s);
     if (shard.slots == nullptr) continue;
