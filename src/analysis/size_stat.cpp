@@ -47,9 +47,17 @@ Tally tally(const HeapModel& model, BlockGrouper& grouper, const std::optional<H
       if (heap->holds(region)) add(grouper.group_of(region), region.length);
     return result;
   }
+  const bool by_class = reach.has_value();
+  const ReachClass wanted = reach.value_or(ReachClass::kUnknown);
   for (const Block& block : model.blocks)
-    if ((!heap || heap->holds(block)) && (!reach || block.reach == *reach))
+    if ((!heap || heap->holds(block)) && (!by_class || block.reach == wanted))
       add(grouper.group_of(block), block.size);
+  // Classified mmap regions are live blocks too (`blocks --class` lists them alike): a class
+  // filter counts those of the class, under their own allocation sites.
+  if (by_class && model.caps.region_classes)
+    for (const Region& region : model.regions)
+      if (region.reach == wanted && (!heap || heap->holds(region)))
+        add(grouper.group_of(region), region.length);
   return result;
 }
 
@@ -67,7 +75,7 @@ std::optional<HeapSelector> selection(const HeapModel& model, const std::string&
 
 // Busy bytes of the selection when a heap in it was listed only in part: the listed blocks
 // of complete heaps plus the stated totals of partial ones; 0 when every heap is complete.
-// A reachability filter selects blocks the statement does not cover.
+// A reachability filter selects blocks (and regions) the statement does not cover.
 uint64_t stated_busy(const HeapModel& model, const std::optional<HeapSelector>& heap,
                      uint64_t busy_bytes, bool filtered) {
   if (filtered) return 0;

@@ -37,7 +37,8 @@ Action setup_stat(CommandOptions& app) {
   app.add_flag("--json", args->json, "JSON output");
   app.add_flag("--hex", args->hex, "Numbers in hex, as WinDbg prints them");
   app.add_flag("--unreachable", args->unreachable,
-               "Only blocks no longer referenced (snapshots with reachability)");
+               "Only blocks and classified mmap regions no longer referenced "
+               "(snapshots with reachability)");
   args->symbols.add_to(app);
   add_alloc_fn_option(app, args->alloc_fns);
   return [args] {

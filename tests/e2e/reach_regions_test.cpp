@@ -139,6 +139,28 @@ TEST_F(ReachRegions, UnreachableListingHoldsTheLostRegions) {
   EXPECT_NE(r.out.find("1 mmap regions, 28.0 KiB"), std::string::npos) << r.out;
 }
 
+TEST_F(ReachRegions, StatCountsTheLostRegionsUnderTheirSites) {
+  e2e::Result r = e2e::run({e2e::leakdbg(), "blocks", snapshot_, "--unreachable", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json listing = e2e::json_of(r);
+  r = e2e::run(
+      {e2e::leakdbg(), "stat", snapshot_, "--by", "site", "--unreachable", "--top", "0", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json stat = e2e::json_of(r);
+  // The same selection as the listing: heap blocks and regions of the class.
+  EXPECT_EQ(stat["busy_bytes"].get<uint64_t>(),
+            listing["total_bytes"].get<uint64_t>() + listing["region_bytes"].get<uint64_t>())
+      << stat.dump(1);
+  EXPECT_EQ(stat["busy_blocks"].get<uint64_t>(),
+            listing["total"].get<uint64_t>() + listing["region_total"].get<uint64_t>());
+  // Each lost region under its own mapping call in make_lost.
+  std::multiset<uint64_t> region_sites;
+  for (const auto& group : stat["groups"])
+    if (group["site"]["function"].get<std::string>().find("make_lost") != std::string::npos)
+      region_sites.insert(group["total"].get<uint64_t>());
+  EXPECT_EQ(region_sites, (std::multiset<uint64_t>{12 * 1024, 40 * 1024})) << stat.dump(1);
+}
+
 TEST_F(ReachRegions, PromptGroupsTheLostRegions) {
   const std::string input = dir_ + "/heap-l.txt";
   {

@@ -90,6 +90,38 @@ TEST(Stat, MmapHeapGroupsRegions) {
   EXPECT_EQ(result.groups[0].blocks, 2u);
 }
 
+TEST(Stat, ClassFilterCountsRegionsOfTheClass) {
+  HeapModel model = histogram_model();
+  model.caps.reachability = true;
+  for (leakdbg::Block& block : model.blocks)
+    block.reach =
+        block.size == 512 ? leakdbg::ReachClass::kUnreachable : leakdbg::ReachClass::kReachable;
+  for (uint64_t i = 0; i < 3; ++i) {
+    leakdbg::Region region;
+    region.address = 0x7f0000000000 + (i << 24);
+    region.length = 8192 << i;
+    region.reach = i == 1 ? leakdbg::ReachClass::kReachable : leakdbg::ReachClass::kUnreachable;
+    model.regions.push_back(region);
+  }
+  StatOptions options;
+  options.reach = leakdbg::ReachClass::kUnreachable;
+  // A writer that did not classify its regions: the blocks alone.
+  StatResult result = leakdbg::compute_stat(model, nullptr, options);
+  EXPECT_EQ(result.busy_blocks, 2u);
+  EXPECT_EQ(result.busy_bytes, 1024u);
+
+  model.caps.region_classes = true;
+  result = leakdbg::compute_stat(model, nullptr, options);
+  EXPECT_EQ(result.busy_blocks, 4u);
+  EXPECT_EQ(result.busy_bytes, 1024u + 8192 + 32768);
+  ASSERT_EQ(result.groups.size(), 3u);
+  EXPECT_EQ(result.groups[0].size, 32768u);
+  // --heap keeps its meaning: the main arena's lost blocks, no regions.
+  options.heap = "main";
+  result = leakdbg::compute_stat(model, nullptr, options);
+  EXPECT_EQ(result.busy_blocks, 2u);
+}
+
 TEST(Stat, BaseSortsByGrowthAndKeepsVanishedGroups) {
   HeapModel base = histogram_model();
   HeapModel now = histogram_model();
