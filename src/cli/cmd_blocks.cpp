@@ -37,8 +37,13 @@ nlohmann::json reach_json(ReachClass reach) {
                                        : nlohmann::json(reach_class_name(reach));
 }
 
+// What the source does not give (a Windows text has no threads, ages or APIs) is null, not 0.
+nlohmann::json if_known(bool origin_known, nlohmann::json value) {
+  return origin_known ? std::move(value) : nlohmann::json();
+}
+
 nlohmann::json region_json(const BlockRow& row, bool origin_known) {
-  auto known = [&](nlohmann::json value) { return origin_known ? value : nlohmann::json(); };
+  auto known = [&](nlohmann::json value) { return if_known(origin_known, std::move(value)); };
   const Region& r = *row.region;
   return {{"address", json_address(r.address)},
           {"size", r.length},
@@ -53,8 +58,7 @@ nlohmann::json region_json(const BlockRow& row, bool origin_known) {
 
 nlohmann::json listing_json(const BlockListing& listing, const BlocksArgs& args,
                             bool origin_known) {
-  // What the source does not give is null, not 0.
-  auto known = [&](nlohmann::json value) { return origin_known ? value : nlohmann::json(); };
+  auto known = [&](nlohmann::json value) { return if_known(origin_known, std::move(value)); };
   nlohmann::json blocks = nlohmann::json::array();
   nlohmann::json regions = nlohmann::json::array();
   for (const BlockRow& row : listing.rows) {

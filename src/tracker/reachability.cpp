@@ -180,10 +180,9 @@ bool collect_blocks(ByteBuffer& live, ByteBuffer& blocks, uint64_t capacity) {
 // Faults in the shared pages the copy is about to fill, in one system call rather than a
 // fault for each page (Linux 5.14; without it the writes fault them in as before).
 void populate(void* start, size_t bytes) {
-  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE
   const auto first = reinterpret_cast<uintptr_t>(start) & ~uintptr_t{4095};
   const auto end = reinterpret_cast<uintptr_t>(start) + bytes;
-  if (end > first) syscall(SYS_madvise, first, round_up_to_pages(end - first), kPopulateWrite);
+  if (end > first) syscall(SYS_madvise, first, round_up_to_pages(end - first), MADV_POPULATE_WRITE);
 }
 
 // Referrers beyond the parents, at most this many in all: roots' come first (they are
