@@ -26,8 +26,9 @@
 #     BLOCKS/10 of 64 KiB: RSS and peak RSS above native per block, with and without the
 #     reachability scan of the snapshot.
 #   - periodic: periodic_snapshot_bench (BLOCKS live blocks, 8 s of replacing random ones):
-#     native, under the tracker with the exit snapshot only and with LEAKDBG_INTERVAL=1:
-#     throughput, longest free + malloc, the interval snapshots' times (--only periodic).
+#     native, under the tracker with the exit snapshot only and with LEAKDBG_INTERVAL=1, in
+#     RUNS alternating rounds: throughput, longest free + malloc, the interval snapshots'
+#     times, and their medians over the rounds.
 #   - real: programs from Debian packages on fixed work generated into a temporary folder
 #     (jq, sqlite3, python3, cc1plus, perl): native, leakdbg without the reachability scan,
 #     leakdbg as installed (scan of the exit snapshot) and heaptrack, CPU time, medians of
@@ -53,7 +54,7 @@ while (($#)); do
     --quick) pairs=1000000; blocks=200000; runs=1; shift ;;
     --only) sections=$2; shift 2 ;;
     --real) sections+=,real; shift ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -371,18 +372,15 @@ if want memory; then
 fi
 
 if want periodic; then
-  echo "== periodic snapshots: periodic_snapshot_bench $blocks blocks" >&2
+  # Rounds alternate the three configurations, so that a disturbance of the machine falls on
+  # all of them alike; the throughput ratio is taken within each round, then its median.
+  periodic_rounds=$runs
+  echo "== periodic snapshots: periodic_snapshot_bench $blocks blocks, $periodic_rounds rounds" >&2
   periodic_report=$scratch/periodic.md
-  {
-    echo '<!-- tracker periodic snapshots: written by bench/run.sh -->'
-    echo "### Periodic snapshots (periodic_snapshot_bench $blocks 8)"
-    echo
-    echo "Written by \`bench/run.sh --only periodic\` on $(date -u '+%Y-%m-%d %H:%M UTC'); load average"
-    echo "at the start $(cut -d' ' -f1-3 /proc/loadavg). One run each; \`LEAKDBG_REACHABILITY=none\`. Snapshot"
-    echo "times: \`uptime_seconds\` of each interval snapshot (when it began)."
-    echo
-    echo "| configuration | pairs/s | longest free + malloc | pairs over 1 ms | pairs over 10 ms | snapshot times (s) | file bytes per block (last interval snapshot) |"
-    echo "|---|---:|---:|---:|---:|---|---:|"
+  periodic_rows=$scratch/periodic_rows.txt
+  : >"$periodic_rows"
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  for ((round = 1; round <= periodic_rounds; round++)); do
     for config in native exit-only interval-1; do
       rm -rf "$scratch/snaps" && mkdir -p "$scratch/snaps"
       case $config in
@@ -397,13 +395,66 @@ if want periodic; then
       for f in "$scratch"/snaps/*-interval.ldsnap; do
         [[ -e $f ]] || continue
         per_block=$(awk -v bytes="$(stat -c %s "$f")" -v n="$blocks" 'BEGIN { printf "%.1f", bytes / n }')
-        times+="$("$build/bin/leakdbg" info --json "$f" | jq -r '.uptime_seconds * 1000 | round / 1000') "
+        times+="$("$build/bin/leakdbg" info --json "$f" | jq -r '.uptime_seconds * 1000 | round / 1000'),"
       done
       pps=${out#*pairs_per_second=} max=${out#*max_pair_ms=} over=${out#*pairs_over_10ms=}
       over1=${out#*pairs_over_1ms=}
-      times=${times% }
-      echo "| $config | ${pps%% *} | ${max%% *} ms | ${over1%% *} | ${over%% *} | ${times:--} | $per_block |"
+      times=${times%,}
+      # round config pairs/s longest_ms over_1ms over_10ms times bytes_per_block
+      echo "$round $config ${pps%% *} ${max%% *} ${over1%% *} ${over%% *} ${times:--} $per_block" >>"$periodic_rows"
     done
+  done
+  {
+    echo '<!-- tracker periodic snapshots: written by bench/run.sh -->'
+    echo "### Periodic snapshots (periodic_snapshot_bench $blocks 8)"
+    echo
+    echo "Written by \`bench/run.sh --only periodic\` on $(date -u '+%Y-%m-%d %H:%M UTC'); load average"
+    echo "$load_before at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end. $periodic_rounds rounds, each running native,"
+    echo "exit-only and interval-1 in turn; \`LEAKDBG_REACHABILITY=none\`. Snapshot times: \`uptime_seconds\`"
+    echo "of each interval snapshot (when it began). Targets: throughput with the interval at most 10%"
+    echo "below exit-only, the longest free + malloc at most 10 ms, the n-th snapshot within 10% of"
+    echo "n x interval."
+    echo
+    echo "| round | configuration | pairs/s | vs exit-only | longest free + malloc | pairs over 1 ms | pairs over 10 ms | snapshot times (s) | file bytes per block (last interval snapshot) |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---|---:|"
+    awk '{ if ($2 == "exit-only") base[$1] = $3; row[NR] = $0 }
+      END {
+        for (i = 1; i <= NR; i++) {
+          split(row[i], f, " ")
+          vs = (f[2] == "interval-1" && base[f[1]] > 0) ? sprintf("%+.1f%%", 100 * (f[3] / base[f[1]] - 1)) : "-"
+          t = f[7]; gsub(",", " ", t)
+          printf "| %s | %s | %s | %s | %s ms | %s | %s | %s | %s |\n", f[1], f[2], f[3], vs, f[4], f[5], f[6], t, f[8]
+        }
+      }' "$periodic_rows"
+    echo
+    python3 - "$periodic_rows" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+by = {}
+for r in rows:
+    by.setdefault(r[1], []).append(r)
+base = {r[0]: float(r[2]) for r in by.get("exit-only", [])}
+iv = by.get("interval-1", [])
+ratios = [float(r[2]) / base[r[0]] - 1 for r in iv if base.get(r[0])]
+longest = [float(r[3]) for r in iv]
+late, count = 0.0, []
+for r in iv:
+    times = [] if r[6] == "-" else [float(t) for t in r[6].split(",")]
+    count.append(len(times))
+    late = max([late] + [abs(t - n) / 1.0 for n, t in enumerate(times, 1)])
+def verdict(ok):
+    return "met" if ok else "missed"
+med = statistics.median(ratios) if ratios else float("nan")
+print(f"- Throughput with a 1 s interval against exit-only, median of {len(ratios)} rounds: "
+      f"{100 * med:+.1f}% (rounds {', '.join(f'{100 * x:+.1f}%' for x in ratios)}); "
+      f"limit -10%: {verdict(med >= -0.10)} (median), met in {sum(x >= -0.10 for x in ratios)} of {len(ratios)} rounds.")
+print(f"- Longest free + malloc with the interval: median {statistics.median(longest):.1f} ms, "
+      f"worst {max(longest):.1f} ms; limit 10 ms: {verdict(statistics.median(longest) <= 10)} (median), "
+      f"met in {sum(x <= 10 for x in longest)} of {len(longest)} rounds. Native, same rounds: median "
+      f"{statistics.median(float(r[3]) for r in by['native']):.1f} ms, worst {max(float(r[3]) for r in by['native']):.1f} ms.")
+print(f"- Interval snapshots: {min(count)}-{max(count)} per run of 8 s of work, the latest "
+      f"{1000 * late:.0f} ms off start + n x interval (limit 100 ms): {verdict(late <= 0.1)}.")
+PY
     echo '<!-- end of tracker periodic snapshots -->'
   } >"$periodic_report"
   write_block run.sh '<!-- tracker periodic snapshots: written by bench/run.sh -->' \
