@@ -30,12 +30,9 @@ const ReachRun& reach_run() {
       r.requests = std::stoull(m[1]);
       r.sessions = std::stoull(m[2]);
     }
-    e2e::Result json = e2e::run({e2e::leakdbg(), "analyze", "--json", dir});
-    EXPECT_EQ(json.exit_code, 0) << json.err;
-    r.report = e2e::json_of(json);
-    e2e::Result text = e2e::run({e2e::leakdbg(), "analyze", dir});
-    EXPECT_EQ(text.exit_code, 0) << text.err;
-    r.text = text.out;
+    e2e::Analysis analysis = e2e::analyze(dir);
+    r.report = std::move(analysis.report);
+    r.text = std::move(analysis.text);
     return r;
   }();
   return run;

@@ -22,10 +22,7 @@ uint32_t marker_line(const std::string& source) {
   return 0;
 }
 
-struct Analysis {
-  nlohmann::json report;
-  std::string text;
-};
+using e2e::Analysis;
 
 Analysis run_and_analyze(const std::string& program, const std::string& tag,
                          const std::string& seconds, const std::string& interval) {
@@ -33,11 +30,7 @@ Analysis run_and_analyze(const std::string& program, const std::string& tag,
   e2e::Result r = e2e::run({e2e::leakdbg(), "run", "-o", dir, "--interval", interval, "--",
                             e2e::bin(program), "--seconds", seconds});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  e2e::Result json = e2e::run({e2e::leakdbg(), "analyze", "--json", dir});
-  EXPECT_EQ(json.exit_code, 0) << json.err;
-  e2e::Result text = e2e::run({e2e::leakdbg(), "analyze", dir});
-  EXPECT_EQ(text.exit_code, 0) << text.err;
-  return {e2e::json_of(json), text.out};
+  return e2e::analyze(dir);
 }
 
 std::string describe(const nlohmann::json& suspect) { return suspect.dump(1).substr(0, 1500); }

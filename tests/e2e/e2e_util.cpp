@@ -150,4 +150,12 @@ nlohmann::json info(const std::string& snapshot) {
   return json_of(r);
 }
 
+Analysis analyze(const std::string& dir) {
+  Result json = run({leakdbg(), "analyze", "--json", dir});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  Result text = run({leakdbg(), "analyze", dir});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  return {json_of(json), text.out};
+}
+
 }  // namespace e2e

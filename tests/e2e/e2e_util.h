@@ -39,4 +39,12 @@ nlohmann::json json_of(const Result& r);
 // `leakdbg info --json SNAPSHOT`, failing the test unless it succeeds.
 nlohmann::json info(const std::string& snapshot);
 
+// `leakdbg analyze` of a snapshot folder, as JSON and as text, failing the test unless both
+// succeed.
+struct Analysis {
+  nlohmann::json report;
+  std::string text;
+};
+Analysis analyze(const std::string& dir);
+
 }  // namespace e2e

@@ -232,12 +232,9 @@ const GrowRun& grow_run() {
       g.pooled = std::stoull(m[1]);
       g.dropped = std::stoull(m[2]);
     }
-    e2e::Result json = e2e::run({e2e::leakdbg(), "analyze", "--json", dir});
-    EXPECT_EQ(json.exit_code, 0) << json.err;
-    g.report = e2e::json_of(json);
-    e2e::Result text = e2e::run({e2e::leakdbg(), "analyze", dir});
-    EXPECT_EQ(text.exit_code, 0) << text.err;
-    g.text = text.out;
+    e2e::Analysis analysis = e2e::analyze(dir);
+    g.report = std::move(analysis.report);
+    g.text = std::move(analysis.text);
     return g;
   }();
   return run;
