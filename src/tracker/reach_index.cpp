@@ -59,6 +59,8 @@ void BlockIndex::build(const ScanBlock* blocks, size_t count, void* memory) {
   span_count_ = 0;
   for_each_span(blocks, count, [&](size_t, size_t, uint64_t) { ++span_count_; });
   spans_ = static_cast<Span*>(memory);
+  widest_ = &kNoSpan;
+  uint64_t widest_groups = 0;
   auto* groups = reinterpret_cast<Group*>(spans_ + span_count_);
   size_t s = 0;
   lowest_ = count ? blocks[0].address : 0;
@@ -91,6 +93,10 @@ void BlockIndex::build(const ScanBlock* blocks, size_t count, void* memory) {
     // A group where no block starts: its first block is the next group's.
     for (uint64_t g = n - 1; g-- > 0;)
       if (groups[g].bits[0] == 0 && groups[g].bits[1] == 0) groups[g].first = groups[g + 1].first;
+    if (n > widest_groups) {
+      widest_ = &span;
+      widest_groups = n;
+    }
     groups += n;
     if (end > highest) highest = end;
   });

@@ -30,7 +30,8 @@ struct Totals {
 };
 using ByClass = std::map<std::string, Totals>;
 
-const std::set<uint64_t> kProgramSizes = {48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224};
+const std::set<uint64_t> kProgramSizes = {48,  64,  80,  96,  112, 128, 144, 160,
+                                          176, 192, 208, 224, 232, 248, 264, 280};
 
 std::string find_valgrind() {
   for (const char* dir : {"/usr/bin", "/usr/local/bin"}) {
@@ -81,37 +82,88 @@ ByClass snapshot_classes(const std::string& snapshot) {
   return out;
 }
 
+// The exit snapshot of prog_reach_shapes run with `args` under the tracker, in `dir`.
+std::string exit_snapshot(const std::string& dir, const std::vector<std::string>& args) {
+  std::vector<std::string> command = {e2e::leakdbg(), "run", "-o",
+                                      dir + "/snaps", "--",  e2e::bin("prog_reach_shapes")};
+  command.insert(command.end(), args.begin(), args.end());
+  e2e::Result r = e2e::run(command);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto files = e2e::files_in(dir + "/snaps");
+  return files.empty() ? std::string() : files.back();
+}
+
+// memcheck's classes and the snapshot's agree on prog_reach_shapes run with `args`.
+void expect_memchecks_classes(const std::string& snapshot, const std::vector<std::string>& args) {
+  std::string valgrind = find_valgrind();
+  if (valgrind.empty()) GTEST_SKIP() << "valgrind is not installed";
+  std::vector<std::string> command = {valgrind,
+                                      "--tool=memcheck",
+                                      "--leak-check=full",
+                                      "--show-leak-kinds=all",
+                                      "--leak-check-heuristics=none",
+                                      "--run-libc-freeres=no",
+                                      "--run-cxx-freeres=no",
+                                      e2e::bin("prog_reach_shapes")};
+  command.insert(command.end(), args.begin(), args.end());
+  e2e::Result checked = e2e::run(command, {}, 300);
+  ASSERT_EQ(checked.exit_code, 0) << checked.err;
+  ByClass expected = valgrind_classes(checked.err);
+  ASSERT_FALSE(expected.empty()) << checked.err;
+  ByClass seen = snapshot_classes(snapshot);
+  for (const char* name : {"reachable", "possibly", "indirect", "unreachable"}) {
+    EXPECT_EQ(seen[name].blocks, expected[name].blocks) << name;
+    EXPECT_EQ(seen[name].bytes, expected[name].bytes) << name;
+  }
+}
+
 class ReachOracle : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = e2e::scratch_dir("reach-oracle");
-    e2e::Result r = e2e::run(
-        {e2e::leakdbg(), "run", "-o", dir_ + "/snaps", "--", e2e::bin("prog_reach_shapes")});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    auto files = e2e::files_in(dir_ + "/snaps");
-    ASSERT_FALSE(files.empty());
-    snapshot_ = files.back();
+    snapshot_ = exit_snapshot(dir_, {});
+    ASSERT_FALSE(snapshot_.empty());
   }
   static std::string dir_, snapshot_;
 };
 std::string ReachOracle::dir_, ReachOracle::snapshot_;
 
 TEST_F(ReachOracle, ExitSnapshotClassesEqualMemchecksLeakKinds) {
-  std::string valgrind = find_valgrind();
-  if (valgrind.empty()) GTEST_SKIP() << "valgrind is not installed";
-  e2e::Result checked =
-      e2e::run({valgrind, "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=all",
-                "--leak-check-heuristics=none", "--run-libc-freeres=no", "--run-cxx-freeres=no",
-                e2e::bin("prog_reach_shapes")},
-               {}, 300);
-  ASSERT_EQ(checked.exit_code, 0) << checked.err;
-  ByClass expected = valgrind_classes(checked.err);
-  ASSERT_FALSE(expected.empty()) << checked.err;
-  ByClass seen = snapshot_classes(snapshot_);
-  for (const char* name : {"reachable", "possibly", "indirect", "unreachable"}) {
-    EXPECT_EQ(seen[name].blocks, expected[name].blocks) << name;
-    EXPECT_EQ(seen[name].bytes, expected[name].bytes) << name;
+  expect_memchecks_classes(snapshot_, {});
+}
+
+// The same shapes among tens of thousands of blocks (several spans of the block index, a
+// breadth-first level of 60 k blocks, 6 k lost trees, interior-only blocks): the same
+// classes as memcheck's, and as the program builds them.
+class ReachOracleBulk : public ::testing::Test {
+ protected:
+  static constexpr uint64_t kBulk = 60000;
+  static void SetUpTestSuite() {
+    dir_ = e2e::scratch_dir("reach-oracle-bulk");
+    snapshot_ = exit_snapshot(dir_, {std::to_string(kBulk)});
+    ASSERT_FALSE(snapshot_.empty());
   }
+  static std::string dir_, snapshot_;
+};
+std::string ReachOracleBulk::dir_, ReachOracleBulk::snapshot_;
+
+TEST_F(ReachOracleBulk, ClassesEqualMemchecksLeakKinds) {
+  expect_memchecks_classes(snapshot_, {std::to_string(kBulk)});
+}
+
+TEST_F(ReachOracleBulk, EachBulkShapeHasItsClass) {
+  ByClass seen = snapshot_classes(snapshot_);
+  Totals reachable{3 + 2 + 1 + kBulk, 3 * 48 + 160 + 176 + 192 + kBulk * 232};
+#if defined(__x86_64__)
+  reachable.blocks += 1;
+  reachable.bytes += 208;
+#endif
+  EXPECT_EQ(seen["reachable"], reachable);
+  EXPECT_EQ(seen["possibly"], (Totals{1 + kBulk / 100, 144 + kBulk / 100 * 280}));
+  EXPECT_EQ(seen["indirect"],
+            (Totals{8 + kBulk / 10 * 3, 6 * 96 + 2 * 112 + kBulk / 10 * 3 * 264}));
+  EXPECT_EQ(seen["unreachable"],
+            (Totals{5 + kBulk / 10, 64 + 80 + 112 + 128 + 224 + kBulk / 10 * 248}));
 }
 
 TEST_F(ReachOracle, EachShapeHasTheExpectedClass) {

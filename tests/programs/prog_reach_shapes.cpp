@@ -13,10 +13,18 @@
 //   stack     worker's stack local -> 192                      reachable 1
 //   register  spinning worker holds 208 only in r12 (x86_64)   reachable 1
 //   stale     208+16=224 stored deep in a returned frame       unreachable 1
+//
+// `prog_reach_shapes N` adds a heap large enough that the scan looks its words up in
+// batches (tens of thousands of blocks), shaped like a program's: a global array of N
+// blocks of 232 bytes, each pointing at two others and into a third; N/10 lost heads of 248
+// bytes, each holding three blocks of 264 that point back at it (indirect) and into the
+// reachable ones; N/100 blocks of 280 reached only through interior pointers in a second
+// global array (possibly). Sizes of their own (a thread's DTV is 288 bytes).
 #include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -37,7 +45,7 @@ void* alloc(size_t size) {
   return p;
 }
 
-void chain() {
+__attribute__((noinline)) void chain() {
   void** a = static_cast<void**>(alloc(48));
   void** b = static_cast<void**>(alloc(48));
   a[0] = b;
@@ -117,10 +125,48 @@ void* register_worker(void*) {
 }
 #endif
 
+void* volatile g_bulk;
+void* volatile g_bulk_interiors;
+
+uint64_t next_random(uint64_t& state) {
+  state = state * 6364136223846793005ull + 1442695040888963407ull;
+  return state >> 33;
+}
+
+__attribute__((noinline)) void* bulk_block() { return alloc(232); }
+__attribute__((noinline)) void* bulk_lost_head() { return alloc(248); }
+__attribute__((noinline)) void* bulk_indirect() { return alloc(264); }
+__attribute__((noinline)) void* bulk_possibly() { return alloc(280); }
+
+void bulk(size_t n) {
+  auto** blocks = static_cast<void***>(std::calloc(n, sizeof(void*)));
+  for (size_t i = 0; i < n; ++i) blocks[i] = static_cast<void**>(bulk_block());
+  uint64_t state = 42;
+  for (size_t i = 0; i < n; ++i) {
+    blocks[i][0] = blocks[next_random(state) % n];
+    blocks[i][1] = blocks[next_random(state) % n];
+    blocks[i][2] = reinterpret_cast<char*>(blocks[next_random(state) % n]) + 8;
+  }
+  for (size_t i = 0; i < n / 10; ++i) {
+    void** head = static_cast<void**>(bulk_lost_head());
+    for (int c = 0; c < 3; ++c) {
+      void** child = static_cast<void**>(bulk_indirect());
+      child[0] = head;
+      child[1] = reinterpret_cast<char*>(blocks[next_random(state) % n]) + 16;
+      head[c] = child;
+    }
+  }
+  auto** interiors = static_cast<char**>(std::calloc(n / 100 + 1, sizeof(char*)));
+  for (size_t i = 0; i < n / 100; ++i) interiors[i] = static_cast<char*>(bulk_possibly()) + 16;
+  g_bulk = blocks;
+  g_bulk_interiors = interiors;
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   if (pipe(g_pipe) != 0) return 1;
+  if (argc > 1) bulk(std::strtoull(argv[1], nullptr, 10));
   chain();
   lost();
   tree();
