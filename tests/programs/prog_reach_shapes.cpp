@@ -138,7 +138,7 @@ __attribute__((noinline)) void* bulk_lost_head() { return alloc(248); }
 __attribute__((noinline)) void* bulk_indirect() { return alloc(264); }
 __attribute__((noinline)) void* bulk_possibly() { return alloc(280); }
 
-void bulk(size_t n) {
+__attribute__((noinline)) void bulk(size_t n) {
   auto** blocks = static_cast<void***>(std::calloc(n, sizeof(void*)));
   for (size_t i = 0; i < n; ++i) blocks[i] = static_cast<void**>(bulk_block());
   uint64_t state = 42;
