@@ -93,10 +93,10 @@ std::string exit_snapshot(const std::string& dir, const std::vector<std::string>
   return files.empty() ? std::string() : files.back();
 }
 
-// memcheck's classes and the snapshot's agree on prog_reach_shapes run with `args`.
-void expect_memchecks_classes(const std::string& snapshot, const std::vector<std::string>& args) {
+// memcheck's classes for prog_reach_shapes run with `args` (empty if valgrind is missing).
+ByClass memchecks_classes(const std::vector<std::string>& args) {
   std::string valgrind = find_valgrind();
-  if (valgrind.empty()) GTEST_SKIP() << "valgrind is not installed";
+  if (valgrind.empty()) return {};
   std::vector<std::string> command = {valgrind,
                                       "--tool=memcheck",
                                       "--leak-check=full",
@@ -107,15 +107,13 @@ void expect_memchecks_classes(const std::string& snapshot, const std::vector<std
                                       e2e::bin("prog_reach_shapes")};
   command.insert(command.end(), args.begin(), args.end());
   e2e::Result checked = e2e::run(command, {}, 300);
-  ASSERT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
   ByClass expected = valgrind_classes(checked.err);
-  ASSERT_FALSE(expected.empty()) << checked.err;
-  ByClass seen = snapshot_classes(snapshot);
-  for (const char* name : {"reachable", "possibly", "indirect", "unreachable"}) {
-    EXPECT_EQ(seen[name].blocks, expected[name].blocks) << name;
-    EXPECT_EQ(seen[name].bytes, expected[name].bytes) << name;
-  }
+  EXPECT_FALSE(expected.empty()) << checked.err;
+  return expected;
 }
+
+const char* const kClasses[] = {"reachable", "possibly", "indirect", "unreachable"};
 
 class ReachOracle : public ::testing::Test {
  protected:
@@ -129,7 +127,13 @@ class ReachOracle : public ::testing::Test {
 std::string ReachOracle::dir_, ReachOracle::snapshot_;
 
 TEST_F(ReachOracle, ExitSnapshotClassesEqualMemchecksLeakKinds) {
-  expect_memchecks_classes(snapshot_, {});
+  if (find_valgrind().empty()) GTEST_SKIP() << "valgrind is not installed";
+  ByClass expected = memchecks_classes({});
+  ByClass seen = snapshot_classes(snapshot_);
+  for (const char* name : kClasses) {
+    EXPECT_EQ(seen[name].blocks, expected[name].blocks) << name;
+    EXPECT_EQ(seen[name].bytes, expected[name].bytes) << name;
+  }
 }
 
 // The same shapes among tens of thousands of blocks (several spans of the block index, a
@@ -147,8 +151,28 @@ class ReachOracleBulk : public ::testing::Test {
 };
 std::string ReachOracleBulk::dir_, ReachOracleBulk::snapshot_;
 
+// Equal, but for one thing: in about one memcheck run in six here, a word that memcheck
+// scans as a root (and the program never wrote) points into one of the 6 k lost trees, and
+// memcheck counts that tree (a head of 248 bytes, three children of 264) possibly lost. The
+// snapshot's counts are the program's own (EachBulkShapeHasItsClass), so up to two whole
+// trees may move from lost to possibly; every other figure must be equal.
 TEST_F(ReachOracleBulk, ClassesEqualMemchecksLeakKinds) {
-  expect_memchecks_classes(snapshot_, {std::to_string(kBulk)});
+  if (find_valgrind().empty()) GTEST_SKIP() << "valgrind is not installed";
+  ByClass expected = memchecks_classes({std::to_string(kBulk)});
+  ByClass seen = snapshot_classes(snapshot_);
+  const uint64_t trees = (expected["possibly"].blocks - seen["possibly"].blocks) / 4;
+  EXPECT_LE(trees, 2u);
+  ByClass moved = seen;
+  moved["possibly"].blocks += trees * 4;
+  moved["possibly"].bytes += trees * (248 + 3 * 264);
+  moved["unreachable"].blocks -= trees;
+  moved["unreachable"].bytes -= trees * 248;
+  moved["indirect"].blocks -= trees * 3;
+  moved["indirect"].bytes -= trees * 3 * 264;
+  for (const char* name : kClasses) {
+    EXPECT_EQ(moved[name].blocks, expected[name].blocks) << name << " (" << trees << " moved)";
+    EXPECT_EQ(moved[name].bytes, expected[name].bytes) << name << " (" << trees << " moved)";
+  }
 }
 
 TEST_F(ReachOracleBulk, EachBulkShapeHasItsClass) {
