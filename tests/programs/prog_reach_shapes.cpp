@@ -14,8 +14,8 @@
 //   register  spinning worker holds 208 only in r12 (x86_64)   reachable 1
 //   stale     208+16=224 stored deep in a returned frame       unreachable 1
 //
-// `prog_reach_shapes N` adds a heap large enough that the scan looks its words up in
-// batches (tens of thousands of blocks), shaped like a program's: a global array of N
+// `prog_reach_shapes N` adds a heap of tens of thousands of blocks, beyond what the unit
+// tests scan, shaped like a program's: a global array of N
 // blocks of 232 bytes, each pointing at two others and into a third; N/10 lost heads of 248
 // bytes, each holding three blocks of 264 that point back at it (indirect) and into the
 // reachable ones; N/100 blocks of 280 reached only through interior pointers in a second

@@ -180,6 +180,23 @@ TEST(BlockIndex, FarApartBlocksMakeSeparateSpansOfLittleMemory) {
   EXPECT_EQ(t.index.find(uint64_t{1} << 42), -1);
 }
 
+// Words are checked against the widest span first: a smaller span below it and another
+// above it are still found, and the gaps between them find nothing.
+TEST(BlockIndex, SpansBesideTheWidestAreFound) {
+  std::vector<ScanBlock> blocks = {{0x1000, 32}};
+  for (uint64_t a = 0x100000; a < 0x100000 + 64 * 1024; a += 64) blocks.push_back({a, 48});
+  blocks.push_back({uint64_t{1} << 40, 32});
+  Indexed t(blocks);
+  EXPECT_EQ(t.index.span_count(), 3u);
+  EXPECT_EQ(t.index.find(0x1000 + 31), 0);
+  EXPECT_EQ(t.index.find(0x1000 + 32), -1);
+  EXPECT_EQ(t.index.find(0x100000 + 64 * 5 + 8), 6);
+  EXPECT_EQ(t.index.find(0x100000 + 64 * 5 + 48), -1);
+  EXPECT_EQ(t.index.find(0x80000), -1);
+  EXPECT_EQ(t.index.find((uint64_t{1} << 40) + 16), static_cast<long>(blocks.size() - 1));
+  EXPECT_EQ(t.index.find((uint64_t{1} << 39)), -1);
+}
+
 TEST(BlockIndex, ALargeBlockCoversEveryPageItSpans) {
   std::vector<ScanBlock> blocks = {{0x10010, 16}, {0x10100, 10 << 20}, {0x10100 + (10 << 20), 8}};
   Indexed t(blocks);
