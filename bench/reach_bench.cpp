@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "reach_heap.h"
 #include "stall_meter.h"
 
 namespace {
@@ -36,41 +37,10 @@ using leakdbg::bench::StallMeter;
 // Every kept block, in a global: the scan's main root.
 void** g_table = nullptr;
 
-uint64_t mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  return x;
-}
-
 __attribute__((noinline)) void* allocate_block(size_t size) {
   void* block = std::malloc(size);
   __asm__ volatile("" ::: "memory");
   return block;
-}
-
-// One word in eight points at a block's start, one in sixteen into a block's middle, the
-// rest is data (small numbers). Dropped blocks (every tenth) are pointed at only from other
-// dropped blocks: they are lost, as trees and cycles.
-uint64_t target(size_t count, size_t from, uint64_t r) {
-  size_t to = r % count;
-  const bool from_dropped = from % 10 == 0;
-  if (from_dropped) return to - to % 10;
-  return to % 10 == 0 ? (to + 1) % count : to;
-}
-
-void fill(void** blocks, size_t count, size_t index, size_t size) {
-  auto* words = static_cast<uint64_t*>(blocks[index]);
-  const size_t n = size / 8;
-  for (size_t w = 0; w < n; ++w) {
-    const uint64_t r = mix(index * 131 + w);
-    if (w % 8 == 0)
-      words[w] = reinterpret_cast<uint64_t>(blocks[target(count, index, r)]);
-    else if (w % 16 == 5)
-      words[w] = reinterpret_cast<uint64_t>(blocks[target(count, index, r)]) + 8 + (r >> 40) % 24;
-    else
-      words[w] = r & 0xffff;
-  }
 }
 
 }  // namespace
@@ -84,15 +54,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   g_table = static_cast<void**>(std::calloc(count, sizeof(void*)));
-  std::vector<size_t> sizes(count);
-  uint64_t heap = 0;
-  for (size_t i = 0; i < count; ++i) {
-    sizes[i] = 32 + (mix(i) % 31) * 32;  // 32-992 bytes, 512 on average
-    g_table[i] = allocate_block(sizes[i]);
-    if (g_table[i] == nullptr) return 1;
-    heap += sizes[i];
-  }
-  for (size_t i = 0; i < count; ++i) fill(g_table, count, i, sizes[i]);
+  std::vector<size_t> sizes;
+  const uint64_t heap = leakdbg::bench::build_reach_heap(g_table, count, sizes, allocate_block);
+  if (heap == 0) return 1;
   // Drop a tenth: each dropped block's pointers to other dropped blocks make trees. No list
   // of them is kept (freed scratch memory reused by later blocks would still point at them).
   size_t dropped_count = 0;

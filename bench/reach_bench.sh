@@ -11,7 +11,8 @@
 # (root and block bytes read per second of the whole background scan, block table and sort
 # included, per wall second and per CPU second of the scanning process: on a shared machine
 # the first mostly measures the wait for a core), and the snapshot's size with classes and
-# referrers over its size without.
+# referrers over its size without. scan_floor_bench then measures, on the same heap in the
+# same run, the memory floor of any scan of it on this machine, to set the scan beside.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,13 +26,14 @@ while (($#)); do
     --build) build=$2; shift 2 ;;
     --blocks) blocks=$2; shift 2 ;;
     --snapshots) snapshots=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "reach_bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 build=$(cd "$build" && pwd)
 tracker=$build/lib/leakdbg/libleakdbg.so
-require_files reach_bench.sh "$build/bin/reach_bench" "$build/bin/leakdbg" "$tracker"
+require_files reach_bench.sh "$build/bin/reach_bench" "$build/bin/scan_floor_bench" \
+  "$build/bin/leakdbg" "$tracker"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/leakdbg-reach-bench.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 results=$here/RESULTS.md
@@ -46,6 +48,8 @@ run_with() {  # run_with none|requested: snapshots in $scratch/$1, the program's
 echo "== reach_bench: $blocks blocks, $snapshots snapshots, without and with reachability" >&2
 run_with none
 run_with requested
+echo "== scan_floor_bench: $blocks blocks, best of 3" >&2
+"$build/bin/scan_floor_bench" "$blocks" 3 >"$scratch/floor.out"
 
 api_snapshots() { ls "$scratch/$1"/*-api.ldsnap; }
 # Per scanned snapshot: "pause_ms fork_ms scan_ms scanned_bytes scan_cpu_ms".
@@ -91,9 +95,18 @@ report=$scratch/report.md
   echo "of $(field requested max_stall_window_ms) ms (without: $(field none max_stall_runqueue_wait_ms) of $(field none max_stall_window_ms) ms; run-queue wait from"
   echo "/proc/thread-self/schedstat: near the window, other jobs held it off the cores; near zero, it was blocked)."
   echo
+  scan_median=$(awk '{ print $3 }' "$scratch/scans.txt" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  echo "The memory floor of scanning this heap here (scan_floor_bench, same run, best of 3, beside"
+  echo "the same busy thread): every word read once in address order $(field floor read_ms) ms; with one random read of"
+  echo "a 20 B/KiB index and one random 4-byte update per possible pointer ($(field floor pointers) of them)"
+  echo "$(field floor pointer_pass_ms) ms; the block table's sort $(field floor sort_ms) ms; the block records $(field floor records_ms) ms. Together"
+  awk -v f="$(field floor floor_ms)" -v g="$(field floor floor_gbps)" -v s="$scan_median" 'BEGIN {
+    printf "%.0f ms, at most %.2f GB/s; the scan above (median %.0f ms) takes %.1fx the floor.\n", f, g, s, s / f }'
+  echo
   echo '```'
   echo "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_REACHABILITY=none $build/bin/reach_bench $blocks $snapshots"
   echo "LD_PRELOAD=$tracker LEAKDBG_OUTPUT_DIR=DIR LEAKDBG_REACHABILITY=requested $build/bin/reach_bench $blocks $snapshots"
+  echo "$build/bin/scan_floor_bench $blocks 3"
   echo '```'
   echo "$end_marker"
 } >"$report"
