@@ -99,7 +99,8 @@ report=$scratch/report.md
   echo "The memory floor of scanning this heap here (scan_floor_bench, same run, best of 3, beside"
   echo "the same busy thread): every word read once in address order $(field floor read_ms) ms; with one random read of"
   echo "a 20 B/KiB index and one random 4-byte update per possible pointer ($(field floor pointers) of them)"
-  echo "$(field floor pointer_pass_ms) ms; the block table's sort $(field floor sort_ms) ms; the block records $(field floor records_ms) ms. Together"
+  echo "$(field floor pointer_pass_ms) ms ($(field floor dependent_pass_ms) ms when the update's place comes from the index read, as a scan"
+  echo "that numbers its blocks must do); the block table's sort $(field floor sort_ms) ms; the block records $(field floor records_ms) ms. Together"
   awk -v f="$(field floor floor_ms)" -v g="$(field floor floor_gbps)" -v s="$scan_median" 'BEGIN {
     printf "%.0f ms, at most %.2f GB/s; the scan above (median %.0f ms) takes %.1fx the floor.\n", f, g, s, s / f }'
   echo
