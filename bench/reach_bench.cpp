@@ -37,12 +37,6 @@ using leakdbg::bench::StallMeter;
 // Every kept block, in a global: the scan's main root.
 void** g_table = nullptr;
 
-__attribute__((noinline)) void* allocate_block(size_t size) {
-  void* block = std::malloc(size);
-  __asm__ volatile("" ::: "memory");
-  return block;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,7 +49,7 @@ int main(int argc, char** argv) {
   }
   g_table = static_cast<void**>(std::calloc(count, sizeof(void*)));
   std::vector<size_t> sizes;
-  const uint64_t heap = leakdbg::bench::build_reach_heap(g_table, count, sizes, allocate_block);
+  const uint64_t heap = leakdbg::bench::build_reach_heap(g_table, count, sizes);
   if (heap == 0) return 1;
   // Drop a tenth: each dropped block's pointers to other dropped blocks make trees. No list
   // of them is kept (freed scratch memory reused by later blocks would still point at them).

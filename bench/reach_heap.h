@@ -45,17 +45,21 @@ inline void reach_fill(void** blocks, size_t count, size_t index, size_t size) {
   }
 }
 
-// Allocates and fills the heap with `allocate` (a malloc that the compiler may not elide);
-// returns the heap's bytes, or 0 when out of memory. `table` gets every block, the dropped
-// ones too (the caller drops them).
-template <typename Allocate>
-uint64_t build_reach_heap(void** table, size_t count, std::vector<size_t>& sizes,
-                          Allocate allocate) {
+// A malloc that the compiler may not elide or merge with the fill.
+__attribute__((noinline)) inline void* reach_allocate(size_t size) {
+  void* block = std::malloc(size);
+  __asm__ volatile("" ::: "memory");
+  return block;
+}
+
+// Allocates and fills the heap; returns its bytes, or 0 when out of memory. `table` gets
+// every block, the dropped ones too (the caller drops them).
+inline uint64_t build_reach_heap(void** table, size_t count, std::vector<size_t>& sizes) {
   sizes.assign(count, 0);
   uint64_t heap = 0;
   for (size_t i = 0; i < count; ++i) {
     sizes[i] = reach_block_size(i);
-    table[i] = allocate(sizes[i]);
+    table[i] = reach_allocate(sizes[i]);
     if (table[i] == nullptr) return 0;
     heap += sizes[i];
   }
